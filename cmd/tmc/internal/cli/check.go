@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+func newCheck() *cobra.Command {
+	var (
+		format string
+		strict bool
+	)
+	cmd := &cobra.Command{
+		Use:   "check [PATH]",
+		Short: "Check a model and report diagnostics",
+		Long: `Check loads the model at PATH (a folder: every .tm file below it; or one
+.tm file; default: the current folder), resolves it and runs every check.
+
+Exit status: 0 when there is no error, 1 when there is one (or a warning,
+with --strict), 2 for usage or I/O errors.`,
+		Example: `  tmc check examples/checkout
+  tmc check --format json . > diagnostics.json`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"tm"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return &usageError{fmt.Errorf("--format must be text or json, not %q", format)}
+			}
+			path := "."
+			if len(args) == 1 {
+				path = args[0]
+			}
+			res, err := compile(path)
+			if err != nil {
+				return err
+			}
+			p := printer(res)
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				err = p.JSON(out, res.Diags)
+			} else {
+				err = p.Text(out, res.Diags)
+				if err == nil && len(res.Diags) == 0 {
+					m := res.Model
+					_, err = fmt.Fprintf(out, "%s: ok (%d files, %d elements, %d flows, %d boundary crossings marked)\n",
+						path, len(m.Files), len(m.Elements), len(m.Flows), countCrossings(res))
+				}
+			}
+			if err != nil {
+				return &usageError{err}
+			}
+			return status(res.Diags, strict)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema tmc/check/v1)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func countCrossings(res *compiler.Result) int {
+	n := 0
+	for _, f := range res.Model.Flows {
+		n += len(f.Crossings)
+	}
+	return n
+}
+
+// compile runs the compiler; a missing path is a usage error.
+func compile(path string) (*compiler.Result, error) {
+	res, err := compiler.Compile(path, compiler.Options{})
+	if err != nil {
+		var ue *compiler.UsageError
+		if errors.As(err, &ue) {
+			return nil, &usageError{err}
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+// printer prints paths relative to the current folder.
+func printer(res *compiler.Result) *diag.Printer {
+	cwd, _ := os.Getwd()
+	return &diag.Printer{
+		Source: res.Source.File,
+		Path: func(file string) string {
+			full := filepath.Join(res.Source.Root, filepath.FromSlash(file))
+			if cwd != "" {
+				if rel, err := filepath.Rel(cwd, full); err == nil {
+					return rel
+				}
+			}
+			return full
+		},
+	}
+}
+
+// status turns diagnostics into the exit status.
+func status(ds diag.Diagnostics, strict bool) error {
+	if ds.HasErrors() || strict && ds.Count(diag.Warning) > 0 {
+		return &exitError{ExitFail}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package compiler
+
+import "github.com/tmc-dev/tmc/compiler/ir"
+
+// computeCrossings records, for every flow, the boundaries it leaves
+// (innermost first) and then enters (outermost first), and the `crosses`
+// statement that marks each. An element outside every boundary is at the
+// root, so a flow between two such elements crosses nothing.
+func computeCrossings(m *ir.Model) {
+	for _, f := range m.Flows {
+		f.Crossings = nil
+		if f.From == nil || f.To == nil {
+			continue
+		}
+		from, to := f.From.Boundary.Chain(), f.To.Boundary.Chain()
+		k := 0
+		for k < len(from) && k < len(to) && from[k] == to[k] {
+			k++
+		}
+		for i := len(from) - 1; i >= k; i-- {
+			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: from[i], Direction: ir.Leave, Mark: markOf(f, from[i])})
+		}
+		for _, b := range to[k:] {
+			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: b, Direction: ir.Enter, Mark: markOf(f, b)})
+		}
+	}
+}
+
+func markOf(f *ir.Flow, b *ir.Boundary) *ir.Mark {
+	for _, m := range f.Marks {
+		for _, x := range m.Boundaries {
+			if x == b {
+				return m
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,586 @@
+package compiler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// A kind is what a symbol declares.
+type kind int
+
+const (
+	kBoundary kind = iota
+	kElement
+	kData
+	kFlow
+	kSequence
+	kThreat
+	kControl
+	kDecision
+	kView
+)
+
+var kindNames = [...]string{"boundary", "element", "data asset", "flow", "sequence", "threat", "control", "decision", "view"}
+
+func (k kind) String() string { return kindNames[k] }
+
+// A symbol is one named declaration.
+type symbol struct {
+	path string
+	kind kind
+	rng  diag.Range // the id where it is declared
+
+	boundary *ir.Boundary
+	element  *ir.Element
+	data     *ir.Data
+	flow     *ir.Flow
+	seq      *ir.Sequence
+	threat   *ir.Threat
+	control  *ir.Control
+	decision *ir.Decision
+	view     *ir.View
+}
+
+func (s *symbol) kindName() string {
+	if s.kind == kElement {
+		return s.element.Kind
+	}
+	return s.kind.String()
+}
+
+// Pending AST for the lowering phase, kept beside the IR node it fills.
+type (
+	boundaryDecl struct {
+		file string
+		ast  *dsl.BoundaryDecl
+		b    *ir.Boundary
+		up   *ir.Boundary // lexical parent
+	}
+	elementDecl struct {
+		file string
+		in   *dsl.Ref
+		e    *ir.Element
+	}
+	flowDecl struct {
+		file string
+		ast  *dsl.FlowDecl
+		f    *ir.Flow
+	}
+	seqDecl struct {
+		file string
+		ast  *dsl.SequenceDecl
+		s    *ir.Sequence
+	}
+	threatDecl struct {
+		file string
+		ast  *dsl.ThreatDecl
+		t    *ir.Threat
+	}
+	controlDecl struct {
+		file string
+		ast  *dsl.ControlDecl
+		c    *ir.Control
+	}
+	decisionDecl struct {
+		file string
+		ast  *dsl.DecisionDecl
+		d    *ir.Decision
+	}
+	viewDecl struct {
+		file string
+		ast  *dsl.ViewDecl
+		v    *ir.View
+	}
+	extendDecl struct {
+		file string
+		ast  *dsl.ExtendDecl
+	}
+)
+
+// compiler holds the state of one compilation.
+type compiler struct {
+	diags  diag.Diagnostics
+	m      *ir.Model
+	opts   Options
+	root   string
+	syms   map[string]*symbol
+	byName map[string][]*symbol // last path segment -> symbols
+	props  map[any]map[string]diag.Range
+
+	boundaries []*boundaryDecl
+	elements   []*elementDecl
+	flows      []*flowDecl
+	seqs       []*seqDecl
+	threats    []*threatDecl
+	controls   []*controlDecl
+	decisions  []*decisionDecl
+	views      []*viewDecl
+	extends    []*extendDecl
+	modelRange *diag.Range
+}
+
+func rng(file string, n *dsl.Node) diag.Range { return dsl.NodeRange(file, n) }
+
+// declare enters a symbol; a path declared twice is TM203, pointing at both.
+func (c *compiler) declare(s *symbol) bool {
+	if old, ok := c.syms[s.path]; ok {
+		d := c.diags.Errorf("TM203", s.rng, "duplicate declaration of %q", s.path)
+		d.Related = append(d.Related, diag.Note{Range: old.rng, Message: fmt.Sprintf("%q first declared here (as a %s)", s.path, old.kindName())})
+		d.Detail = "names are shared by all files of a model; rename one of them"
+		return false
+	}
+	c.syms[s.path] = s
+	last := s.path[strings.LastIndexByte(s.path, '.')+1:]
+	c.byName[last] = append(c.byName[last], s)
+	return true
+}
+
+// prop records that a property was set on owner; setting it twice is TM203.
+func (c *compiler) prop(owner any, name string, r diag.Range) bool {
+	m := c.props[owner]
+	if m == nil {
+		m = map[string]diag.Range{}
+		c.props[owner] = m
+	}
+	if old, ok := m[name]; ok {
+		d := c.diags.Errorf("TM203", r, "duplicate %q property", name)
+		d.Related = append(d.Related, diag.Note{Range: old, Message: fmt.Sprintf("%q first set here", name)})
+		return false
+	}
+	m[name] = r
+	return true
+}
+
+func (c *compiler) setStr(owner any, file, name string, dst *string, s *dsl.Str, stmt *dsl.Node) {
+	if s != nil && c.prop(owner, name, rng(file, stmt)) {
+		*dst = string(s.Value)
+	}
+}
+
+func (c *compiler) setWord(owner any, file, name string, dst *string, w *dsl.Word, stmt *dsl.Node, allowed []string) {
+	if w == nil || !c.prop(owner, name, rng(file, stmt)) {
+		return
+	}
+	c.checkValue(file, name, w, allowed)
+	*dst = w.Value
+}
+
+func (c *compiler) setFlag(owner any, file, name string, dst *bool, set bool, stmt *dsl.Node) {
+	if set && c.prop(owner, name, rng(file, stmt)) {
+		*dst = true
+	}
+}
+
+// checkValue reports a word outside its allowed set (TM103).
+func (c *compiler) checkValue(file, what string, w *dsl.Word, allowed []string) bool {
+	if allowed == nil {
+		return true
+	}
+	for _, a := range allowed {
+		if a == w.Value {
+			return true
+		}
+	}
+	d := c.diags.Errorf("TM103", rng(file, &w.Node), "invalid %s %q", what, w.Value)
+	if s := dsl.Suggest(w.Value, allowed); s != "" {
+		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+	}
+	d.Detail = fmt.Sprintf("%s is one of: %s", what, strings.Join(allowed, ", "))
+	return false
+}
+
+// Allowed values.
+var (
+	trustLevels      = []string{"untrusted", "low", "medium", "high", "external", "control"}
+	classifications  = []string{"public", "internal", "confidential", "restricted", "secret"}
+	strideCategories = []string{"spoofing", "tampering", "repudiation", "information_disclosure", "denial_of_service", "elevation_of_privilege"}
+	controlStatuses  = []string{"proposed", "planned", "implemented", "verified"}
+	decisionStatuses = []string{"proposed", "accepted", "rejected", "deprecated", "superseded"}
+	exposures        = []string{"public", "internal", "private"}
+	tenancies        = []string{"single", "shared", "row_level", "schema", "database"}
+)
+
+func join(prefix, id string) string {
+	if prefix == "" {
+		return id
+	}
+	return prefix + "." + id
+}
+
+// declareFiles runs the declare phase over all files, in file order.
+func (c *compiler) declareFiles(files []*dsl.File) {
+	for _, f := range files {
+		for _, d := range f.Decls {
+			switch {
+			case d.Model != nil:
+				c.declareModel(f.Name, d.Model)
+			case d.Boundary != nil:
+				c.declareBoundary(f.Name, d.Boundary, nil, "")
+			case d.Element != nil:
+				c.declareElement(f.Name, d.Element, nil, "")
+			case d.Extend != nil:
+				c.extends = append(c.extends, &extendDecl{f.Name, d.Extend})
+			case d.Data != nil:
+				c.declareData(f.Name, d.Data)
+			case d.Flow != nil:
+				c.declareFlow(f.Name, d.Flow)
+			case d.Sequence != nil:
+				s := &ir.Sequence{ID: d.Sequence.ID.Value, Range: rng(f.Name, &d.Sequence.Node), IDRange: rng(f.Name, &d.Sequence.ID.Node)}
+				if d.Sequence.Name != nil {
+					s.Name = string(d.Sequence.Name.Value)
+				}
+				if c.declare(&symbol{path: s.ID, kind: kSequence, rng: s.IDRange, seq: s}) {
+					c.m.Sequences = append(c.m.Sequences, s)
+					c.seqs = append(c.seqs, &seqDecl{f.Name, d.Sequence, s})
+				}
+			case d.Threat != nil:
+				t := &ir.Threat{ID: d.Threat.ID.Value, Range: rng(f.Name, &d.Threat.Node), IDRange: rng(f.Name, &d.Threat.ID.Node)}
+				if d.Threat.Name != nil {
+					t.Name = string(d.Threat.Name.Value)
+				}
+				if c.declare(&symbol{path: t.ID, kind: kThreat, rng: t.IDRange, threat: t}) {
+					c.m.Threats = append(c.m.Threats, t)
+					c.threats = append(c.threats, &threatDecl{f.Name, d.Threat, t})
+				}
+			case d.Control != nil:
+				k := &ir.Control{ID: d.Control.ID.Value, Range: rng(f.Name, &d.Control.Node), IDRange: rng(f.Name, &d.Control.ID.Node)}
+				if d.Control.Name != nil {
+					k.Name = string(d.Control.Name.Value)
+				}
+				if c.declare(&symbol{path: k.ID, kind: kControl, rng: k.IDRange, control: k}) {
+					c.m.Controls = append(c.m.Controls, k)
+					c.controls = append(c.controls, &controlDecl{f.Name, d.Control, k})
+				}
+			case d.Decision != nil:
+				k := &ir.Decision{ID: d.Decision.ID.Value, Range: rng(f.Name, &d.Decision.Node), IDRange: rng(f.Name, &d.Decision.ID.Node)}
+				if d.Decision.Name != nil {
+					k.Name = string(d.Decision.Name.Value)
+				}
+				if c.declare(&symbol{path: k.ID, kind: kDecision, rng: k.IDRange, decision: k}) {
+					c.m.Decisions = append(c.m.Decisions, k)
+					c.decisions = append(c.decisions, &decisionDecl{f.Name, d.Decision, k})
+				}
+			case d.View != nil:
+				v := &ir.View{ID: d.View.ID.Value, Declared: true, Range: rng(f.Name, &d.View.Node)}
+				if d.View.Name != nil {
+					v.Name = string(d.View.Name.Value)
+				}
+				if c.declare(&symbol{path: v.ID, kind: kView, rng: rng(f.Name, &d.View.ID.Node), view: v}) {
+					c.views = append(c.views, &viewDecl{f.Name, d.View, v})
+				}
+			}
+		}
+	}
+	c.applyExtends()
+}
+
+func (c *compiler) declareModel(file string, d *dsl.ModelDecl) {
+	r := rng(file, &d.Node)
+	if c.modelRange != nil {
+		e := c.diags.Errorf("TM203", r, "duplicate model declaration")
+		e.Related = append(e.Related, diag.Note{Range: *c.modelRange, Message: "model first declared here"})
+		e.Detail = "a model has one model block; keep it in one file (for example platform.tm)"
+		return
+	}
+	c.modelRange = &r
+	c.m.Range = r
+	if d.Name != nil {
+		c.m.Name = string(d.Name.Value)
+	}
+	for _, s := range d.Body {
+		c.setStr(c.m, file, "owner", &c.m.Owner, s.Owner, &s.Node)
+		c.setStr(c.m, file, "description", &c.m.Description, s.Description, &s.Node)
+		if s.Reviewed != nil && c.prop(c.m, "reviewed", rng(file, &s.Node)) {
+			if _, ok := c.date(file, s.Reviewed); ok {
+				c.m.Reviewed = s.Reviewed.Value
+				c.m.ReviewedAt = rng(file, &s.Reviewed.Node)
+			}
+		}
+	}
+}
+
+func (c *compiler) declareBoundary(file string, d *dsl.BoundaryDecl, up *ir.Boundary, prefix string) {
+	b := &ir.Boundary{ID: join(prefix, d.ID.Value), Range: rng(file, &d.Node)}
+	if d.Name != nil {
+		b.Name = string(d.Name.Value)
+	}
+	b.IDRange = rng(file, &d.ID.Node)
+	if !c.declare(&symbol{path: b.ID, kind: kBoundary, rng: b.IDRange, boundary: b}) {
+		return
+	}
+	c.m.Boundaries = append(c.m.Boundaries, b)
+	c.boundaries = append(c.boundaries, &boundaryDecl{file, d, b, up})
+	if d.In != nil && up != nil {
+		c.diags.Errorf("TM101", rng(file, &d.In.Node), "a nested boundary cannot also say `in`").Detail =
+			"a boundary written inside another is already inside it; remove `in`, or move the boundary to the top level"
+	}
+	for _, s := range d.Body {
+		switch {
+		case s.Boundary != nil:
+			c.declareBoundary(file, s.Boundary, b, b.ID)
+		default:
+			c.setWord(b, file, "trust", &b.Trust, s.Trust, &s.Node, trustLevels)
+			c.setStr(b, file, "description", &b.Description, s.Description, &s.Node)
+			c.setStr(b, file, "owner", &b.Owner, s.Owner, &s.Node)
+		}
+	}
+	if _, ok := c.props[b]["trust"]; !ok {
+		d := c.diags.Errorf("TM104", rng(file, &d.ID.Node), "boundary %q has no trust level", b.ID)
+		d.Detail = "say how far the zone is trusted: trust " + strings.Join(trustLevels, " | ")
+	}
+}
+
+// allowedParent reports whether an element of kind child may be declared
+// inside one of kind parent (nil: at the top level), following C4.
+func allowedParent(child string, parent *ir.Element) bool {
+	switch child {
+	case ir.Person, ir.System:
+		return parent == nil
+	case ir.Component:
+		return parent != nil && parent.IsContainer()
+	default: // containers and their variants
+		return parent != nil && parent.Kind == ir.System
+	}
+}
+
+func article(kind string) string {
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+func (c *compiler) declareElement(file string, d *dsl.ElementDecl, parent *ir.Element, prefix string) {
+	e := &ir.Element{ID: join(prefix, d.ID.Value), Kind: d.Kind, Parent: parent, Range: rng(file, &d.Node)}
+	if d.Name != nil {
+		e.Name = string(d.Name.Value)
+	}
+	if !allowedParent(e.Kind, parent) {
+		where := "at the top level"
+		if parent != nil {
+			where = "inside " + article(parent.Kind)
+		}
+		r := c.diags.Errorf("TM205", rng(file, &d.ID.Node), "%s cannot be declared %s", article(e.Kind), where)
+		r.Detail = "C4 nesting: person and system at the top level, containers (container, database, cache, queue, bucket) inside a system, components inside a container"
+	}
+	e.IDRange = rng(file, &d.ID.Node)
+	if !c.declare(&symbol{path: e.ID, kind: kElement, rng: e.IDRange, element: e}) {
+		return
+	}
+	if parent != nil {
+		parent.Children = append(parent.Children, e)
+	}
+	c.m.Elements = append(c.m.Elements, e)
+	c.elements = append(c.elements, &elementDecl{file, d.In, e})
+	c.elementBody(file, e, d.Body)
+}
+
+func (c *compiler) elementBody(file string, e *ir.Element, body []*dsl.ElementStmt) {
+	for _, s := range body {
+		if s.Element != nil {
+			c.declareElement(file, s.Element, e, e.ID)
+			continue
+		}
+		c.setStr(e, file, "description", &e.Description, s.Description, &s.Node)
+		c.setStr(e, file, "tech", &e.Tech, s.Tech, &s.Node)
+		c.setStr(e, file, "owner", &e.Owner, s.Owner, &s.Node)
+		c.setWord(e, file, "exposure", &e.Exposure, s.Exposure, &s.Node, exposures)
+		c.setWord(e, file, "tenancy", &e.Tenancy, s.Tenancy, &s.Node, tenancies)
+		c.setFlag(e, file, "encrypted_at_rest", &e.EncryptedAtRest, s.EncryptedAtRest, &s.Node)
+		c.setFlag(e, file, "external", &e.External, s.External, &s.Node)
+	}
+}
+
+// applyExtends applies extend blocks once their target exists: an extend
+// may target an element another extend adds, in any file order.
+func (c *compiler) applyExtends() {
+	pending := c.extends
+	for len(pending) > 0 {
+		var next []*extendDecl
+		for _, x := range pending {
+			if s := c.lookup(x.ast.Target.Parts, kElement); s != nil {
+				c.elementBody(x.file, s.element, x.ast.Body)
+			} else {
+				next = append(next, x)
+			}
+		}
+		if len(next) == len(pending) {
+			for _, x := range next { // report why each target does not resolve
+				c.resolve(x.file, x.ast.Target, "extend", kElement)
+			}
+			return
+		}
+		pending = next
+	}
+}
+
+func (c *compiler) declareData(file string, d *dsl.DataDecl) {
+	x := &ir.Data{ID: d.ID.Value, Range: rng(file, &d.Node)}
+	if d.Name != nil {
+		x.Name = string(d.Name.Value)
+	}
+	x.IDRange = rng(file, &d.ID.Node)
+	if !c.declare(&symbol{path: x.ID, kind: kData, rng: x.IDRange, data: x}) {
+		return
+	}
+	c.m.Data = append(c.m.Data, x)
+	for _, s := range d.Body {
+		c.setWord(x, file, "classification", &x.Classification, s.Classification, &s.Node, classifications)
+		c.setFlag(x, file, "pii", &x.PII, s.PII, &s.Node)
+		c.setFlag(x, file, "credentials", &x.Credentials, s.Credentials, &s.Node)
+		c.setFlag(x, file, "tenant_scoped", &x.TenantScoped, s.TenantScoped, &s.Node)
+		c.setStr(x, file, "description", &x.Description, s.Description, &s.Node)
+		c.setStr(x, file, "owner", &x.Owner, s.Owner, &s.Node)
+	}
+	if _, ok := c.props[x]["classification"]; !ok {
+		r := c.diags.Errorf("TM104", rng(file, &d.ID.Node), "data asset %q has no classification", x.ID)
+		r.Detail = "classification is one of: " + strings.Join(classifications, ", ")
+	}
+}
+
+func (c *compiler) declareFlow(file string, d *dsl.FlowDecl) {
+	f := &ir.Flow{Range: rng(file, &d.Node)}
+	if d.Label != nil {
+		f.Label = string(d.Label.Value)
+	}
+	head := rng(file, &d.From.Node)
+	head.End = rng(file, &d.To.Node).End
+	f.Head = head
+	if d.ID != nil {
+		f.ID, f.Named = d.ID.Value, true
+		f.Head = rng(file, &d.ID.Node)
+		if !c.declare(&symbol{path: f.ID, kind: kFlow, rng: f.Head, flow: f}) {
+			return
+		}
+	}
+	c.m.Flows = append(c.m.Flows, f)
+	c.flows = append(c.flows, &flowDecl{file, d, f})
+}
+
+// lookup finds the symbol a reference names without reporting anything:
+// nil unless exactly one symbol of a wanted kind matches.
+func (c *compiler) lookup(parts []string, want ...kind) *symbol {
+	cands := c.candidates(parts)
+	var hit *symbol
+	for _, s := range cands {
+		if wanted(s.kind, want) {
+			if hit != nil {
+				return nil
+			}
+			hit = s
+		}
+	}
+	return hit
+}
+
+func wanted(k kind, want []kind) bool {
+	for _, w := range want {
+		if k == w {
+			return true
+		}
+	}
+	return false
+}
+
+// candidates returns the symbols a reference may mean: the exact path, or
+// else every symbol whose path ends with the reference.
+func (c *compiler) candidates(parts []string) []*symbol {
+	path := strings.Join(parts, ".")
+	if s, ok := c.syms[path]; ok {
+		return []*symbol{s}
+	}
+	var out []*symbol
+	for _, s := range c.byName[parts[len(parts)-1]] {
+		if strings.HasSuffix(s.path, "."+path) || s.path == path {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// resolve resolves a reference to a symbol of one of the wanted kinds,
+// reporting TM201 (undefined), TM202 (ambiguous) or TM204 (wrong kind).
+// use names the statement, for messages ("in", "carries").
+func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *symbol {
+	at := rng(file, &r.Node)
+	name := strings.Join(r.Parts, ".")
+	cands := c.candidates(r.Parts)
+	var hits []*symbol
+	for _, s := range cands {
+		if wanted(s.kind, want) {
+			hits = append(hits, s)
+		}
+	}
+	wantNames := make([]string, len(want))
+	for i, w := range want {
+		wantNames[i] = w.String()
+	}
+	wantText := strings.Join(wantNames, " or ")
+	switch {
+	case len(hits) == 1:
+		return hits[0]
+	case len(hits) > 1:
+		d := c.diags.Errorf("TM202", at, "ambiguous name %q: %d %ss match", name, len(hits), wantText)
+		for _, h := range hits {
+			d.Related = append(d.Related, diag.Note{Range: h.rng, Message: fmt.Sprintf("candidate %q declared here", h.path)})
+		}
+		d.Detail = fmt.Sprintf("write the full path, for example %q", hits[0].path)
+	case len(cands) > 0:
+		s := cands[0]
+		d := c.diags.Errorf("TM204", at, "%q is %s, but %s needs %s", name, article(s.kindName()), use, article(wantText))
+		d.Related = append(d.Related, diag.Note{Range: s.rng, Message: fmt.Sprintf("%q declared here", s.path)})
+	default:
+		d := c.diags.Errorf("TM201", at, "undefined %s %q", wantText, name)
+		var names []string
+		for p, s := range c.syms {
+			if wanted(s.kind, want) {
+				names = append(names, p)
+			}
+		}
+		sort.Strings(names) // sort for determinism
+		if sug := dsl.Suggest(name, names); sug != "" {
+			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+		} else if sug := c.suggestLast(r.Parts[len(r.Parts)-1], want); sug != "" {
+			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+		}
+	}
+	return nil
+}
+
+// suggestLast suggests a path whose last segment is close to name.
+func (c *compiler) suggestLast(name string, want []kind) string {
+	var lasts []string
+	for last, syms := range c.byName {
+		for _, s := range syms {
+			if wanted(s.kind, want) {
+				lasts = append(lasts, last)
+				break
+			}
+		}
+	}
+	best := dsl.Suggest(name, lasts)
+	if best == "" {
+		return ""
+	}
+	for _, s := range c.byName[best] {
+		if wanted(s.kind, want) {
+			return s.path
+		}
+	}
+	return ""
+}
+
+// shortName returns the shortest reference that names s unambiguously:
+// its last segment when unique, else its path.
+func (c *compiler) shortName(path string) string {
+	last := path[strings.LastIndexByte(path, '.')+1:]
+	if len(c.byName[last]) == 1 {
+		return last
+	}
+	return path
+}

@@ -1,0 +1,330 @@
+// Package ir is the intermediate representation of a threat model: what
+// the compiler builds from the .tm files and what every renderer reads.
+//
+// The IR is plain Go structs with resolved pointers. Every collection is a
+// slice in a stable order (source order: files sorted by path, then
+// position), every node keeps its source range, and facts the compiler
+// derives (crossings, risk, status) are stored here so renderers never
+// re-derive them.
+package ir
+
+import "github.com/tmc-dev/tmc/dsl/diag"
+
+// A Model is a whole compiled threat model.
+type Model struct {
+	Name        string
+	Owner       string
+	Reviewed    string // YYYY-MM-DD, or empty
+	ReviewedAt  diag.Range
+	Description string // Markdown
+	Range       diag.Range
+
+	Files      []string // .tm files, relative to the model root, with /
+	Boundaries []*Boundary
+	Elements   []*Element
+	Data       []*Data
+	Flows      []*Flow
+	Sequences  []*Sequence
+	Threats    []*Threat
+	Controls   []*Control
+	Decisions  []*Decision
+	Views      []*View // default views first, then declared ones
+}
+
+// A Boundary represents a trust boundary: a zone in which one level of
+// trust holds. Boundaries nest.
+type Boundary struct {
+	ID          string // dotted path: "cluster.data"
+	Name        string
+	Trust       string // untrusted | low | medium | high | external | control
+	Description string
+	Owner       string
+	Parent      *Boundary // nil for a top-level boundary
+	Children    []*Boundary
+	Elements    []*Element // elements whose effective boundary is this one
+	Range       diag.Range
+	IDRange     diag.Range // the id where it is declared
+}
+
+// Chain returns the boundaries from the outermost down to b.
+func (b *Boundary) Chain() []*Boundary {
+	var out []*Boundary
+	for x := b; x != nil; x = x.Parent {
+		out = append(out, x)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// Element kinds.
+const (
+	Person    = "person"
+	System    = "system"
+	Container = "container"
+	Component = "component"
+	Database  = "database"
+	Cache     = "cache"
+	Queue     = "queue"
+	Bucket    = "bucket"
+)
+
+// An Element represents a C4 element: a person, a system, a container (or
+// one of its variants database, cache, queue, bucket) or a component.
+type Element struct {
+	ID              string // dotted path: "shop.orders"
+	Kind            string
+	Name            string
+	Description     string
+	Tech            string
+	Owner           string
+	Exposure        string
+	Tenancy         string
+	EncryptedAtRest bool
+	External        bool
+	Parent          *Element
+	Children        []*Element
+	// Boundary is the effective trust boundary: the element's own `in`,
+	// else its parent's; nil when nothing places it.
+	Boundary *Boundary
+	// Placed reports whether the element has its own `in`.
+	Placed  bool
+	Range   diag.Range
+	IDRange diag.Range // the id where it is declared
+}
+
+// IsContainer reports whether the element is a container or one of its
+// variants.
+func (e *Element) IsContainer() bool {
+	switch e.Kind {
+	case Container, Database, Cache, Queue, Bucket:
+		return true
+	}
+	return false
+}
+
+// A Data represents a data asset that flows carry.
+type Data struct {
+	ID             string
+	Name           string
+	Classification string // public | internal | confidential | restricted | secret
+	PII            bool
+	Credentials    bool
+	TenantScoped   bool
+	Description    string
+	Owner          string
+	Range          diag.Range
+	IDRange        diag.Range // the id where it is declared
+}
+
+// A Flow represents a directed data flow between two elements.
+type Flow struct {
+	ID             string // the declared id, else "FROM->TO"
+	Named          bool   // the id was declared
+	From, To       *Element
+	Label          string
+	Protocol       string
+	Auth           string
+	Description    string
+	Carries        []*Data
+	IdempotencyKey bool
+	Marks          []*Mark
+	// Crossings are the boundaries the flow leaves (innermost first), then
+	// those it enters (outermost first).
+	Crossings []*Crossing
+	Range     diag.Range // the whole declaration
+	Head      diag.Range // the id, or FROM -> TO
+}
+
+// A Mark is one `crosses` statement of a flow.
+type Mark struct {
+	Boundaries []*Boundary
+	Refs       []diag.Range // where each boundary is named, parallel to Boundaries
+	Reason     string
+	Range      diag.Range
+}
+
+// Directions of a crossing.
+const (
+	Leave = "leave"
+	Enter = "enter"
+)
+
+// A Crossing is one boundary a flow leaves or enters.
+type Crossing struct {
+	Boundary  *Boundary
+	Direction string // Leave or Enter
+	Mark      *Mark  // the crosses statement that names it; nil when unmarked
+}
+
+// A Sequence represents an ordered interaction between elements.
+type Sequence struct {
+	ID           string
+	Name         string
+	Description  string
+	Participants []*Element // in order of first appearance
+	Steps        []*Step
+	Range        diag.Range
+	IDRange      diag.Range // the id where it is declared
+}
+
+// Step kinds.
+const (
+	StepMessage = "message"
+	StepNote    = "note"
+	StepAlt     = "alt"
+	StepOpt     = "opt"
+	StepLoop    = "loop"
+	StepPar     = "par"
+)
+
+// A Step is one statement of a sequence: a message, a note, or a group
+// (alt, opt, loop, par) with branches.
+type Step struct {
+	Kind string
+
+	// Messages.
+	Number   int // 1-based, in reading order
+	From, To *Element
+	Reply    bool
+	Label    string
+	Flow     *Flow // the flow the message travels on; nil when none matches
+
+	// Notes.
+	Over []*Element
+	Text string
+
+	// Groups: alt has one branch per alt/else, par one per par/and, opt and
+	// loop one.
+	Branches []*Branch
+
+	Range diag.Range
+}
+
+// A Branch is one block of a group step.
+type Branch struct {
+	Label string
+	Steps []*Step
+}
+
+// Threat statuses.
+const (
+	Open        = "open"
+	Mitigated   = "mitigated"
+	Accepted    = "accepted"
+	Transferred = "transferred"
+)
+
+// A Threat represents a threat to a flow, an element or a boundary.
+type Threat struct {
+	ID          string
+	Name        string
+	Description string
+	Owner       string
+	Stride      []string
+	Target      Target
+	Impact      int // 1-5, 0 when not given
+	Likelihood  int // 1-5, 0 when not given
+	Score       int // Impact x Likelihood
+	Band        string
+	MitigatedBy []*Control
+	Acceptance  *Acceptance
+	Transferred string
+	Status      string // Open, Mitigated, Accepted or Transferred
+	Range       diag.Range
+	IDRange     diag.Range // the id where it is declared
+}
+
+// A Target is what a threat is on; exactly one field is set (none when the
+// target did not resolve).
+type Target struct {
+	Flow     *Flow
+	Element  *Element
+	Boundary *Boundary
+}
+
+// ID returns the id of the target, or "".
+func (t Target) ID() string {
+	switch {
+	case t.Flow != nil:
+		return t.Flow.ID
+	case t.Element != nil:
+		return t.Element.ID
+	case t.Boundary != nil:
+		return t.Boundary.ID
+	}
+	return ""
+}
+
+// An Acceptance records a risk accepted by an owner until a date.
+type Acceptance struct {
+	Reason  string
+	By      string
+	Until   string // YYYY-MM-DD
+	Expired bool
+	Range   diag.Range
+}
+
+// A Control represents a security control that mitigates threats.
+type Control struct {
+	ID          string
+	Name        string
+	Description string
+	Status      string // proposed | planned | implemented | verified
+	Owner       string
+	Tests       []*FileRef
+	Evidence    []*FileRef
+	Mitigates   []*Threat
+	Range       diag.Range
+	IDRange     diag.Range // the id where it is declared
+}
+
+// Effective reports whether the control is in place (implemented or verified).
+func (c *Control) Effective() bool { return c.Status == "implemented" || c.Status == "verified" }
+
+// A FileRef is a path the model names (a test, evidence, an ADR), relative
+// to the model root with /.
+type FileRef struct {
+	Path    string // as written, without a :TestName suffix
+	Test    string // the TestName after ":", for tests
+	Found   bool   // the file exists under the model root
+	Escapes bool   // the path leaves the model root (absolute, or climbs out with ..)
+	Range   diag.Range
+}
+
+// A Decision represents a security architecture decision record.
+type Decision struct {
+	ID          string
+	Name        string
+	Description string
+	Status      string
+	File        *FileRef
+	Affects     []*Element
+	Range       diag.Range
+	IDRange     diag.Range // the id where it is declared
+}
+
+// View kinds.
+const (
+	ViewDFD       = "dfd"
+	ViewContext   = "context"
+	ViewContainer = "container"
+	ViewComponent = "component"
+	ViewSequence  = "sequence"
+)
+
+// A View is one diagram to draw.
+type View struct {
+	ID          string // "dfd", "context", "container-shop", "component-shop.orders", "sequence-checkout", or a declared id
+	Name        string
+	Description string
+	Kind        string
+	Declared    bool
+	Of          *Element  // the system of a container view, the container of a component view
+	Sequence    *Sequence // for sequence views
+	// Elements are the elements an include/exclude selected, in model
+	// order; nil means the view's kind decides (the whole model for dfd).
+	Elements []*Element
+	Range    diag.Range
+}

@@ -1,0 +1,199 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tmc-dev/tmc/dsl"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// OutputMarker is the file tmc writes into folders it generates (the
+// site, diagrams); loading skips folders that hold it.
+const OutputMarker = ".tmc-output"
+
+// A Source is the loaded text of a model: its root and its parsed files.
+type Source struct {
+	Root  string // absolute path of the model root
+	Files []*dsl.File
+	Diags diag.Diagnostics
+}
+
+// File returns the text of the file with the given root-relative name, or nil.
+func (s *Source) File(name string) []byte {
+	for _, f := range s.Files {
+		if f.Name == name {
+			return f.Src
+		}
+	}
+	return nil
+}
+
+// A UsageError is a problem with what was asked (a path that does not
+// exist), as opposed to a problem in the model.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// skipDir reports whether a folder below the root is left out of a model,
+// like the go tool leaves out testdata and _ and . folders.
+func skipDir(dir, name string) bool {
+	switch {
+	case name == "testdata", name == "vendor", name == "node_modules", name == "tmc-out":
+		return true
+	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "_"):
+		return true
+	}
+	_, err := os.Lstat(filepath.Join(dir, OutputMarker))
+	return err == nil
+}
+
+// Load reads the model at path: every .tm file below a folder, or one file.
+// It returns a *UsageError when path does not exist.
+func Load(path string) (*Source, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("cannot load model: %w", err)}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	src := &Source{Root: abs}
+	var names []string
+	if info.IsDir() {
+		names = src.walk()
+	} else {
+		src.Root = filepath.Dir(abs)
+		names = []string{filepath.Base(abs)}
+	}
+	src.parse(names)
+	return src, nil
+}
+
+// walk lists the .tm files below the root, following symbolic links to
+// folders once each (a link loop is visited once and reported by nothing).
+// Names are relative to the root, with /, sorted.
+func (s *Source) walk() []string {
+	var names []string
+	visited := map[string]bool{}
+	var walkDir func(dir, rel string)
+	walkDir = func(dir, rel string) {
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil || visited[real] {
+			return
+		}
+		visited[real] = true
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			s.Diags.Errorf("TM100", diag.Range{File: relOrDot(rel)}, "cannot read folder: %s", cleanErr(err))
+			return
+		}
+		for _, e := range entries { // ReadDir sorts by name
+			name := e.Name()
+			full := filepath.Join(dir, name)
+			r := name
+			if rel != "" {
+				r = rel + "/" + name
+			}
+			typ := e.Type()
+			if typ&fs.ModeSymlink != 0 {
+				info, err := os.Stat(full)
+				if err != nil {
+					if strings.HasSuffix(name, ".tm") {
+						s.Diags.Errorf("TM100", diag.Range{File: r}, "cannot read file: %s", cleanErr(err))
+					}
+					continue
+				}
+				typ = info.Mode().Type()
+			}
+			switch {
+			case typ.IsDir():
+				if !skipDir(full, name) {
+					walkDir(full, r)
+				}
+			case typ.IsRegular() && strings.HasSuffix(name, ".tm"):
+				names = append(names, r)
+			}
+		}
+	}
+	walkDir(s.Root, "")
+	sort.Strings(names) // sort for determinism: folder order differs from path order
+	return names
+}
+
+func relOrDot(rel string) string {
+	if rel == "" {
+		return "."
+	}
+	return rel
+}
+
+func cleanErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// parse reads and parses the named files in parallel. Results keep the
+// order of names.
+func (s *Source) parse(names []string) {
+	files := make([]*dsl.File, len(names))
+	diags := make([]diag.Diagnostics, len(names))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				files[i], diags[i] = s.parseOne(names[i])
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i := range names {
+		if files[i] != nil {
+			s.Files = append(s.Files, files[i])
+		}
+		s.Diags = append(s.Diags, diags[i]...)
+	}
+}
+
+func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
+	var ds diag.Diagnostics
+	full := filepath.Join(s.Root, filepath.FromSlash(name))
+	f, err := os.Open(full)
+	if err != nil {
+		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
+		return nil, ds
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err == nil && info.Size() > dsl.MaxFileSize {
+		ds.Errorf("TM100", diag.Range{File: name}, "file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
+			float64(info.Size())/(1<<20), dsl.MaxFileSize>>20)
+		return nil, ds
+	}
+	data, err := io.ReadAll(io.LimitReader(f, dsl.MaxFileSize+1))
+	if err != nil {
+		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
+		return nil, ds
+	}
+	return dsl.Parse(name, data)
+}

@@ -1,0 +1,460 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl"
+)
+
+// date parses a date literal; an impossible date is TM103.
+func (c *compiler) date(file string, d *dsl.DateLit) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", d.Value)
+	if err != nil {
+		c.diags.Errorf("TM103", rng(file, &d.Node), "invalid date %q", d.Value).Detail = "dates are written YYYY-MM-DD and must exist"
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// lower resolves every reference and fills the IR.
+func (c *compiler) lower() {
+	c.lowerBoundaries()
+	c.lowerElements()
+	for _, fd := range c.flows {
+		c.lowerFlow(fd)
+	}
+	c.nameFlows()
+	for _, sd := range c.seqs {
+		c.lowerSequence(sd)
+	}
+	for _, cd := range c.controls {
+		c.lowerControl(cd)
+	}
+	for _, td := range c.threats {
+		c.lowerThreat(td)
+	}
+	for _, dd := range c.decisions {
+		c.lowerDecision(dd)
+	}
+	c.lowerViews()
+}
+
+func (c *compiler) lowerBoundaries() {
+	for _, bd := range c.boundaries {
+		bd.b.Parent = bd.up
+		if bd.ast.In != nil && bd.up == nil {
+			if s := c.resolve(bd.file, bd.ast.In, "in", kBoundary); s != nil {
+				bd.b.Parent = s.boundary
+			}
+		}
+	}
+	// A boundary placed (through `in`) inside itself is cut loose.
+	for _, bd := range c.boundaries {
+		seen := map[*ir.Boundary]bool{}
+		for x := bd.b; x != nil; x = x.Parent {
+			if seen[x] {
+				c.diags.Errorf("TM204", rng(bd.file, &bd.ast.In.Node), "boundary %q ends up inside itself", bd.b.ID).Detail =
+					"the `in` chain of these boundaries forms a loop; remove one `in`"
+				bd.b.Parent = nil
+				break
+			}
+			seen[x] = true
+		}
+	}
+	for _, b := range c.m.Boundaries {
+		if b.Parent != nil {
+			b.Parent.Children = append(b.Parent.Children, b)
+		}
+	}
+}
+
+func (c *compiler) lowerElements() {
+	for _, ed := range c.elements {
+		if ed.in == nil {
+			continue
+		}
+		if s := c.resolve(ed.file, ed.in, "in", kBoundary); s != nil {
+			ed.e.Boundary, ed.e.Placed = s.boundary, true
+		}
+	}
+	// Children inherit the boundary of their parent unless they say
+	// otherwise. c.elements holds parents before children.
+	for _, e := range c.m.Elements {
+		if !e.Placed && e.Parent != nil {
+			e.Boundary = e.Parent.Boundary
+		}
+		if e.Boundary != nil {
+			e.Boundary.Elements = append(e.Boundary.Elements, e)
+		}
+	}
+}
+
+func (c *compiler) lowerFlow(fd *flowDecl) {
+	f, d, file := fd.f, fd.ast, fd.file
+	if s := c.resolve(file, d.From, "a flow", kElement); s != nil {
+		f.From = s.element
+	}
+	if s := c.resolve(file, d.To, "a flow", kElement); s != nil {
+		f.To = s.element
+	}
+	for _, s := range d.Body {
+		switch {
+		case s.Protocol != nil:
+			if c.prop(f, "protocol", rng(file, &s.Node)) {
+				f.Protocol = s.Protocol.Text()
+			}
+		case s.Auth != nil:
+			if c.prop(f, "auth", rng(file, &s.Node)) {
+				f.Auth = s.Auth.Text()
+			}
+		case s.Carries != nil:
+			for _, r := range s.Carries {
+				if x := c.resolve(file, r, "carries", kData); x != nil {
+					f.Carries = append(f.Carries, x.data)
+				}
+			}
+		case s.Crosses != nil:
+			m := &ir.Mark{Reason: string(s.Crosses.Reason.Value), Range: rng(file, &s.Node)}
+			for _, r := range s.Crosses.Boundaries {
+				if x := c.resolve(file, r, "crosses", kBoundary); x != nil {
+					m.Boundaries = append(m.Boundaries, x.boundary)
+					m.Refs = append(m.Refs, rng(file, &r.Node))
+				}
+			}
+			if strings.TrimSpace(m.Reason) == "" {
+				c.diags.Errorf("TM104", rng(file, &s.Crosses.Reason.Node), "empty reason in crosses").Detail =
+					"say how trust is established at this crossing: who is authenticated, what is validated"
+			}
+			f.Marks = append(f.Marks, m)
+		default:
+			c.setFlag(f, file, "idempotency_key", &f.IdempotencyKey, s.IdempotencyKey, &s.Node)
+			c.setStr(f, file, "description", &f.Description, s.Description, &s.Node)
+		}
+	}
+}
+
+// nameFlows gives flows without an id the id FROM->TO; two of them between
+// the same pair are TM203.
+func (c *compiler) nameFlows() {
+	seen := map[string]*ir.Flow{}
+	for _, f := range c.m.Flows {
+		if f.Named || f.From == nil || f.To == nil {
+			continue
+		}
+		f.ID = f.From.ID + "->" + f.To.ID
+		if old, ok := seen[f.ID]; ok {
+			d := c.diags.Errorf("TM203", f.Head, "duplicate flow %s", f.ID)
+			d.Related = append(d.Related, noteAt(old.Head, "the other flow between these elements"))
+			d.Detail = "two flows without an id between the same pair cannot be told apart; give one an id: flow ID: FROM -> TO"
+			continue
+		}
+		seen[f.ID] = f
+	}
+}
+
+// participant resolves an element of a sequence and records its first
+// appearance.
+func (c *compiler) participant(file string, s *ir.Sequence, r *dsl.Ref, use string) *ir.Element {
+	x := c.resolve(file, r, use, kElement)
+	if x == nil {
+		return nil
+	}
+	for _, p := range s.Participants {
+		if p == x.element {
+			return p
+		}
+	}
+	s.Participants = append(s.Participants, x.element)
+	return x.element
+}
+
+func (c *compiler) lowerSequence(sd *seqDecl) {
+	n := 0
+	sd.s.Steps = c.steps(sd.file, sd.s, sd.ast.Body, &n)
+}
+
+func (c *compiler) steps(file string, s *ir.Sequence, body []*dsl.SeqStmt, n *int) []*ir.Step {
+	var out []*ir.Step
+	branch := func(label *dsl.Str, b []*dsl.SeqStmt) *ir.Branch {
+		br := &ir.Branch{Steps: c.steps(file, s, b, n)}
+		if label != nil {
+			br.Label = string(label.Value)
+		}
+		return br
+	}
+	for _, st := range body {
+		step := &ir.Step{Range: rng(file, &st.Node)}
+		switch {
+		case st.Message != nil:
+			m := st.Message
+			*n++
+			step.Kind, step.Number, step.Reply = ir.StepMessage, *n, m.Arrow == "-->"
+			step.From = c.participant(file, s, m.From, "a message")
+			step.To = c.participant(file, s, m.To, "a message")
+			if m.Label != nil {
+				step.Label = string(m.Label.Value)
+			}
+			step.Flow = c.flowFor(step.From, step.To, step.Reply)
+		case st.Note != nil:
+			step.Kind, step.Text = ir.StepNote, string(st.Note.Text.Value)
+			for _, r := range st.Note.Over {
+				if e := c.participant(file, s, r, "note over"); e != nil {
+					step.Over = append(step.Over, e)
+				}
+			}
+		case st.Alt != nil:
+			step.Kind = ir.StepAlt
+			step.Branches = append(step.Branches, branch(st.Alt.Label, st.Alt.Body))
+			for _, e := range st.Alt.Else {
+				step.Branches = append(step.Branches, branch(e.Label, e.Body))
+			}
+		case st.Par != nil:
+			step.Kind = ir.StepPar
+			step.Branches = append(step.Branches, branch(st.Par.Label, st.Par.Body))
+			for _, a := range st.Par.And {
+				step.Branches = append(step.Branches, branch(a.Label, a.Body))
+			}
+		case st.Opt != nil:
+			step.Kind = ir.StepOpt
+			step.Branches = append(step.Branches, branch(st.Opt.Label, st.Opt.Body))
+		case st.Loop != nil:
+			step.Kind = ir.StepLoop
+			step.Branches = append(step.Branches, branch(st.Loop.Label, st.Loop.Body))
+		case st.Description != nil:
+			if c.prop(s, "description", rng(file, &st.Node)) {
+				s.Description = string(st.Description.Value)
+			}
+			continue
+		default:
+			continue
+		}
+		out = append(out, step)
+	}
+	return out
+}
+
+// flowFor finds the flow a message travels on: FROM -> TO for a request; for
+// a reply, the flow TO -> FROM it answers, else FROM -> TO.
+func (c *compiler) flowFor(from, to *ir.Element, reply bool) *ir.Flow {
+	if from == nil || to == nil {
+		return nil
+	}
+	var fwd, back *ir.Flow
+	for _, f := range c.m.Flows {
+		if fwd == nil && f.From == from && f.To == to {
+			fwd = f
+		}
+		if back == nil && f.From == to && f.To == from {
+			back = f
+		}
+	}
+	if reply && back != nil {
+		return back
+	}
+	return fwd
+}
+
+func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
+	ref := &ir.FileRef{Path: p, Range: rng(file, n)}
+	if test {
+		if i := strings.LastIndexByte(p, ':'); i > 0 && !strings.Contains(p[i:], "/") {
+			ref.Path, ref.Test = p[:i], p[i+1:]
+		}
+	}
+	ref.Escapes = Escapes(ref.Path)
+	if ref.Path != "" && !ref.Escapes {
+		if _, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(ref.Path))); err == nil {
+			ref.Found = true
+		}
+	}
+	return ref
+}
+
+// Escapes reports whether a model path leaves the model root: an absolute
+// path, a Windows drive or UNC path, or one that climbs out with "..".
+func Escapes(p string) bool {
+	if strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) || filepath.IsAbs(p) || len(p) > 1 && p[1] == ':' {
+		return true
+	}
+	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))
+	return clean == ".." || strings.HasPrefix(clean, "../")
+}
+
+func (c *compiler) lowerControl(cd *controlDecl) {
+	k, file := cd.c, cd.file
+	for _, s := range cd.ast.Body {
+		switch {
+		case s.Test != nil:
+			k.Tests = append(k.Tests, c.fileRef(file, string(s.Test.Value), &s.Test.Node, true))
+		case s.Evidence != nil:
+			k.Evidence = append(k.Evidence, c.fileRef(file, string(s.Evidence.Value), &s.Evidence.Node, false))
+		default:
+			c.setWord(k, file, "status", &k.Status, s.Status, &s.Node, controlStatuses)
+			c.setStr(k, file, "owner", &k.Owner, s.Owner, &s.Node)
+			c.setStr(k, file, "description", &k.Description, s.Description, &s.Node)
+		}
+	}
+	if _, ok := c.props[k]["status"]; !ok {
+		c.diags.Errorf("TM104", rng(file, &cd.ast.ID.Node), "control %q has no status", k.ID).Detail =
+			"status is one of: " + strings.Join(controlStatuses, ", ")
+	}
+}
+
+// Band returns the risk band of a score: low 1-4, medium 5-9, high 10-16,
+// critical 20-25.
+func Band(score int) string {
+	switch {
+	case score <= 0:
+		return ""
+	case score <= 4:
+		return "low"
+	case score <= 9:
+		return "medium"
+	case score <= 16:
+		return "high"
+	default:
+		return "critical"
+	}
+}
+
+func (c *compiler) lowerThreat(td *threatDecl) {
+	t, file := td.t, td.file
+	for _, s := range td.ast.Body {
+		r := rng(file, &s.Node)
+		switch {
+		case s.Stride != nil:
+			if c.prop(t, "stride", r) {
+				for _, w := range s.Stride {
+					if c.checkValue(file, "stride category", w, strideCategories) {
+						t.Stride = append(t.Stride, w.Value)
+					}
+				}
+			}
+		case s.On != nil:
+			if c.prop(t, "on", r) {
+				c.target(file, t, s.On)
+			}
+		case s.Impact != nil:
+			if c.prop(t, "impact", r) && c.scale(file, "impact", s.Impact) {
+				t.Impact = s.Impact.Value
+			}
+		case s.Likelihood != nil:
+			if c.prop(t, "likelihood", r) && c.scale(file, "likelihood", s.Likelihood) {
+				t.Likelihood = s.Likelihood.Value
+			}
+		case s.MitigatedBy != nil:
+			for _, ref := range s.MitigatedBy {
+				if x := c.resolve(file, ref, "mitigated_by", kControl); x != nil {
+					t.MitigatedBy = append(t.MitigatedBy, x.control)
+					x.control.Mitigates = append(x.control.Mitigates, t)
+				}
+			}
+		case s.Accepted != nil:
+			if c.prop(t, "accepted", r) {
+				a := &ir.Acceptance{Reason: string(s.Accepted.Reason.Value), By: string(s.Accepted.By.Value), Until: s.Accepted.Until.Value, Range: r}
+				if until, ok := c.date(file, s.Accepted.Until); ok {
+					a.Expired = !c.opts.Now.Before(until.AddDate(0, 0, 1))
+				}
+				t.Acceptance = a
+			}
+		default:
+			c.setStr(t, file, "transferred", &t.Transferred, s.Transferred, &s.Node)
+			c.setStr(t, file, "owner", &t.Owner, s.Owner, &s.Node)
+			c.setStr(t, file, "description", &t.Description, s.Description, &s.Node)
+		}
+	}
+	for _, need := range []string{"on", "stride", "impact", "likelihood"} {
+		if _, ok := c.props[t][need]; !ok {
+			c.diags.Errorf("TM104", rng(file, &td.ast.ID.Node), "threat %q has no %s", t.ID, need).Detail =
+				"a threat needs stride, on, impact and likelihood: " + threatForm
+		}
+	}
+	t.Score = t.Impact * t.Likelihood
+	t.Band = Band(t.Score)
+	t.Status = ir.Open
+	for _, k := range t.MitigatedBy {
+		if k.Effective() {
+			t.Status = ir.Mitigated
+		}
+	}
+	switch {
+	case t.Status == ir.Mitigated:
+	case t.Acceptance != nil && !t.Acceptance.Expired:
+		t.Status = ir.Accepted
+	case t.Transferred != "":
+		t.Status = ir.Transferred
+	}
+}
+
+const threatForm = `stride spoofing on FLOW impact 1-5 likelihood 1-5`
+
+func (c *compiler) scale(file, what string, n *dsl.Num) bool {
+	if n.Value >= 1 && n.Value <= 5 {
+		return true
+	}
+	c.diags.Errorf("TM103", rng(file, &n.Node), "%s %d is out of range", what, n.Value).Detail = what + " is 1 (lowest) to 5 (highest)"
+	return false
+}
+
+// target resolves what a threat is on: FROM -> TO names the flow between
+// that pair; a single reference names a flow, an element or a boundary.
+func (c *compiler) target(file string, t *ir.Threat, on *dsl.Target) {
+	if on.To == nil {
+		if s := c.resolve(file, on.From, "on", kFlow, kElement, kBoundary); s != nil {
+			t.Target = ir.Target{Flow: s.flow, Element: s.element, Boundary: s.boundary}
+		}
+		return
+	}
+	from := c.resolve(file, on.From, "on", kElement)
+	to := c.resolve(file, on.To, "on", kElement)
+	if from == nil || to == nil {
+		return
+	}
+	var hits []*ir.Flow
+	for _, f := range c.m.Flows {
+		if f.From == from.element && f.To == to.element {
+			hits = append(hits, f)
+		}
+	}
+	r := rng(file, &on.Node)
+	switch len(hits) {
+	case 0:
+		d := c.diags.Errorf("TM201", r, "no flow from %q to %q", from.path, to.path)
+		d.Fix = fmt.Sprintf("flow %s -> %s \"<label>\"", c.shortName(from.path), c.shortName(to.path))
+	case 1:
+		t.Target.Flow = hits[0]
+	default:
+		d := c.diags.Errorf("TM202", r, "ambiguous flow %s -> %s: %d flows match", from.path, to.path, len(hits))
+		for _, f := range hits {
+			d.Related = append(d.Related, noteAt(f.Head, "candidate flow %q", f.ID))
+		}
+		d.Detail = "name the flow by its id"
+	}
+}
+
+func (c *compiler) lowerDecision(dd *decisionDecl) {
+	k, file := dd.d, dd.file
+	for _, s := range dd.ast.Body {
+		switch {
+		case s.File != nil:
+			if c.prop(k, "file", rng(file, &s.Node)) {
+				k.File = c.fileRef(file, string(s.File.Value), &s.File.Node, false)
+			}
+		case s.Affects != nil:
+			for _, r := range s.Affects {
+				if x := c.resolve(file, r, "affects", kElement); x != nil {
+					k.Affects = append(k.Affects, x.element)
+				}
+			}
+		default:
+			c.setWord(k, file, "status", &k.Status, s.Status, &s.Node, decisionStatuses)
+			c.setStr(k, file, "description", &k.Description, s.Description, &s.Node)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package dsl
+
+// A block kind names the statements allowed inside one kind of block, with
+// the usage shown when a statement is malformed.
+type blockKind struct {
+	name  string
+	forms map[string]string // keyword -> usage
+}
+
+// Keywords returns the statement keywords of a block kind, for docs and
+// suggestions.
+func (b *blockKind) keywords() []string {
+	out := make([]string, 0, len(b.forms))
+	for k := range b.forms {
+		out = append(out, k)
+	}
+	return out
+}
+
+var elementForms = map[string]string{
+	"person": `person ID "Name" [in BOUNDARY] { ... }`, "system": `system ID "Name" [in BOUNDARY] { ... }`,
+	"container": `container ID "Name" [in BOUNDARY] { ... }`, "component": `component ID "Name" [in BOUNDARY] { ... }`,
+	"database": `database ID "Name" [in BOUNDARY] { ... }`, "cache": `cache ID "Name" [in BOUNDARY] { ... }`,
+	"queue": `queue ID "Name" [in BOUNDARY] { ... }`, "bucket": `bucket ID "Name" [in BOUNDARY] { ... }`,
+}
+
+func with(base map[string]string, more map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range more {
+		out[k] = v
+	}
+	return out
+}
+
+var (
+	topLevel = &blockKind{"top-level", with(elementForms, map[string]string{
+		"model":    `model "Name" { owner "TEAM" reviewed YYYY-MM-DD description "TEXT" }`,
+		"boundary": `boundary ID "Name" [in PARENT] { trust LEVEL }`,
+		"extend":   `extend ELEMENT { ... }`,
+		"data":     `data ID "Name" { classification LEVEL }`,
+		"flow":     `flow [ID:] FROM -> TO "label" { ... }`,
+		"sequence": `sequence ID "Title" { FROM -> TO "message" }`,
+		"threat":   `threat ID "Title" { stride CATEGORY on TARGET impact N likelihood N }`,
+		"control":  `control ID "Title" { status STATUS owner "TEAM" }`,
+		"decision": `decision ID "Title" { status STATUS file "PATH" }`,
+		"view":     `view ID "Title" { dfd include PATTERN }`,
+	})}
+	modelBlock = &blockKind{"model", map[string]string{
+		"owner": `owner "TEAM"`, "reviewed": `reviewed YYYY-MM-DD`, "description": `description "TEXT"`,
+	}}
+	boundaryBlock = &blockKind{"boundary", map[string]string{
+		"boundary": `boundary ID "Name" { trust LEVEL }`, "trust": `trust untrusted|low|medium|high|external|control`,
+		"description": `description "TEXT"`, "owner": `owner "TEAM"`,
+	}}
+	elementBlock = &blockKind{"element", with(elementForms, map[string]string{
+		"description": `description "TEXT"`, "tech": `tech "TEXT"`, "owner": `owner "TEAM"`,
+		"exposure": `exposure public|internal|private`, "tenancy": `tenancy single|shared|row_level|schema|database`,
+		"encrypted_at_rest": `encrypted_at_rest`, "external": `external`,
+	})}
+	dataBlock = &blockKind{"data", map[string]string{
+		"classification": `classification public|internal|confidential|restricted|secret`,
+		"pii":            `pii`, "credentials": `credentials`, "tenant_scoped": `tenant_scoped`,
+		"description": `description "TEXT"`, "owner": `owner "TEAM"`,
+	}}
+	flowBlock = &blockKind{"flow", map[string]string{
+		"protocol": `protocol NAME`, "carries": `carries DATA[, DATA...]`, "auth": `auth NAME`,
+		"crosses":         `crosses BOUNDARY[, BOUNDARY...] "how trust is established"`,
+		"idempotency_key": `idempotency_key`, "description": `description "TEXT"`,
+	}}
+	sequenceBlock = &blockKind{"sequence", map[string]string{
+		"note": `note over ELEMENT[, ELEMENT...] "text"`, "alt": `alt "label" { ... } else "label" { ... }`,
+		"else": `else "label" { ... } (after an alt block)`, "and": `and "label" { ... } (after a par block)`,
+		"opt": `opt "label" { ... }`, "loop": `loop "label" { ... }`, "par": `par "label" { ... } and { ... }`,
+		"description": `description "TEXT"`,
+	}}
+	threatBlock = &blockKind{"threat", map[string]string{
+		"stride": `stride CATEGORY[, CATEGORY...]`, "on": `on FLOW|ELEMENT|BOUNDARY or on FROM -> TO`,
+		"impact": `impact 1-5`, "likelihood": `likelihood 1-5`, "mitigated_by": `mitigated_by CONTROL[, CONTROL...]`,
+		"accepted":    `accepted "reason" by "owner" until YYYY-MM-DD`,
+		"transferred": `transferred "to whom, and how"`, "owner": `owner "TEAM"`, "description": `description "TEXT"`,
+	}}
+	controlBlock = &blockKind{"control", map[string]string{
+		"status": `status proposed|planned|implemented|verified`, "owner": `owner "TEAM"`,
+		"test": `test "path/to/test_file[:TestName]"`, "evidence": `evidence "path/to/evidence"`, "description": `description "TEXT"`,
+	}}
+	decisionBlock = &blockKind{"decision", map[string]string{
+		"status": `status proposed|accepted|rejected|deprecated|superseded`, "file": `file "docs/adr/NNNN-title.md"`,
+		"affects": `affects ELEMENT[, ELEMENT...]`, "description": `description "TEXT"`,
+	}}
+	viewBlock = &blockKind{"view", map[string]string{
+		"dfd": `dfd`, "context": `context`, "container": `container of SYSTEM`, "component": `component of CONTAINER`,
+		"include": `include PATTERN[, PATTERN...]`, "exclude": `exclude PATTERN[, PATTERN...]`, "description": `description "TEXT"`,
+	}}
+)

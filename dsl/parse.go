@@ -1,0 +1,347 @@
+package dsl
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// Limits that keep hostile input from costing unbounded time or memory.
+const (
+	// MaxNesting is the deepest a block may nest ({ inside {).
+	MaxNesting = 64
+	// MaxFileSize is the largest .tm file tmc reads.
+	MaxFileSize = 4 << 20
+	// maxFileDiags caps the syntax diagnostics reported for one file.
+	maxFileDiags = 50
+)
+
+// lexDef lets participle know our token types; tokens come from lex.
+type lexDef struct{}
+
+func (lexDef) Symbols() map[string]lexer.TokenType { return symbols }
+func (lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
+	return nil, errors.New("dsl: tokens come from dsl.lex, not from participle")
+}
+
+// sliceLexer feeds participle the tokens of one declaration.
+type sliceLexer struct {
+	toks []lexer.Token
+	i    int
+}
+
+func (s *sliceLexer) Next() (lexer.Token, error) {
+	t := s.toks[s.i]
+	if s.i < len(s.toks)-1 {
+		s.i++
+	}
+	return t, nil
+}
+
+var opts = []participle.Option{participle.Lexer(lexDef{}), participle.Elide(), participle.UseLookahead(4)}
+
+var (
+	modelParser    = participle.MustBuild[ModelDecl](opts...)
+	boundaryParser = participle.MustBuild[BoundaryDecl](opts...)
+	elementParser  = participle.MustBuild[ElementDecl](opts...)
+	extendParser   = participle.MustBuild[ExtendDecl](opts...)
+	dataParser     = participle.MustBuild[DataDecl](opts...)
+	flowParser     = participle.MustBuild[FlowDecl](opts...)
+	sequenceParser = participle.MustBuild[SequenceDecl](opts...)
+	threatParser   = participle.MustBuild[ThreatDecl](opts...)
+	controlParser  = participle.MustBuild[ControlDecl](opts...)
+	decisionParser = participle.MustBuild[DecisionDecl](opts...)
+	viewParser     = participle.MustBuild[ViewDecl](opts...)
+)
+
+func run[T any](p *participle.Parser[T], toks []lexer.Token) (*T, error) {
+	pl, err := lexer.Upgrade(&sliceLexer{toks: toks})
+	if err != nil {
+		return nil, err
+	}
+	return p.ParseFromLexer(pl)
+}
+
+// Parse parses one file. It returns every declaration that parsed and a
+// diagnostic for each one that did not: a syntax error in one declaration
+// hides nothing in the others.
+func Parse(filename string, src []byte) (*File, diag.Diagnostics) {
+	p := &fileParser{file: &File{Name: filename, Src: src}}
+	if len(src) > MaxFileSize {
+		p.diags.Errorf("TM101", diag.Range{File: filename},
+			"file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
+			float64(len(src))/(1<<20), MaxFileSize>>20)
+		return p.file, p.diags
+	}
+	toks := lex(filename, src)
+	for _, sp := range split(toks) {
+		p.decl(toks[sp.start:sp.end], sp)
+		if len(p.diags) >= maxFileDiags {
+			p.diags.Errorf("TM101", p.rng(toks[sp.end-1].start, toks[sp.end-1].end),
+				"too many errors in this file; stopping here")
+			break
+		}
+	}
+	return p.file, p.diags
+}
+
+type fileParser struct {
+	file  *File
+	diags diag.Diagnostics
+}
+
+func (p *fileParser) rng(start, end lexer.Position) diag.Range {
+	return diag.Range{File: p.file.Name, Start: pos(start), End: pos(end)}
+}
+
+func pos(p lexer.Position) diag.Pos { return diag.Pos{Line: p.Line, Col: p.Column, Offset: p.Offset} }
+
+// NodeRange returns the source range of an AST node in file.
+func NodeRange(file string, n *Node) diag.Range {
+	return diag.Range{File: file, Start: pos(n.Pos), End: pos(n.End())}
+}
+
+// A span is one top-level declaration's tokens, as found by split.
+type span struct {
+	start, end int
+	tooDeep    int // index of the first brace past MaxNesting, or -1
+	unclosed   int // index of an unclosed "{", or -1
+}
+
+func isPunct(t token, v string) bool { return t.typ == tokPunct && t.value == v }
+
+// split cuts a file's tokens into top-level declarations, so that each can
+// be parsed (and fail) on its own. A declaration ends after the "}" that
+// closes its block, or before a line that starts with a top-level keyword
+// while no block is open. If a block is never closed, the declaration ends
+// before the next line that starts in column 1 with a top-level keyword.
+func split(toks []token) []span {
+	var out []span
+	for i := 0; i < len(toks); {
+		sp := span{start: i, tooDeep: -1, unclosed: -1}
+		var open []int
+		j := i
+	scan:
+		for ; j < len(toks); j++ {
+			t := toks[j]
+			switch {
+			case j > i && len(open) == 0 && t.first && t.typ == tokIdent && topLevel.forms[t.value] != "":
+				break scan
+			case isPunct(t, "{"):
+				open = append(open, j)
+				if len(open) > MaxNesting && sp.tooDeep < 0 {
+					sp.tooDeep = j
+				}
+			case isPunct(t, "}"):
+				if len(open) == 0 {
+					if j == i {
+						j++
+					}
+					break scan
+				}
+				open = open[:len(open)-1]
+				if len(open) == 0 {
+					j++
+					break scan
+				}
+			}
+		}
+		if len(open) > 0 {
+			sp.unclosed = open[len(open)-1]
+			for k := i + 1; k < j; k++ {
+				t := toks[k]
+				if t.first && t.start.Column == 1 && t.typ == tokIdent && topLevel.forms[t.value] != "" {
+					j = k
+					break
+				}
+			}
+			for len(open) > 0 && open[len(open)-1] >= j {
+				open = open[:len(open)-1]
+			}
+			if len(open) > 0 {
+				sp.unclosed = open[len(open)-1]
+			}
+		}
+		sp.end = j
+		out = append(out, sp)
+		i = j
+	}
+	return out
+}
+
+func (p *fileParser) decl(toks []token, sp span) {
+	bad := false
+	for _, t := range toks {
+		if t.typ == tokError {
+			p.diags.Errorf("TM101", p.rng(t.start, t.end), "%s", t.value)
+			bad = true
+		}
+	}
+	if bad {
+		return
+	}
+	first := toks[0]
+	if first.typ != tokIdent || topLevel.forms[first.value] == "" {
+		p.unknownDecl(first)
+		return
+	}
+	if sp.tooDeep >= 0 {
+		t := toks[sp.tooDeep-sp.start]
+		p.diags.Errorf("TM101", p.rng(t.start, t.end), "blocks nested more than %d deep", MaxNesting).Detail =
+			"tmc limits nesting to keep checks fast on any input; flatten the model, for example by declaring nested boundaries with `boundary ID in PARENT`"
+		return
+	}
+	if sp.unclosed >= 0 {
+		t := toks[sp.unclosed-sp.start]
+		last := toks[len(toks)-1]
+		d := p.diags.Errorf("TM101", p.rng(last.start, last.end), "expected \"}\" to close the block opened at line %d", t.start.Line)
+		d.Related = append(d.Related, diag.Note{Range: p.rng(t.start, t.end), Message: "block opened here"})
+		return
+	}
+
+	lt := make([]lexer.Token, len(toks)+1)
+	for i, t := range toks {
+		lt[i] = lexer.Token{Type: t.typ, Value: t.value, Pos: t.start}
+	}
+	lt[len(toks)] = lexer.EOFToken(toks[len(toks)-1].end)
+
+	var (
+		d   Decl
+		err error
+	)
+	switch first.value {
+	case "model":
+		d.Model, err = run(modelParser, lt)
+	case "boundary":
+		d.Boundary, err = run(boundaryParser, lt)
+	case "extend":
+		d.Extend, err = run(extendParser, lt)
+	case "data":
+		d.Data, err = run(dataParser, lt)
+	case "flow":
+		d.Flow, err = run(flowParser, lt)
+	case "sequence":
+		d.Sequence, err = run(sequenceParser, lt)
+	case "threat":
+		d.Threat, err = run(threatParser, lt)
+	case "control":
+		d.Control, err = run(controlParser, lt)
+	case "decision":
+		d.Decision, err = run(decisionParser, lt)
+	case "view":
+		d.View, err = run(viewParser, lt)
+	default:
+		d.Element, err = run(elementParser, lt)
+	}
+	if err != nil {
+		p.syntaxError(err, first.value, toks)
+		return
+	}
+	p.unknowns(&d)
+	p.file.Decls = append(p.file.Decls, d)
+}
+
+func (p *fileParser) unknownDecl(t token) {
+	if t.typ != tokIdent {
+		what := fmt.Sprintf("%q", t.value)
+		if t.typ == tokString {
+			what = "a string"
+		}
+		p.diags.Errorf("TM101", p.rng(t.start, t.end), "expected a declaration (model, boundary, system, flow, threat, ...), found %s", what)
+		return
+	}
+	d := p.diags.Errorf("TM102", p.rng(t.start, t.end), "unknown declaration %q", t.value)
+	if s := Suggest(t.value, topLevel.keywords()); s != "" {
+		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		d.Detail = "form: " + topLevel.forms[s]
+	} else {
+		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision or view"
+	}
+}
+
+func (p *fileParser) syntaxError(err error, keyword string, toks []token) {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		p.diags.Errorf("TM101", p.rng(toks[0].start, toks[0].end), "%s", err.Error())
+		return
+	}
+	at := perr.Position()
+	r := diag.Range{File: p.file.Name, Start: pos(at), End: pos(at)}
+	msg := perr.Message()
+	var ut *participle.UnexpectedTokenError
+	if errors.As(err, &ut) {
+		found := describe(ut.Unexpected)
+		if !ut.Unexpected.EOF() {
+			end := ut.Unexpected.Pos
+			end.Advance(ut.Unexpected.Value)
+			r.End = pos(end)
+		}
+		msg = "unexpected " + found
+		if exp := expectation(ut); exp != "" {
+			msg += ", expected " + exp
+		}
+	}
+	d := p.diags.Errorf("TM101", r, "syntax error in %s: %s", keyword, msg)
+	if u := topLevel.forms[keyword]; u != "" {
+		d.Detail = "form: " + u
+	}
+}
+
+func describe(t lexer.Token) string {
+	switch t.Type {
+	case lexer.EOF:
+		return "end of declaration"
+	case tokString:
+		return "string " + shorten(t.Value)
+	case tokInt:
+		return "number " + t.Value
+	case tokDate:
+		return "date " + t.Value
+	}
+	return fmt.Sprintf("%q", t.Value)
+}
+
+func shorten(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:37]) + `..."`
+	}
+	return s
+}
+
+// expectation turns participle's expected-node text into words.
+func expectation(ut *participle.UnexpectedTokenError) string {
+	m := ut.Message()
+	i := strings.Index(m, "(expected ")
+	if i < 0 {
+		return ""
+	}
+	e := strings.TrimSuffix(m[i+len("(expected "):], ")")
+	// Keep the first term only: participle prints the rest of the grammar.
+	if strings.HasPrefix(e, "(") {
+		return ""
+	}
+	if j := strings.IndexByte(e, ' '); j > 0 {
+		e = e[:j]
+	}
+	e = strings.TrimRight(e, "?*+")
+	switch e {
+	case "<ident>", "Ref", "Word", "Pattern", "Target":
+		return "a name"
+	case "<string>", "Str":
+		return "a string"
+	case "<int>", "Num":
+		return "a number"
+	case "<date>", "DateLit":
+		return "a date (YYYY-MM-DD)"
+	}
+	if strings.HasPrefix(e, `"`) {
+		return e
+	}
+	return ""
+}

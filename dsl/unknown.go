@@ -1,0 +1,135 @@
+package dsl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// unknowns reports every statement of a parsed declaration that no form
+// matched: a known keyword used wrongly is a syntax error that shows the
+// form; anything else is an unknown keyword, with a did-you-mean.
+func (p *fileParser) unknowns(d *Decl) {
+	switch {
+	case d.Model != nil:
+		for _, s := range d.Model.Body {
+			p.unknown(s.Unknown, modelBlock)
+		}
+	case d.Boundary != nil:
+		p.boundaryUnknowns(d.Boundary)
+	case d.Element != nil:
+		p.elementUnknowns(d.Element.Body)
+	case d.Extend != nil:
+		p.elementUnknowns(d.Extend.Body)
+	case d.Data != nil:
+		for _, s := range d.Data.Body {
+			p.unknown(s.Unknown, dataBlock)
+		}
+	case d.Flow != nil:
+		for _, s := range d.Flow.Body {
+			p.unknown(s.Unknown, flowBlock)
+		}
+	case d.Sequence != nil:
+		p.seqUnknowns(d.Sequence.Body)
+	case d.Threat != nil:
+		for _, s := range d.Threat.Body {
+			p.unknown(s.Unknown, threatBlock)
+		}
+	case d.Control != nil:
+		for _, s := range d.Control.Body {
+			p.unknown(s.Unknown, controlBlock)
+		}
+	case d.Decision != nil:
+		for _, s := range d.Decision.Body {
+			p.unknown(s.Unknown, decisionBlock)
+		}
+	case d.View != nil:
+		for _, s := range d.View.Body {
+			p.unknown(s.Unknown, viewBlock)
+		}
+	}
+}
+
+func (p *fileParser) boundaryUnknowns(b *BoundaryDecl) {
+	for _, s := range b.Body {
+		if s.Boundary != nil {
+			p.boundaryUnknowns(s.Boundary)
+		}
+		p.unknown(s.Unknown, boundaryBlock)
+	}
+}
+
+func (p *fileParser) elementUnknowns(body []*ElementStmt) {
+	for _, s := range body {
+		if s.Element != nil {
+			p.elementUnknowns(s.Element.Body)
+		}
+		p.unknown(s.Unknown, elementBlock)
+	}
+}
+
+func (p *fileParser) seqUnknowns(body []*SeqStmt) {
+	for _, s := range body {
+		switch {
+		case s.Alt != nil:
+			p.seqUnknowns(s.Alt.Body)
+			for _, e := range s.Alt.Else {
+				p.seqUnknowns(e.Body)
+			}
+		case s.Par != nil:
+			p.seqUnknowns(s.Par.Body)
+			for _, a := range s.Par.And {
+				p.seqUnknowns(a.Body)
+			}
+		case s.Opt != nil:
+			p.seqUnknowns(s.Opt.Body)
+		case s.Loop != nil:
+			p.seqUnknowns(s.Loop.Body)
+		}
+		p.unknown(s.Unknown, sequenceBlock)
+	}
+}
+
+func (p *fileParser) unknown(u *Unknown, block *blockKind) {
+	if u == nil {
+		return
+	}
+	r := NodeRange(p.file.Name, &u.Node)
+	head := r
+	head.End = pos(u.Tokens[0].Pos)
+	head.End.Col += len(u.Name)
+	head.End.Offset += len(u.Name)
+	if usage := block.forms[u.Name]; usage != "" {
+		d := p.diags.Errorf("TM101", r, "malformed %q statement in %s block", u.Name, block.name)
+		d.Detail = "form: " + usage
+		return
+	}
+	if block == sequenceBlock {
+		if s := Suggest(u.Name, block.keywords()); s == "" {
+			d := p.diags.Errorf("TM101", r, "expected a message (FROM -> TO \"label\" or FROM --> TO \"label\"), a note or a group in sequence, found %q", strings.TrimSpace(tokenText(u)))
+			d.Detail = "groups: alt, opt, loop, par"
+			return
+		}
+	}
+	d := p.diags.Errorf("TM102", head, "unknown %s property %q", block.name, u.Name)
+	if s := Suggest(u.Name, block.keywords()); s != "" {
+		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		d.Detail = "form: " + block.forms[s]
+		return
+	}
+	kw := block.keywords()
+	sort.Strings(kw)
+	d.Detail = fmt.Sprintf("a %s block takes: %s", block.name, strings.Join(kw, ", "))
+}
+
+func tokenText(u *Unknown) string {
+	var parts []string
+	for i, t := range u.Tokens {
+		if i == 4 {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, t.Value)
+	}
+	return strings.Join(parts, " ")
+}
