@@ -70,6 +70,7 @@ func CompileSource(src *Source, opts Options) *Result {
 		syms:   map[string]*symbol{},
 		byName: map[string][]*symbol{},
 		props:  map[any]map[string]diag.Range{},
+		broken: map[string]bool{},
 	}
 	c.diags = append(c.diags, src.Diags...)
 	for _, f := range src.Files {

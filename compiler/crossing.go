@@ -9,7 +9,8 @@ import "github.com/tmc-dev/tmc/compiler/ir"
 func computeCrossings(m *ir.Model) {
 	for _, f := range m.Flows {
 		f.Crossings = nil
-		if f.From == nil || f.To == nil {
+		f.Unresolved = f.From == nil || f.To == nil || unknownPlace(f.From) || unknownPlace(f.To)
+		if f.Unresolved {
 			continue
 		}
 		from, to := f.From.Boundary.Chain(), f.To.Boundary.Chain()
@@ -24,6 +25,17 @@ func computeCrossings(m *ir.Model) {
 			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: b, Direction: ir.Enter, Mark: markOf(f, b)})
 		}
 	}
+}
+
+// unknownPlace reports whether an element, or the ancestor it inherits its
+// boundary from, names a boundary that did not resolve.
+func unknownPlace(e *ir.Element) bool {
+	for x := e; x != nil; x = x.Parent {
+		if x.Placed {
+			return x.Boundary == nil
+		}
+	}
+	return false
 }
 
 func markOf(f *ir.Flow, b *ir.Boundary) *ir.Mark {

@@ -122,6 +122,7 @@ type compiler struct {
 	views      []*viewDecl
 	extends    []*extendDecl
 	modelRange *diag.Range
+	broken     map[string]bool // ids of declarations that did not parse
 }
 
 func rng(file string, n *dsl.Node) diag.Range { return dsl.NodeRange(file, n) }
@@ -215,6 +216,9 @@ func join(prefix, id string) string {
 // declareFiles runs the declare phase over all files, in file order.
 func (c *compiler) declareFiles(files []*dsl.File) {
 	for _, f := range files {
+		for _, id := range f.Broken {
+			c.broken[id] = true
+		}
 		for _, d := range f.Decls {
 			switch {
 			case d.Model != nil:
@@ -329,10 +333,22 @@ func (c *compiler) declareBoundary(file string, d *dsl.BoundaryDecl, up *ir.Boun
 			c.setStr(b, file, "owner", &b.Owner, s.Owner, &s.Node)
 		}
 	}
-	if _, ok := c.props[b]["trust"]; !ok {
+	if _, ok := c.props[b]["trust"]; !ok && !hasUnknown(d.Body, func(s *dsl.BoundaryStmt) *dsl.Unknown { return s.Unknown }) {
 		d := c.diags.Errorf("TM104", rng(file, &d.ID.Node), "boundary %q has no trust level", b.ID)
 		d.Detail = "say how far the zone is trusted: trust " + strings.Join(trustLevels, " | ")
 	}
+}
+
+// hasUnknown reports whether a block holds a statement the parser did not
+// recognise: then a "missing property" is likely that statement
+// misspelled, already reported, and not worth a second diagnostic.
+func hasUnknown[T any](body []T, unknown func(T) *dsl.Unknown) bool {
+	for _, s := range body {
+		if unknown(s) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // allowedParent reports whether an element of kind child may be declared
@@ -437,7 +453,7 @@ func (c *compiler) declareData(file string, d *dsl.DataDecl) {
 		c.setStr(x, file, "description", &x.Description, s.Description, &s.Node)
 		c.setStr(x, file, "owner", &x.Owner, s.Owner, &s.Node)
 	}
-	if _, ok := c.props[x]["classification"]; !ok {
+	if _, ok := c.props[x]["classification"]; !ok && !hasUnknown(d.Body, func(s *dsl.DataStmt) *dsl.Unknown { return s.Unknown }) {
 		r := c.diags.Errorf("TM104", rng(file, &d.ID.Node), "data asset %q has no classification", x.ID)
 		r.Detail = "classification is one of: " + strings.Join(classifications, ", ")
 	}
@@ -521,6 +537,14 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 		wantNames[i] = w.String()
 	}
 	wantText := strings.Join(wantNames, " or ")
+	wantArticles := make([]string, len(want))
+	for i, w := range wantNames {
+		wantArticles[i] = article(w)
+	}
+	needs := strings.Join(wantArticles, " or ")
+	if len(wantArticles) > 2 {
+		needs = strings.Join(wantArticles[:len(wantArticles)-1], ", ") + " or " + wantArticles[len(wantArticles)-1]
+	}
 	switch {
 	case len(hits) == 1:
 		return hits[0]
@@ -532,8 +556,10 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 		d.Detail = fmt.Sprintf("write the full path, for example %q", hits[0].path)
 	case len(cands) > 0:
 		s := cands[0]
-		d := c.diags.Errorf("TM204", at, "%q is %s, but %s needs %s", name, article(s.kindName()), use, article(wantText))
+		d := c.diags.Errorf("TM204", at, "%q is %s, but %s needs %s", name, article(s.kindName()), use, needs)
 		d.Related = append(d.Related, diag.Note{Range: s.rng, Message: fmt.Sprintf("%q declared here", s.path)})
+	case c.broken[r.Parts[0]] || c.broken[r.Parts[len(r.Parts)-1]]:
+		// Declared in a declaration with a syntax error, already reported.
 	default:
 		d := c.diags.Errorf("TM201", at, "undefined %s %q", wantText, name)
 		var names []string

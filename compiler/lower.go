@@ -79,8 +79,11 @@ func (c *compiler) lowerElements() {
 		if ed.in == nil {
 			continue
 		}
+		// An `in` that does not resolve still places the element: its
+		// boundary is unknown, so its flows' crossings are too.
+		ed.e.Placed = true
 		if s := c.resolve(ed.file, ed.in, "in", kBoundary); s != nil {
-			ed.e.Boundary, ed.e.Placed = s.boundary, true
+			ed.e.Boundary = s.boundary
 		}
 	}
 	// Children inherit the boundary of their parent unless they say
@@ -300,7 +303,7 @@ func (c *compiler) lowerControl(cd *controlDecl) {
 			c.setStr(k, file, "description", &k.Description, s.Description, &s.Node)
 		}
 	}
-	if _, ok := c.props[k]["status"]; !ok {
+	if _, ok := c.props[k]["status"]; !ok && !hasUnknown(cd.ast.Body, func(s *dsl.ControlStmt) *dsl.Unknown { return s.Unknown }) {
 		c.diags.Errorf("TM104", rng(file, &cd.ast.ID.Node), "control %q has no status", k.ID).Detail =
 			"status is one of: " + strings.Join(controlStatuses, ", ")
 	}
@@ -369,8 +372,9 @@ func (c *compiler) lowerThreat(td *threatDecl) {
 			c.setStr(t, file, "description", &t.Description, s.Description, &s.Node)
 		}
 	}
+	misspelt := hasUnknown(td.ast.Body, func(s *dsl.ThreatStmt) *dsl.Unknown { return s.Unknown })
 	for _, need := range []string{"on", "stride", "impact", "likelihood"} {
-		if _, ok := c.props[t][need]; !ok {
+		if _, ok := c.props[t][need]; !ok && !misspelt {
 			c.diags.Errorf("TM104", rng(file, &td.ast.ID.Node), "threat %q has no %s", t.ID, need).Detail =
 				"a threat needs stride, on, impact and likelihood: " + threatForm
 		}

@@ -138,9 +138,6 @@ func (c *compiler) pattern(file string, p *dsl.Pattern) []*ir.Element {
 	e := x.element
 	switch p.Wild {
 	case "*":
-		if len(e.Children) == 0 {
-			c.diags.Warnf("TM201", rng(file, &p.Node), "%s.* selects nothing: %q has no children", x.path, x.path)
-		}
 		return e.Children
 	case "**":
 		var out []*ir.Element
@@ -152,9 +149,6 @@ func (c *compiler) pattern(file string, p *dsl.Pattern) []*ir.Element {
 			}
 		}
 		walk(e)
-		if len(out) == 0 {
-			c.diags.Warnf("TM201", rng(file, &p.Node), "%s.** selects nothing: %q has no children", x.path, x.path)
-		}
 		return out
 	}
 	return []*ir.Element{e}

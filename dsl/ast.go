@@ -446,4 +446,7 @@ type File struct {
 	Name  string // path relative to the model root, with /
 	Src   []byte
 	Decls []Decl
+	// Broken lists the ids of declarations that did not parse, so that
+	// references to them are not reported a second time as undefined.
+	Broken []string
 }

@@ -176,6 +176,21 @@ func split(toks []token) []span {
 }
 
 func (p *fileParser) decl(toks []token, sp span) {
+	if len(toks) > 1 && toks[0].typ == tokIdent && topLevel.forms[toks[0].value] != "" {
+		// Remember the id of a declaration that may fail below; flows name
+		// theirs before a colon.
+		id := toks[1]
+		if toks[0].value == "extend" || toks[0].value == "flow" && (len(toks) < 3 || !isPunct(toks[2], ":")) || toks[0].value == "model" {
+			id = token{}
+		}
+		if id.typ == tokIdent {
+			defer func(n int) {
+				if len(p.file.Decls) == n {
+					p.file.Broken = append(p.file.Broken, id.value)
+				}
+			}(len(p.file.Decls))
+		}
+	}
 	bad := false
 	for _, t := range toks {
 		if t.typ == tokError {

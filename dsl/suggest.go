@@ -18,10 +18,7 @@ func Suggest(name string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	limit := 1 + len(name)/4
-	if limit > 3 {
-		limit = 3
-	}
+	limit := max(1, min(3, len(name)/3))
 	if bestDist <= limit {
 		return best
 	}

@@ -105,13 +105,17 @@ func (p *fileParser) unknown(u *Unknown, block *blockKind) {
 		return
 	}
 	if block == sequenceBlock {
-		if s := Suggest(u.Name, block.keywords()); s == "" {
+		if s := Suggest(u.Name, block.keywords()); s == "" || len(u.Tokens) > 1 && u.Tokens[1].Value == "." {
 			d := p.diags.Errorf("TM101", r, "expected a message (FROM -> TO \"label\" or FROM --> TO \"label\"), a note or a group in sequence, found %q", strings.TrimSpace(tokenText(u)))
 			d.Detail = "groups: alt, opt, loop, par"
 			return
 		}
 	}
-	d := p.diags.Errorf("TM102", head, "unknown %s property %q", block.name, u.Name)
+	what := "property"
+	if block == sequenceBlock {
+		what = "statement"
+	}
+	d := p.diags.Errorf("TM102", head, "unknown %s %s %q", block.name, what, u.Name)
 	if s := Suggest(u.Name, block.keywords()); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + block.forms[s]
@@ -119,7 +123,14 @@ func (p *fileParser) unknown(u *Unknown, block *blockKind) {
 	}
 	kw := block.keywords()
 	sort.Strings(kw)
-	d.Detail = fmt.Sprintf("a %s block takes: %s", block.name, strings.Join(kw, ", "))
+	d.Detail = fmt.Sprintf("%s block takes: %s", article(block.name), strings.Join(kw, ", "))
+}
+
+func article(word string) string {
+	if strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 func tokenText(u *Unknown) string {
@@ -131,5 +142,5 @@ func tokenText(u *Unknown) string {
 		}
 		parts = append(parts, t.Value)
 	}
-	return strings.Join(parts, " ")
+	return strings.ReplaceAll(strings.Join(parts, " "), " . ", ".")
 }

@@ -70,8 +70,8 @@ func unmarked(p *Pass, f *ir.Flow) {
 }
 
 func stale(p *Pass, f *ir.Flow) {
-	if f.From == nil || f.To == nil {
-		return // the ends did not resolve; the crossing set is unknown
+	if f.Unresolved {
+		return // the crossing set is unknown
 	}
 	crossed := map[*ir.Boundary]bool{}
 	for _, x := range f.Crossings {
@@ -94,6 +94,17 @@ func stale(p *Pass, f *ir.Flow) {
 			}
 		}
 	}
+}
+
+// placedAbove reports whether e or an ancestor says where it is (even if
+// that boundary did not resolve, which is reported elsewhere).
+func placedAbove(e *ir.Element) bool {
+	for x := e; x != nil; x = x.Parent {
+		if x.Placed {
+			return true
+		}
+	}
+	return false
 }
 
 // Placement warns about elements nothing places in a trust boundary
@@ -122,7 +133,7 @@ var Placement = &Check{
 		}
 		warned := map[*ir.Element]bool{}
 		for _, e := range p.Model.Elements { // parents come before children
-			if e.Boundary != nil || placedBelow[e] || e.Parent != nil && warned[e.Parent] {
+			if e.Boundary != nil || placedAbove(e) || placedBelow[e] || e.Parent != nil && warned[e.Parent] {
 				continue
 			}
 			warned[e] = true

@@ -16,27 +16,27 @@ var Paths = &Check{
 	Run: func(p *Pass) {
 		for _, c := range p.Model.Controls {
 			for _, f := range c.Tests {
-				path(p, f, "test of control "+fmt.Sprintf("%q", c.ID))
+				path(p, f, "test", fmt.Sprintf("control %q", c.ID))
 			}
 			for _, f := range c.Evidence {
-				path(p, f, "evidence of control "+fmt.Sprintf("%q", c.ID))
+				path(p, f, "evidence", fmt.Sprintf("control %q", c.ID))
 			}
 		}
 		for _, d := range p.Model.Decisions {
 			if d.File != nil {
-				path(p, d.File, "file of decision "+fmt.Sprintf("%q", d.ID))
+				path(p, d.File, "file", fmt.Sprintf("decision %q", d.ID))
 			}
 		}
 	},
 }
 
-func path(p *Pass, f *ir.FileRef, what string) {
+func path(p *Pass, f *ir.FileRef, what, owner string) {
 	switch {
 	case f.Escapes:
-		d := p.Diags.Errorf("TM503", f.Range, "%s %q is outside the model root", what, f.Path)
+		d := p.Diags.Errorf("TM503", f.Range, "%s %q of %s is outside the model root", what, f.Path, owner)
 		d.Detail = "paths are relative to the model root and use /; a model may only point at files it ships with"
 	case !f.Found:
-		d := p.Diags.Errorf("TM502", f.Range, "%s %q not found under the model root", what, f.Path)
+		d := p.Diags.Errorf("TM502", f.Range, "%s %q of %s not found under the model root", what, f.Path, owner)
 		d.Detail = "paths are relative to the model root (the folder given to tmc) and use /"
 	}
 }

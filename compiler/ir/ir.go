@@ -133,8 +133,11 @@ type Flow struct {
 	// Crossings are the boundaries the flow leaves (innermost first), then
 	// those it enters (outermost first).
 	Crossings []*Crossing
-	Range     diag.Range // the whole declaration
-	Head      diag.Range // the id, or FROM -> TO
+	// Unresolved reports that an end of the flow, or the boundary of an
+	// end, did not resolve: Crossings is empty and crossing checks skip it.
+	Unresolved bool
+	Range      diag.Range // the whole declaration
+	Head       diag.Range // the id, or FROM -> TO
 }
 
 // A Mark is one `crosses` statement of a flow.

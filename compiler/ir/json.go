@@ -1,0 +1,354 @@
+package ir
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// JSONSchema names the JSON form of the IR; docs/model-schema.md describes it.
+const JSONSchema = "tmc/ir/v1"
+
+// The JSON form replaces pointers by ids. Field order is fixed by the
+// struct definitions and every list keeps the IR's order, so the output is
+// byte-identical for the same model.
+
+type jRange struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+}
+
+func jr(r diag.Range) *jRange {
+	if r.File == "" && !r.Start.IsValid() {
+		return nil
+	}
+	return &jRange{r.File, r.Start.Line, r.Start.Col, r.End.Line, r.End.Col}
+}
+
+type jModel struct {
+	Schema      string      `json:"schema"`
+	Name        string      `json:"name"`
+	Owner       string      `json:"owner"`
+	Reviewed    string      `json:"reviewed"`
+	Description string      `json:"description"`
+	Range       *jRange     `json:"range"`
+	Files       []string    `json:"files"`
+	Boundaries  []jBoundary `json:"boundaries"`
+	Elements    []jElement  `json:"elements"`
+	Data        []jData     `json:"data"`
+	Flows       []jFlow     `json:"flows"`
+	Sequences   []jSequence `json:"sequences"`
+	Threats     []jThreat   `json:"threats"`
+	Controls    []jControl  `json:"controls"`
+	Decisions   []jDecision `json:"decisions"`
+	Views       []jView     `json:"views"`
+}
+
+type jBoundary struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Trust       string   `json:"trust"`
+	Description string   `json:"description"`
+	Owner       string   `json:"owner"`
+	Parent      string   `json:"parent"`
+	Children    []string `json:"children"`
+	Elements    []string `json:"elements"`
+	Range       *jRange  `json:"range"`
+}
+
+type jElement struct {
+	ID              string   `json:"id"`
+	Kind            string   `json:"kind"`
+	Name            string   `json:"name"`
+	Description     string   `json:"description"`
+	Tech            string   `json:"tech"`
+	Owner           string   `json:"owner"`
+	Exposure        string   `json:"exposure"`
+	Tenancy         string   `json:"tenancy"`
+	EncryptedAtRest bool     `json:"encrypted_at_rest"`
+	External        bool     `json:"external"`
+	Parent          string   `json:"parent"`
+	Children        []string `json:"children"`
+	Boundary        string   `json:"boundary"`
+	Placed          bool     `json:"placed"`
+	Range           *jRange  `json:"range"`
+}
+
+type jData struct {
+	ID             string  `json:"id"`
+	Name           string  `json:"name"`
+	Classification string  `json:"classification"`
+	PII            bool    `json:"pii"`
+	Credentials    bool    `json:"credentials"`
+	TenantScoped   bool    `json:"tenant_scoped"`
+	Description    string  `json:"description"`
+	Owner          string  `json:"owner"`
+	Range          *jRange `json:"range"`
+}
+
+type jMark struct {
+	Boundaries []string `json:"boundaries"`
+	Reason     string   `json:"reason"`
+	Range      *jRange  `json:"range"`
+}
+
+type jCrossing struct {
+	Boundary  string `json:"boundary"`
+	Direction string `json:"direction"`
+	Marked    bool   `json:"marked"`
+	Reason    string `json:"reason"`
+}
+
+type jFlow struct {
+	ID             string      `json:"id"`
+	Named          bool        `json:"named"`
+	From           string      `json:"from"`
+	To             string      `json:"to"`
+	Label          string      `json:"label"`
+	Protocol       string      `json:"protocol"`
+	Auth           string      `json:"auth"`
+	Description    string      `json:"description"`
+	Carries        []string    `json:"carries"`
+	IdempotencyKey bool        `json:"idempotency_key"`
+	Marks          []jMark     `json:"marks"`
+	Crossings      []jCrossing `json:"crossings"`
+	Range          *jRange     `json:"range"`
+}
+
+type jStep struct {
+	Kind     string    `json:"kind"`
+	Number   int       `json:"number,omitempty"`
+	From     string    `json:"from,omitempty"`
+	To       string    `json:"to,omitempty"`
+	Reply    bool      `json:"reply,omitempty"`
+	Label    string    `json:"label,omitempty"`
+	Flow     string    `json:"flow,omitempty"`
+	Over     []string  `json:"over,omitempty"`
+	Text     string    `json:"text,omitempty"`
+	Branches []jBranch `json:"branches,omitempty"`
+	Range    *jRange   `json:"range"`
+}
+
+type jBranch struct {
+	Label string  `json:"label"`
+	Steps []jStep `json:"steps"`
+}
+
+type jSequence struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Description  string   `json:"description"`
+	Participants []string `json:"participants"`
+	Steps        []jStep  `json:"steps"`
+	Range        *jRange  `json:"range"`
+}
+
+type jAcceptance struct {
+	Reason  string `json:"reason"`
+	By      string `json:"by"`
+	Until   string `json:"until"`
+	Expired bool   `json:"expired"`
+}
+
+type jTarget struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+type jThreat struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Owner       string       `json:"owner"`
+	Stride      []string     `json:"stride"`
+	Target      *jTarget     `json:"target"`
+	Impact      int          `json:"impact"`
+	Likelihood  int          `json:"likelihood"`
+	Score       int          `json:"score"`
+	Band        string       `json:"band"`
+	MitigatedBy []string     `json:"mitigated_by"`
+	Acceptance  *jAcceptance `json:"acceptance"`
+	Transferred string       `json:"transferred"`
+	Status      string       `json:"status"`
+	Range       *jRange      `json:"range"`
+}
+
+type jFile struct {
+	Path  string  `json:"path"`
+	Test  string  `json:"test,omitempty"`
+	Found bool    `json:"found"`
+	Range *jRange `json:"range"`
+}
+
+type jControl struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Status      string   `json:"status"`
+	Owner       string   `json:"owner"`
+	Tests       []jFile  `json:"tests"`
+	Evidence    []jFile  `json:"evidence"`
+	Mitigates   []string `json:"mitigates"`
+	Range       *jRange  `json:"range"`
+}
+
+type jDecision struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Status      string   `json:"status"`
+	File        *jFile   `json:"file"`
+	Affects     []string `json:"affects"`
+	Range       *jRange  `json:"range"`
+}
+
+type jView struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Kind        string   `json:"kind"`
+	Declared    bool     `json:"declared"`
+	Of          string   `json:"of"`
+	Sequence    string   `json:"sequence"`
+	Elements    []string `json:"elements"`
+}
+
+func ids[T any](xs []T, id func(T) string) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, id(x))
+	}
+	return out
+}
+
+func bid(b *Boundary) string {
+	if b == nil {
+		return ""
+	}
+	return b.ID
+}
+
+func eid(e *Element) string {
+	if e == nil {
+		return ""
+	}
+	return e.ID
+}
+
+func jf(f *FileRef) jFile { return jFile{f.Path, f.Test, f.Found, jr(f.Range)} }
+
+func jsteps(steps []*Step) []jStep {
+	out := []jStep{}
+	for _, s := range steps {
+		j := jStep{Kind: s.Kind, Number: s.Number, From: eid(s.From), To: eid(s.To), Reply: s.Reply,
+			Label: s.Label, Text: s.Text, Range: jr(s.Range)}
+		if s.Flow != nil {
+			j.Flow = s.Flow.ID
+		}
+		if len(s.Over) > 0 {
+			j.Over = ids(s.Over, eid)
+		}
+		for _, b := range s.Branches {
+			j.Branches = append(j.Branches, jBranch{b.Label, jsteps(b.Steps)})
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// MarshalJSON returns the JSON form of the model (schema tmc/ir/v1),
+// indented, ending in a newline.
+func MarshalJSON(m *Model) ([]byte, error) {
+	j := jModel{Schema: JSONSchema, Name: m.Name, Owner: m.Owner, Reviewed: m.Reviewed, Description: m.Description,
+		Range: jr(m.Range), Files: append([]string{}, m.Files...),
+		Boundaries: []jBoundary{}, Elements: []jElement{}, Data: []jData{}, Flows: []jFlow{}, Sequences: []jSequence{},
+		Threats: []jThreat{}, Controls: []jControl{}, Decisions: []jDecision{}, Views: []jView{}}
+	for _, b := range m.Boundaries {
+		j.Boundaries = append(j.Boundaries, jBoundary{b.ID, b.Name, b.Trust, b.Description, b.Owner, bid(b.Parent),
+			ids(b.Children, bid), ids(b.Elements, eid), jr(b.Range)})
+	}
+	for _, e := range m.Elements {
+		j.Elements = append(j.Elements, jElement{e.ID, e.Kind, e.Name, e.Description, e.Tech, e.Owner, e.Exposure, e.Tenancy,
+			e.EncryptedAtRest, e.External, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range)})
+	}
+	for _, d := range m.Data {
+		j.Data = append(j.Data, jData{d.ID, d.Name, d.Classification, d.PII, d.Credentials, d.TenantScoped, d.Description, d.Owner, jr(d.Range)})
+	}
+	for _, f := range m.Flows {
+		fl := jFlow{ID: f.ID, Named: f.Named, From: eid(f.From), To: eid(f.To), Label: f.Label, Protocol: f.Protocol, Auth: f.Auth,
+			Description: f.Description, Carries: ids(f.Carries, func(d *Data) string { return d.ID }), IdempotencyKey: f.IdempotencyKey,
+			Marks: []jMark{}, Crossings: []jCrossing{}, Range: jr(f.Range)}
+		for _, mk := range f.Marks {
+			fl.Marks = append(fl.Marks, jMark{ids(mk.Boundaries, bid), mk.Reason, jr(mk.Range)})
+		}
+		for _, x := range f.Crossings {
+			c := jCrossing{Boundary: x.Boundary.ID, Direction: x.Direction, Marked: x.Mark != nil}
+			if x.Mark != nil {
+				c.Reason = x.Mark.Reason
+			}
+			fl.Crossings = append(fl.Crossings, c)
+		}
+		j.Flows = append(j.Flows, fl)
+	}
+	for _, s := range m.Sequences {
+		j.Sequences = append(j.Sequences, jSequence{s.ID, s.Name, s.Description, ids(s.Participants, eid), jsteps(s.Steps), jr(s.Range)})
+	}
+	for _, t := range m.Threats {
+		jt := jThreat{ID: t.ID, Name: t.Name, Description: t.Description, Owner: t.Owner, Stride: append([]string{}, t.Stride...),
+			Impact: t.Impact, Likelihood: t.Likelihood, Score: t.Score, Band: t.Band,
+			MitigatedBy: ids(t.MitigatedBy, func(c *Control) string { return c.ID }), Transferred: t.Transferred, Status: t.Status, Range: jr(t.Range)}
+		switch {
+		case t.Target.Flow != nil:
+			jt.Target = &jTarget{"flow", t.Target.Flow.ID}
+		case t.Target.Element != nil:
+			jt.Target = &jTarget{"element", t.Target.Element.ID}
+		case t.Target.Boundary != nil:
+			jt.Target = &jTarget{"boundary", t.Target.Boundary.ID}
+		}
+		if a := t.Acceptance; a != nil {
+			jt.Acceptance = &jAcceptance{a.Reason, a.By, a.Until, a.Expired}
+		}
+		j.Threats = append(j.Threats, jt)
+	}
+	for _, c := range m.Controls {
+		jc := jControl{c.ID, c.Name, c.Description, c.Status, c.Owner, []jFile{}, []jFile{},
+			ids(c.Mitigates, func(t *Threat) string { return t.ID }), jr(c.Range)}
+		for _, f := range c.Tests {
+			jc.Tests = append(jc.Tests, jf(f))
+		}
+		for _, f := range c.Evidence {
+			jc.Evidence = append(jc.Evidence, jf(f))
+		}
+		j.Controls = append(j.Controls, jc)
+	}
+	for _, d := range m.Decisions {
+		jd := jDecision{ID: d.ID, Name: d.Name, Description: d.Description, Status: d.Status, Affects: ids(d.Affects, eid), Range: jr(d.Range)}
+		if d.File != nil {
+			f := jf(d.File)
+			jd.File = &f
+		}
+		j.Decisions = append(j.Decisions, jd)
+	}
+	for _, v := range m.Views {
+		jv := jView{ID: v.ID, Name: v.Name, Description: v.Description, Kind: v.Kind, Declared: v.Declared, Of: eid(v.Of)}
+		if v.Sequence != nil {
+			jv.Sequence = v.Sequence.ID
+		}
+		if v.Elements != nil {
+			jv.Elements = ids(v.Elements, eid)
+		}
+		j.Views = append(j.Views, jv)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
