@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs tmc in-process and returns its exit status and output.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+type report struct {
+	Schema      string `json:"schema"`
+	Diagnostics []struct {
+		Code, Severity, File, Message, Help string
+		Line, Column                        int
+		EndLine                             int `json:"end_line"`
+		EndColumn                           int `json:"end_column"`
+		Related                             []struct {
+			File    string
+			Line    int
+			Message string
+		}
+	} `json:"diagnostics"`
+	Summary struct{ Errors, Warnings int } `json:"summary"`
+}
+
+const core = "../../../../compiler/testdata/core"
+
+func pinDate(t *testing.T) { t.Setenv("SOURCE_DATE_EPOCH", "1795478400") } // 2026-11-24
+
+func TestCheckCoreExample(t *testing.T) {
+	pinDate(t)
+	code, out, _ := run(t, "check", "--format", "json", core)
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Schema != "tmc/check/v1" || r.Summary.Errors != 1 || r.Summary.Warnings != 1 || len(r.Diagnostics) != 2 {
+		t.Fatalf("unexpected report: %s", out)
+	}
+	d := r.Diagnostics[0]
+	if d.Code != "TM301" || d.Line != 95 || d.Column != 6 || d.EndColumn != 13 ||
+		!strings.Contains(d.Message, `"webhook"`) || !strings.Contains(d.Message, `"vendor"`) || !strings.Contains(d.Message, `"cluster"`) ||
+		d.Help != `crosses vendor, cluster "<how trust is established>"` || filepath.Base(d.File) != "core.tm" {
+		t.Errorf("TM301 diagnostic wrong: %+v", d)
+	}
+	if len(d.Related) != 2 {
+		t.Errorf("TM301 should point at both boundaries: %+v", d.Related)
+	}
+	if w := r.Diagnostics[1]; w.Code != "TM501" || w.Severity != "warning" || !strings.Contains(w.Message, "forged_webhook") {
+		t.Errorf("TM501 diagnostic wrong: %+v", w)
+	}
+	if code, _, _ := run(t, "check", "--strict", core); code != ExitFail {
+		t.Errorf("--strict: exit %d, want 1", code)
+	}
+}
+
+// Marking the webhook flow makes the core example exit 0: only a warning
+// remains, and warnings fail a run only with --strict.
+func TestCheckCoreExampleMarked(t *testing.T) {
+	pinDate(t)
+	dir := t.TempDir()
+	copyDir(t, core, dir)
+	tm := filepath.Join(dir, "core.tm")
+	src, err := os.ReadFile(tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := strings.Replace(string(src), "# error: crosses vendor and cluster, but does not say so",
+		`crosses vendor, cluster "HMAC signature verified with the webhook secret"`, 1)
+	if marked == string(src) {
+		t.Fatal("core example changed; cannot mark the webhook flow")
+	}
+	if err := os.WriteFile(tm, []byte(marked), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "check", dir)
+	if code != ExitOK || !strings.Contains(out, "warning[TM501]") || !strings.Contains(out, "0 errors, 1 warning") {
+		t.Fatalf("exit %d, want 0 with one warning\n%s", code, out)
+	}
+	if code, _, _ := run(t, "check", "--strict", dir); code != ExitFail {
+		t.Errorf("--strict with a warning: exit %d, want 1", code)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCheckTextFormat(t *testing.T) {
+	pinDate(t)
+	_, out, _ := run(t, "check", core)
+	for _, want := range []string{
+		"core.tm:95:6: error[TM301]: unmarked boundary crossing",
+		"95 | flow webhook: psp -> shop.billing \"Payment webhook\" {\n",
+		"   |      ^^^^^^^\n",
+		"= help: add `crosses vendor, cluster \"<how trust is established>\"`",
+		"1 error, 1 warning",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExamples(t *testing.T) {
+	pinDate(t)
+	code, out, _ := run(t, "check", "--strict", "../../../../examples/checkout")
+	if code != ExitOK || !strings.Contains(out, ": ok (") {
+		t.Errorf("examples/checkout: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "check", "../../../../examples/unmarked")
+	if code != ExitFail || !strings.Contains(out, "error[TM301]") || strings.Count(out, "error[") != 1 {
+		t.Errorf("examples/unmarked: exit %d, want exactly one TM301\n%s", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "does/not/exist"},
+		{"check", "--format", "yaml", core},
+		{"check", "--no-such-flag"},
+		{"check", "a", "b"},
+		{"no-such-command"},
+	} {
+		code, _, errOut := run(t, args...)
+		if code != ExitUsage || !strings.HasPrefix(errOut, "tmc: ") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and a message", args, code, errOut)
+		}
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "yesterday")
+	if code, _, errOut := run(t, "check", core); code != ExitUsage || !strings.Contains(errOut, "SOURCE_DATE_EPOCH") {
+		t.Errorf("bad SOURCE_DATE_EPOCH: exit %d, %q", code, errOut)
+	}
+}
+
+func TestVersionHelpCompletion(t *testing.T) {
+	if code, out, _ := run(t, "version"); code != 0 || !strings.HasPrefix(out, "tmc ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "help"); code != 0 || !strings.Contains(out, "check") {
+		t.Errorf("help: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "completion", "bash"); code != 0 || !strings.Contains(out, "tmc") {
+		t.Errorf("completion: %d", code)
+	}
+}
