@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -16,6 +18,7 @@ func newCheck() *cobra.Command {
 	var (
 		format string
 		strict bool
+		failOn string
 	)
 	cmd := &cobra.Command{
 		Use:   "check [PATH]",
@@ -24,7 +27,8 @@ func newCheck() *cobra.Command {
 .tm file; default: the current folder), resolves it and runs every check.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning,
-with --strict), 2 for usage or I/O errors.`,
+with --strict, or an open threat at or above a risk band, with --fail-on),
+2 for usage or I/O errors.`,
 		Example: `  tmc check examples/checkout
   tmc check --format json . > diagnostics.json`,
 		Args: cobra.MaximumNArgs(1),
@@ -34,6 +38,9 @@ with --strict), 2 for usage or I/O errors.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return &usageError{fmt.Errorf("--format must be text or json, not %q", format)}
+			}
+			if failOn != "" && bandRank[failOn] == 0 {
+				return &usageError{fmt.Errorf("--fail-on must be low, medium, high or critical, not %q", failOn)}
 			}
 			path := "."
 			if len(args) == 1 {
@@ -58,13 +65,34 @@ with --strict), 2 for usage or I/O errors.`,
 			if err != nil {
 				return &usageError{err}
 			}
+			if failOn != "" {
+				if open := openAtOrAbove(res, failOn); len(open) > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d open threat(s) at or above %s: %s\n", len(open), failOn, strings.Join(open, ", "))
+					return &exitError{ExitFail}
+				}
+			}
 			return status(res.Diags, strict)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema tmc/check/v1)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat is at or above this risk band: low, medium, high or critical")
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+var bandRank = map[string]int{"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+// openAtOrAbove lists the open threats whose band is at or above band.
+func openAtOrAbove(res *compiler.Result, band string) []string {
+	var ids []string
+	for _, t := range res.Model.Threats {
+		if t.Status == ir.Open && bandRank[t.Band] >= bandRank[band] {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
 }
 
 func countCrossings(res *compiler.Result) int {

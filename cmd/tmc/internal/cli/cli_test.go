@@ -116,6 +116,28 @@ func copyDir(t *testing.T, from, to string) {
 	}
 }
 
+func TestFailOn(t *testing.T) {
+	pinDate(t)
+	dir := t.TempDir()
+	copyDir(t, core, dir)
+	tm := filepath.Join(dir, "core.tm")
+	src, _ := os.ReadFile(tm)
+	marked := strings.Replace(string(src), "# error: crosses vendor and cluster, but does not say so", `crosses vendor, cluster "HMAC"`, 1)
+	if err := os.WriteFile(tm, []byte(marked), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// forged_webhook is open with impact 5 x likelihood 3 = 15: high.
+	if code, _, errOut := run(t, "check", "--fail-on", "high", dir); code != ExitFail || !strings.Contains(errOut, "forged_webhook") {
+		t.Errorf("--fail-on high: exit %d, %q", code, errOut)
+	}
+	if code, _, _ := run(t, "check", "--fail-on", "critical", dir); code != ExitOK {
+		t.Errorf("--fail-on critical: exit %d, want 0", code)
+	}
+	if code, _, _ := run(t, "check", "--fail-on", "severe", dir); code != ExitUsage {
+		t.Errorf("--fail-on severe: exit %d, want 2", code)
+	}
+}
+
 func TestCheckTextFormat(t *testing.T) {
 	pinDate(t)
 	_, out, _ := run(t, "check", core)
