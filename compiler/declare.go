@@ -561,7 +561,10 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 	case c.broken[r.Parts[0]] || c.broken[r.Parts[len(r.Parts)-1]]:
 		// Declared in a declaration with a syntax error, already reported.
 	default:
-		d := c.diags.Errorf("TM201", at, "undefined %s %q", wantText, name)
+		d := c.diags.Errorf("TM201", at, "undefined name %q: no %s has it", name, strings.Join(wantNames, ", "))
+		if len(want) == 1 {
+			d.Summary = fmt.Sprintf("undefined %s %q", wantText, name)
+		}
 		var names []string
 		for p, s := range c.syms {
 			if wanted(s.kind, want) {

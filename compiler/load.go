@@ -76,6 +76,9 @@ func Load(path string) (*Source, error) {
 		src.Root = filepath.Dir(abs)
 		names = []string{filepath.Base(abs)}
 	}
+	if len(names) == 0 && len(src.Diags) == 0 {
+		return nil, &UsageError{fmt.Errorf("no .tm files under %s (folders named testdata, vendor, node_modules, tmc-out or starting with . or _ are skipped)", path)}
+	}
 	src.parse(names)
 	return src, nil
 }

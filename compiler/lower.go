@@ -57,14 +57,14 @@ func (c *compiler) lowerBoundaries() {
 	// A boundary placed (through `in`) inside itself is cut loose.
 	for _, bd := range c.boundaries {
 		seen := map[*ir.Boundary]bool{}
-		for x := bd.b; x != nil; x = x.Parent {
-			if seen[x] {
+		for x := bd.b.Parent; x != nil && !seen[x]; x = x.Parent {
+			seen[x] = true
+			if x == bd.b {
 				c.diags.Errorf("TM204", rng(bd.file, &bd.ast.In.Node), "boundary %q ends up inside itself", bd.b.ID).Detail =
 					"the `in` chain of these boundaries forms a loop; remove one `in`"
 				bd.b.Parent = nil
 				break
 			}
-			seen[x] = true
 		}
 	}
 	for _, b := range c.m.Boundaries {
@@ -146,18 +146,29 @@ func (c *compiler) lowerFlow(fd *flowDecl) {
 // the same pair are TM203.
 func (c *compiler) nameFlows() {
 	seen := map[string]*ir.Flow{}
+	dups := map[*ir.Flow]bool{}
 	for _, f := range c.m.Flows {
 		if f.Named || f.From == nil || f.To == nil {
 			continue
 		}
 		f.ID = f.From.ID + "->" + f.To.ID
 		if old, ok := seen[f.ID]; ok {
-			d := c.diags.Errorf("TM203", f.Head, "duplicate flow %s", f.ID)
+			d := c.diags.Errorf("TM203", f.Head, "duplicate flow %q", f.ID)
 			d.Related = append(d.Related, noteAt(old.Head, "the other flow between these elements"))
 			d.Detail = "two flows without an id between the same pair cannot be told apart; give one an id: flow ID: FROM -> TO"
+			dups[f] = true
 			continue
 		}
 		seen[f.ID] = f
+	}
+	if len(dups) > 0 { // keep one flow per id, so references stay unambiguous
+		kept := c.m.Flows[:0]
+		for _, f := range c.m.Flows {
+			if !dups[f] {
+				kept = append(kept, f)
+			}
+		}
+		c.m.Flows = kept
 	}
 }
 
@@ -434,7 +445,7 @@ func (c *compiler) target(file string, t *ir.Threat, on *dsl.Target) {
 	case 1:
 		t.Target.Flow = hits[0]
 	default:
-		d := c.diags.Errorf("TM202", r, "ambiguous flow %s -> %s: %d flows match", from.path, to.path, len(hits))
+		d := c.diags.Errorf("TM202", r, "ambiguous flow %q -> %q: %d flows match", from.path, to.path, len(hits))
 		for _, f := range hits {
 			d.Related = append(d.Related, noteAt(f.Head, "candidate flow %q", f.ID))
 		}

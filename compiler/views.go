@@ -76,7 +76,8 @@ func (c *compiler) lowerView(vd *viewDecl) {
 			kind(ir.ViewContainer, s)
 			if x := c.resolve(file, s.ContainerOf, "container of", kElement); x != nil {
 				if x.element.Kind != ir.System {
-					c.diags.Errorf("TM204", rng(file, &s.ContainerOf.Node), "%q is %s, but container of needs a system", x.path, article(x.element.Kind))
+					c.diags.Errorf("TM204", rng(file, &s.ContainerOf.Node), "%q is %s, but container of needs a system", x.path, article(x.element.Kind)).Related =
+						[]diag.Note{noteAt(x.rng, "%q declared here", x.path)}
 				} else {
 					v.Of = x.element
 				}
@@ -85,7 +86,8 @@ func (c *compiler) lowerView(vd *viewDecl) {
 			kind(ir.ViewComponent, s)
 			if x := c.resolve(file, s.ComponentOf, "component of", kElement); x != nil {
 				if !x.element.IsContainer() {
-					c.diags.Errorf("TM204", rng(file, &s.ComponentOf.Node), "%q is %s, but component of needs a container", x.path, article(x.element.Kind))
+					c.diags.Errorf("TM204", rng(file, &s.ComponentOf.Node), "%q is %s, but component of needs a container", x.path, article(x.element.Kind)).Related =
+						[]diag.Note{noteAt(x.rng, "%q declared here", x.path)}
 				} else {
 					v.Of = x.element
 				}

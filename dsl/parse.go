@@ -74,7 +74,7 @@ func run[T any](p *participle.Parser[T], toks []lexer.Token) (*T, error) {
 func Parse(filename string, src []byte) (*File, diag.Diagnostics) {
 	p := &fileParser{file: &File{Name: filename, Src: src}}
 	if len(src) > MaxFileSize {
-		p.diags.Errorf("TM101", diag.Range{File: filename},
+		p.diags.Errorf("TM100", diag.Range{File: filename},
 			"file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
 			float64(len(src))/(1<<20), MaxFileSize>>20)
 		return p.file, p.diags
@@ -176,7 +176,7 @@ func split(toks []token) []span {
 }
 
 func (p *fileParser) decl(toks []token, sp span) {
-	if len(toks) > 1 && toks[0].typ == tokIdent && topLevel.forms[toks[0].value] != "" {
+	if len(toks) > 1 && toks[0].typ == tokIdent {
 		// Remember the id of a declaration that may fail below; flows name
 		// theirs before a colon.
 		id := toks[1]

@@ -6,6 +6,9 @@ import "sort"
 // be a likely typo, or "". Ties go to the alphabetically first candidate so
 // the answer never depends on the order candidates were gathered in.
 func Suggest(name string, candidates []string) string {
+	if len(name) < 3 {
+		return "" // any one- or two-letter name is "close" to too many others
+	}
 	best, bestDist := "", 1<<30
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)

@@ -65,7 +65,11 @@ func unmarked(p *Pass, f *ir.Flow) {
 	d := p.Diags.Errorf("TM301", f.Head, "unmarked boundary crossing: flow %q %s without saying how trust is established", f.ID, strings.Join(parts, " and "))
 	d.Fix = fmt.Sprintf("crosses %s \"<how trust is established>\"", strings.Join(refs, ", "))
 	for _, x := range missing {
-		d.Related = append(d.Related, diag.Note{Range: x.Boundary.IDRange, Message: fmt.Sprintf("boundary %q (trust %s) declared here", x.Boundary.ID, x.Boundary.Trust)})
+		msg := fmt.Sprintf("boundary %q (trust %s) declared here", x.Boundary.ID, x.Boundary.Trust)
+		if x.Boundary.Trust == "" {
+			msg = fmt.Sprintf("boundary %q declared here", x.Boundary.ID)
+		}
+		d.Related = append(d.Related, diag.Note{Range: x.Boundary.IDRange, Message: msg})
 	}
 }
 
@@ -138,7 +142,7 @@ var Placement = &Check{
 			}
 			warned[e] = true
 			d := p.Diags.Warnf("TM303", e.IDRange, "%s %q is in no trust boundary", e.Kind, e.ID)
-			d.Detail = "its flows cross nothing, so the crossing check cannot see them; place it with `in BOUNDARY`, or place its children"
+			d.Detail = "it counts as outside every boundary, so the crossing check cannot see what its flows cross on its side; place it with `in BOUNDARY`, or place its children"
 		}
 	},
 }

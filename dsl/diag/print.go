@@ -203,5 +203,6 @@ func (p *Printer) JSON(w io.Writer, ds Diagnostics) error {
 	r.Summary.Errors, r.Summary.Warnings = ds.Count(Error), ds.Count(Warning)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }

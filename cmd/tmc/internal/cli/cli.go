@@ -68,7 +68,7 @@ Documentation: docs/language.md, docs/checks.md and docs/cli.md.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{fmt.Errorf("%w (see 'tmc %s --help')", err, c.Name())}
+		return &usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddCommand(newCheck(), newVersion())
 	return root

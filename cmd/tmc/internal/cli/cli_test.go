@@ -173,6 +173,7 @@ func TestUsageErrors(t *testing.T) {
 		{"check", "--no-such-flag"},
 		{"check", "a", "b"},
 		{"no-such-command"},
+		{"check", t.TempDir()}, // no .tm files: a CI job pointed at the wrong folder must not pass
 	} {
 		code, _, errOut := run(t, args...)
 		if code != ExitUsage || !strings.HasPrefix(errOut, "tmc: ") {
