@@ -19,7 +19,9 @@ type Options struct {
 // Header starts an SVG document: the root element (class tm, a viewBox,
 // the view id as its id), a <title>, the stylesheet and an opaque
 // background so text contrast does not depend on the page behind it.
-func Header(b *strings.Builder, width, height float64, viewID, title string, opts Options) {
+// extraCSS holds rules only one kind of diagram needs (keep them in the
+// renderer's package, prefixed .tm, using the --tm-* colour variables).
+func Header(b *strings.Builder, width, height float64, viewID, title, extraCSS string, opts Options) {
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="tm" id="%s" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s">`,
 		Escape(ID(viewID, "view", viewID)), Num(width), Num(height), Num(width), Num(height), Escape(title))
 	fmt.Fprintf(b, "\n<title>%s</title>\n<style>", Escape(title))
@@ -27,6 +29,7 @@ func Header(b *strings.Builder, width, height float64, viewID, title string, opt
 		b.WriteString(FontFace())
 	}
 	b.WriteString(CSS())
+	b.WriteString(extraCSS)
 	b.WriteString("</style>\n")
 	fmt.Fprintf(b, `<rect class="tm-bg" x="0" y="0" width="%s" height="%s"/>`+"\n", Num(width), Num(height))
 }
