@@ -123,7 +123,14 @@ type compiler struct {
 	extends    []*extendDecl
 	modelRange *diag.Range
 	broken     map[string]bool // ids of declarations that did not parse
+	suggested  int             // did-you-mean searches so far
+	flowIndex  map[[2]*ir.Element][]*ir.Flow
+	nameCache  map[string][]string
 }
+
+// maxSuggestions bounds the did-you-mean searches of one compilation: each
+// one compares a name with every declared name.
+const maxSuggestions = 200
 
 func rng(file string, n *dsl.Node) diag.Range { return dsl.NodeRange(file, n) }
 
@@ -565,13 +572,10 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 		if len(want) == 1 {
 			d.Summary = fmt.Sprintf("undefined %s %q", wantText, name)
 		}
-		var names []string
-		for p, s := range c.syms {
-			if wanted(s.kind, want) {
-				names = append(names, p)
-			}
+		if c.suggested++; c.suggested > maxSuggestions {
+			return nil // a model this broken gains nothing from more guesses
 		}
-		sort.Strings(names) // sort for determinism
+		names := c.namesOf(want)
 		if sug := dsl.Suggest(name, names); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
 		} else if sug := c.suggestLast(r.Parts[len(r.Parts)-1], want); sug != "" {
@@ -579,6 +583,27 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 		}
 	}
 	return nil
+}
+
+// namesOf returns the sorted paths of the symbols of the wanted kinds,
+// computed once per set of kinds.
+func (c *compiler) namesOf(want []kind) []string {
+	key := fmt.Sprint(want)
+	if names, ok := c.nameCache[key]; ok {
+		return names
+	}
+	var names []string
+	for p, s := range c.syms {
+		if wanted(s.kind, want) {
+			names = append(names, p)
+		}
+	}
+	sort.Strings(names) // sort for determinism: map order is random
+	if c.nameCache == nil {
+		c.nameCache = map[string][]string{}
+	}
+	c.nameCache[key] = names
+	return names
 }
 
 // suggestLast suggests a path whose last segment is close to name.

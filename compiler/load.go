@@ -181,6 +181,14 @@ func (s *Source) parse(names []string) {
 func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	full := filepath.Join(s.Root, filepath.FromSlash(name))
+	// Stat before opening: opening a named pipe or a device would block.
+	if info, err := os.Stat(full); err != nil {
+		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
+		return nil, ds
+	} else if !info.Mode().IsRegular() {
+		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: not a regular file (%s)", info.Mode().Type())
+		return nil, ds
+	}
 	f, err := os.Open(full)
 	if err != nil {
 		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))

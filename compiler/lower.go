@@ -259,19 +259,30 @@ func (c *compiler) flowFor(from, to *ir.Element, reply bool) *ir.Flow {
 	if from == nil || to == nil {
 		return nil
 	}
-	var fwd, back *ir.Flow
-	for _, f := range c.m.Flows {
-		if fwd == nil && f.From == from && f.To == to {
-			fwd = f
-		}
-		if back == nil && f.From == to && f.To == from {
-			back = f
+	if reply {
+		if back := c.flowsBetween(to, from); len(back) > 0 {
+			return back[0]
 		}
 	}
-	if reply && back != nil {
-		return back
+	if fwd := c.flowsBetween(from, to); len(fwd) > 0 {
+		return fwd[0]
 	}
-	return fwd
+	return nil
+}
+
+// flowsBetween returns the flows from one element to another, in model
+// order, from an index built on first use (after flows are final).
+func (c *compiler) flowsBetween(from, to *ir.Element) []*ir.Flow {
+	if c.flowIndex == nil {
+		c.flowIndex = map[[2]*ir.Element][]*ir.Flow{}
+		for _, f := range c.m.Flows {
+			if f.From != nil && f.To != nil {
+				k := [2]*ir.Element{f.From, f.To}
+				c.flowIndex[k] = append(c.flowIndex[k], f)
+			}
+		}
+	}
+	return c.flowIndex[[2]*ir.Element{from, to}]
 }
 
 func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
@@ -431,12 +442,7 @@ func (c *compiler) target(file string, t *ir.Threat, on *dsl.Target) {
 	if from == nil || to == nil {
 		return
 	}
-	var hits []*ir.Flow
-	for _, f := range c.m.Flows {
-		if f.From == from.element && f.To == to.element {
-			hits = append(hits, f)
-		}
-	}
+	hits := c.flowsBetween(from.element, to.element)
 	r := rng(file, &on.Node)
 	switch len(hits) {
 	case 0:

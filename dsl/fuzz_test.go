@@ -75,6 +75,8 @@ var fuzzSeeds = []string{
 	"boundary b " + strings.Repeat("{ boundary b ", 100) + strings.Repeat("}", 101),
 	"sequence s " + strings.Repeat("{ alt ", 100) + strings.Repeat("}", 101),
 	strings.Repeat("{", 1000),
+	strings.Repeat("boundary b {\n", 64),
+	strings.Repeat("system s {\n  container c {\n", 20),
 }
 
 // FuzzParse checks that dsl.Parse survives any input: no panic, every
@@ -169,19 +171,17 @@ func newLineCols(src []byte) *lineCols {
 		lc.bom = 3
 	}
 	line, col := 1, 1
-	for off := 0; off <= len(src); {
+	off := lc.bom
+	for k := 0; k < off; k++ {
+		lc.line[k], lc.col[k] = -1, -1
+	}
+	for {
 		lc.line[off], lc.col[off] = line, col
 		if off == len(src) {
-			break
-		}
-		if off < lc.bom {
-			off++
-			lc.line[off], lc.col[off] = 0, 0
-			continue
+			return lc
 		}
 		if src[off] == '\n' {
-			line, col = line+1, 1
-			off++
+			line, col, off = line+1, 1, off+1
 			continue
 		}
 		_, size := utf8.DecodeRune(src[off:])
@@ -191,7 +191,6 @@ func newLineCols(src []byte) *lineCols {
 		off += size
 		col++
 	}
-	return lc
 }
 
 func (lc *lineCols) pos(p diag.Pos) string {
@@ -199,7 +198,7 @@ func (lc *lineCols) pos(p diag.Pos) string {
 		return "offset outside the file text"
 	}
 	if lc.line[p.Offset] < 0 {
-		return "offset inside a UTF-8 sequence"
+		return "offset inside a UTF-8 sequence or the byte-order mark"
 	}
 	if p.Line != lc.line[p.Offset] || p.Col != lc.col[p.Offset] {
 		return "line:col does not match the offset"

@@ -43,17 +43,44 @@ func lex(filename string, src []byte) []token {
 	if strings.HasPrefix(string(src[:min(3, len(src))]), "\uFEFF") {
 		l.pos.Offset = 3 // a byte-order mark is not part of the text
 	}
-	lastLine := 0
+	l.toks = make([]token, 0, len(src)/6+16)
+	lastLine, errs := 0, 0
 	for {
 		t, ok := l.next()
 		if !ok {
 			break
+		}
+		if t.typ == tokError {
+			if errs++; errs > maxLexErrors {
+				t.value = "too many invalid characters; is this a .tm text file?"
+				t.end = lexer.Position{Filename: filename, Offset: len(src), Line: t.start.Line, Column: t.start.Column + 1}
+				l.toks = append(l.toks, t)
+				break
+			}
 		}
 		t.first = t.start.Line != lastLine
 		lastLine = t.end.Line
 		l.toks = append(l.toks, t)
 	}
 	return l.toks
+}
+
+// maxLexErrors bounds the error tokens of one file: a binary file is not
+// worth a token per run of garbage.
+const maxLexErrors = 100
+
+// textError describes why b is not clean text (invalid UTF-8 or a NUL),
+// or returns "".
+func textError(b []byte, what string) string {
+	if !utf8.Valid(b) {
+		return "invalid UTF-8 encoding in " + what
+	}
+	for _, c := range b {
+		if c == 0 {
+			return "invalid NUL character in " + what
+		}
+	}
+	return ""
 }
 
 type lexState struct {
@@ -110,6 +137,11 @@ func (l *lexState) next() (token, bool) {
 			n := 0
 			for l.pos.Offset+n < len(l.src) && l.src[l.pos.Offset+n] != '\n' {
 				n++
+			}
+			if msg := textError(l.src[l.pos.Offset:l.pos.Offset+n], "comment"); msg != "" {
+				start := l.pos
+				l.advance(n)
+				return l.emit(tokError, start, msg)
 			}
 			l.advance(n)
 			continue
@@ -212,6 +244,9 @@ func (l *lexState) lexString(start lexer.Position, rest []byte) (token, bool) {
 		}
 		n := 3 + end + 3
 		l.advance(n)
+		if msg := textError(rest[:n], "string"); msg != "" {
+			return l.emit(tokError, start, msg)
+		}
 		return l.emit(tokString, start, string(rest[:n]))
 	}
 	n := 1
@@ -226,6 +261,10 @@ func (l *lexState) lexString(start lexer.Position, rest []byte) (token, bool) {
 		case '"':
 			n++
 			raw := string(rest[:n])
+			if msg := textError(rest[:n], "string"); msg != "" {
+				l.advance(n)
+				return l.emit(tokError, start, msg)
+			}
 			if _, err := strconv.Unquote(raw); err != nil {
 				l.advance(n)
 				return l.emit(tokError, start, "invalid escape sequence in string")

@@ -17,7 +17,7 @@ const (
 	// MaxNesting is the deepest a block may nest ({ inside {).
 	MaxNesting = 64
 	// MaxFileSize is the largest .tm file tmc reads.
-	MaxFileSize = 4 << 20
+	MaxFileSize = 2 << 20
 	// maxFileDiags caps the syntax diagnostics reported for one file.
 	maxFileDiags = 50
 )
@@ -30,18 +30,19 @@ func (lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
 	return nil, errors.New("dsl: tokens come from dsl.lex, not from participle")
 }
 
-// sliceLexer feeds participle the tokens of one declaration.
+// sliceLexer feeds participle the tokens of one declaration, then EOF.
 type sliceLexer struct {
-	toks []lexer.Token
+	toks []token
 	i    int
 }
 
 func (s *sliceLexer) Next() (lexer.Token, error) {
-	t := s.toks[s.i]
-	if s.i < len(s.toks)-1 {
-		s.i++
+	if s.i == len(s.toks) {
+		return lexer.EOFToken(s.toks[len(s.toks)-1].end), nil
 	}
-	return t, nil
+	t := s.toks[s.i]
+	s.i++
+	return lexer.Token{Type: t.typ, Value: t.value, Pos: t.start}, nil
 }
 
 var opts = []participle.Option{participle.Lexer(lexDef{}), participle.Elide(), participle.UseLookahead(4)}
@@ -60,7 +61,7 @@ var (
 	viewParser     = participle.MustBuild[ViewDecl](opts...)
 )
 
-func run[T any](p *participle.Parser[T], toks []lexer.Token) (*T, error) {
+func run[T any](p *participle.Parser[T], toks []token) (*T, error) {
 	pl, err := lexer.Upgrade(&sliceLexer{toks: toks})
 	if err != nil {
 		return nil, err
@@ -121,51 +122,74 @@ func isPunct(t token, v string) bool { return t.typ == tokPunct && t.value == v 
 // closes its block, or before a line that starts with a top-level keyword
 // while no block is open. If a block is never closed, the declaration ends
 // before the next line that starts in column 1 with a top-level keyword.
+//
+// Braces are matched once for the whole file, so splitting is linear in
+// the number of tokens whatever the input.
 func split(toks []token) []span {
-	var out []span
-	for i := 0; i < len(toks); {
-		sp := span{start: i, tooDeep: -1, unclosed: -1}
-		var open []int
-		j := i
-	scan:
-		for ; j < len(toks); j++ {
-			t := toks[j]
-			switch {
-			case j > i && len(open) == 0 && t.first && t.typ == tokIdent && topLevel.forms[t.value] != "":
-				break scan
-			case isPunct(t, "{"):
-				open = append(open, j)
-				if len(open) > MaxNesting && sp.tooDeep < 0 {
-					sp.tooDeep = j
-				}
-			case isPunct(t, "}"):
-				if len(open) == 0 {
-					if j == i {
-						j++
-					}
-					break scan
-				}
-				open = open[:len(open)-1]
-				if len(open) == 0 {
-					j++
-					break scan
-				}
+	n := len(toks)
+	match := make([]int, n)    // for "{": index of its "}", or -1
+	innerMax := make([]int, n) // for "{": deepest nesting inside it, itself counted
+	type open struct{ at, max int }
+	var stack []open
+	for k, t := range toks {
+		switch {
+		case isPunct(t, "{"):
+			stack = append(stack, open{k, 1})
+		case isPunct(t, "}") && len(stack) > 0:
+			o := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			match[o.at], innerMax[o.at] = k, o.max
+			if len(stack) > 0 {
+				stack[len(stack)-1].max = max(stack[len(stack)-1].max, o.max+1)
 			}
 		}
-		if len(open) > 0 {
-			sp.unclosed = open[len(open)-1]
-			for k := i + 1; k < j; k++ {
-				t := toks[k]
-				if t.first && t.start.Column == 1 && t.typ == tokIdent && topLevel.forms[t.value] != "" {
-					j = k
-					break
+	}
+	for len(stack) > 0 { // unclosed blocks
+		o := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		match[o.at], innerMax[o.at] = -1, o.max
+		if len(stack) > 0 {
+			stack[len(stack)-1].max = max(stack[len(stack)-1].max, o.max+1)
+		}
+	}
+	// nextCut[k]: the first index >= k of a column-1 top-level keyword.
+	nextCut := make([]int, n+1)
+	nextCut[n] = n
+	for k := n - 1; k >= 0; k-- {
+		t := toks[k]
+		if t.first && t.start.Column == 1 && t.typ == tokIdent && topLevel.forms[t.value] != "" {
+			nextCut[k] = k
+		} else {
+			nextCut[k] = nextCut[k+1]
+		}
+	}
+
+	var out []span
+	for i := 0; i < n; {
+		sp := span{start: i, tooDeep: -1, unclosed: -1}
+		j := i
+	scan:
+		for ; j < n; j++ {
+			t := toks[j]
+			switch {
+			case j > i && t.first && t.typ == tokIdent && topLevel.forms[t.value] != "":
+				break scan
+			case isPunct(t, "{"):
+				if innerMax[j] > MaxNesting {
+					sp.tooDeep = j
 				}
-			}
-			for len(open) > 0 && open[len(open)-1] >= j {
-				open = open[:len(open)-1]
-			}
-			if len(open) > 0 {
-				sp.unclosed = open[len(open)-1]
+				if match[j] < 0 {
+					sp.unclosed = j
+					j = max(nextCut[j+1], j+1)
+					break scan
+				}
+				j = match[j] + 1
+				break scan
+			case isPunct(t, "}"):
+				if j == i {
+					j++
+				}
+				break scan
 			}
 		}
 		sp.end = j
@@ -194,8 +218,10 @@ func (p *fileParser) decl(toks []token, sp span) {
 	bad := false
 	for _, t := range toks {
 		if t.typ == tokError {
-			p.diags.Errorf("TM101", p.rng(t.start, t.end), "%s", t.value)
 			bad = true
+			if len(p.diags) < maxFileDiags {
+				p.diags.Errorf("TM101", p.rng(t.start, t.end), "%s", t.value)
+			}
 		}
 	}
 	if bad {
@@ -220,12 +246,7 @@ func (p *fileParser) decl(toks []token, sp span) {
 		return
 	}
 
-	lt := make([]lexer.Token, len(toks)+1)
-	for i, t := range toks {
-		lt[i] = lexer.Token{Type: t.typ, Value: t.value, Pos: t.start}
-	}
-	lt[len(toks)] = lexer.EOFToken(toks[len(toks)-1].end)
-
+	lt := toks
 	var (
 		d   Decl
 		err error

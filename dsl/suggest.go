@@ -10,11 +10,17 @@ func Suggest(name string, candidates []string) string {
 		return "" // any one- or two-letter name is "close" to too many others
 	}
 	best, bestDist := "", 1<<30
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
+	sorted := candidates
+	if !sort.StringsAreSorted(sorted) {
+		sorted = append([]string(nil), candidates...)
+		sort.Strings(sorted)
+	}
 	for _, c := range sorted {
 		if c == name {
 			continue
+		}
+		if diff := len(c) - len(name); diff > 3 || diff < -3 {
+			continue // cannot be within the limit
 		}
 		d := editDistance(name, c)
 		if d < bestDist {

@@ -16,6 +16,8 @@ type Printer struct {
 	// Path turns a Range.File into the path to show (for the terminal:
 	// relative to the current folder). Nil shows Range.File as is.
 	Path func(file string) string
+
+	lines map[string][]int // line start offsets per file, built on first use
 }
 
 func (p *Printer) path(file string) string {
@@ -85,16 +87,26 @@ func (p *Printer) line(file string, n int) (string, bool) {
 		return "", false
 	}
 	src := p.Source(file)
-	for i := 1; i < n && src != nil; i++ {
-		j := bytes.IndexByte(src, '\n')
-		if j < 0 {
-			return "", false
-		}
-		src = src[j+1:]
-	}
 	if src == nil {
 		return "", false
 	}
+	if p.lines == nil {
+		p.lines = map[string][]int{}
+	}
+	starts, ok := p.lines[file]
+	if !ok {
+		starts = []int{0}
+		for i, c := range src {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		p.lines[file] = starts
+	}
+	if n > len(starts) {
+		return "", false
+	}
+	src = src[starts[n-1]:]
 	if j := bytes.IndexByte(src, '\n'); j >= 0 {
 		src = src[:j]
 	}
