@@ -30,10 +30,10 @@ type Node struct {
 // A Cluster is a box drawn around nodes and nested clusters, with room for
 // a label at its top.
 type Cluster struct {
-	ID           string
-	Parent       string  // the enclosing cluster, or ""
-	LabelWidth   float64 // px reserved at the top for the label
-	LabelHeight  float64
+	ID          string
+	Parent      string  // the enclosing cluster, or ""
+	LabelWidth  float64 // px reserved at the top for the label
+	LabelHeight float64
 }
 
 // An Edge is a directed connection, with an optional label box placed
