@@ -1,0 +1,229 @@
+package layout
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	// DefaultLimit is the hard time limit of one layout.
+	DefaultLimit = 10 * time.Second
+	// Graphs with at most this many nodes and edges are laid out in this
+	// process: they take well under a second, and starting a worker costs
+	// more than the layout (numbers in layout_test.go).
+	DefaultSmallNodes = 150
+	DefaultSmallEdges = 300
+	// DefaultMaxInProcess is how many layouts one process does itself
+	// before it hands every further one to worker processes. go-graphviz
+	// never returns memory (about 130 KB of Go heap and 360 KB of RSS per
+	// layout of a 50-node graph, measured), and closing and re-creating
+	// the graphviz instance frees none of it: the WebAssembly module and
+	// its memory are per process. A long-running `tmc serve` thus stays
+	// within roughly 100 MB of leak, then pays a worker start per layout
+	// (the cache keeps that rare).
+	DefaultMaxInProcess = 200
+)
+
+// Options tune every layout of the process; the zero value means the
+// defaults.
+type Options struct {
+	// Limit is the hard time limit of one layout: 0 means DefaultLimit,
+	// a negative value no limit. A context deadline that comes sooner
+	// lowers it. Only layouts in a worker process can be stopped; small
+	// graphs run in process and are not stopped.
+	Limit time.Duration
+	// Graphs with at most SmallNodes nodes and SmallEdges edges run in
+	// process (0: the defaults).
+	SmallNodes, SmallEdges int
+	// MaxInProcess is how many layouts run in process before all go to
+	// workers (0: DefaultMaxInProcess; negative: no bound).
+	MaxInProcess int
+	// Isolate runs every layout in a worker process.
+	Isolate bool
+}
+
+var currentOptions atomic.Pointer[Options]
+
+// Configure sets the options of every later layout of this process.
+func Configure(o Options) { currentOptions.Store(&o) }
+
+func options() Options {
+	var o Options
+	if p := currentOptions.Load(); p != nil {
+		o = *p
+	}
+	if o.Limit == 0 {
+		o.Limit = DefaultLimit
+	}
+	if o.SmallNodes <= 0 {
+		o.SmallNodes = DefaultSmallNodes
+	}
+	if o.SmallEdges <= 0 {
+		o.SmallEdges = DefaultSmallEdges
+	}
+	if o.MaxInProcess == 0 {
+		o.MaxInProcess = DefaultMaxInProcess
+	}
+	return o
+}
+
+// A TimeoutError says a layout did not finish within its time limit (it
+// was stopped). It matches context.DeadlineExceeded with errors.Is.
+type TimeoutError struct {
+	Limit        time.Duration
+	Nodes, Edges int
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("the view is too large to lay out within %v (%d elements, %d flows); "+
+		"split it into smaller views: declare a view with include/exclude", e.Limit, e.Nodes, e.Edges)
+}
+
+func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+var cache = newLRU(cacheSize)
+
+// flights are the layouts running now, by key: a second Run of the same
+// graph waits for the first instead of laying it out again.
+var flights = struct {
+	sync.Mutex
+	m map[cacheKey]*flight
+}{m: make(map[cacheKey]*flight)}
+
+type flight struct {
+	done chan struct{}
+	raw  *rawLayout
+	err  error
+}
+
+// Run lays out g. It is safe for concurrent use; calls into Graphviz are
+// serialised. The same graph (the same DOT text: ids do not matter) is laid
+// out once per process and then served from a bounded in-memory cache.
+// Every call returns a new Result that shares nothing with other calls.
+//
+// Errors: an invalid graph (duplicate or unknown ids, a cluster cycle), a
+// *TimeoutError when the layout ran past its limit (see Options; a graph
+// that timed out is not tried again under the same or a shorter limit), the
+// context's error when ctx ended before the layout started (or, in a
+// worker, while it ran), or a Graphviz failure.
+func Run(ctx context.Context, g *Graph) (*Result, error) {
+	if g == nil {
+		return nil, errors.New("layout: nil graph")
+	}
+	p, err := buildDOT(g)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o := options()
+	limit := o.Limit
+	if dl, ok := ctx.Deadline(); ok {
+		if rem := time.Until(dl); limit < 0 || rem < limit {
+			limit = max(rem, time.Millisecond)
+		}
+	}
+	raw, err := layoutShared(ctx, p, sha256.Sum256(p.dot), limit, o)
+	if err != nil {
+		return nil, err
+	}
+	return raw.result(g), nil
+}
+
+// layoutShared finds the layout of p in the cache, waits for a Run that is
+// already laying it out, or lays it out.
+func layoutShared(ctx context.Context, p *plan, key cacheKey, limit time.Duration, o Options) (*rawLayout, error) {
+	var f *flight
+	for {
+		if !cacheDisabled {
+			if e, ok := cache.get(key); ok {
+				if e.raw != nil {
+					return e.raw, nil
+				}
+				if limit > 0 && limit <= e.timedOut {
+					return nil, timeoutError(p, limit)
+				}
+			}
+		}
+		flights.Lock()
+		other, running := flights.m[key]
+		if !running {
+			f = &flight{done: make(chan struct{})}
+			flights.m[key] = f
+			flights.Unlock()
+			break
+		}
+		flights.Unlock()
+		select {
+		case <-other.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if other.err == nil {
+			return other.raw, nil
+		}
+		// The other Run failed, maybe only because of its own context or
+		// shorter limit: look again.
+	}
+
+	defer func() {
+		flights.Lock()
+		delete(flights.m, key)
+		flights.Unlock()
+		close(f.done)
+	}()
+	f.raw, f.err = layoutNow(ctx, p, limit, o)
+	if !cacheDisabled {
+		var te *TimeoutError
+		switch {
+		case f.err == nil:
+			cache.put(cacheEntry{key: key, raw: f.raw})
+		case errors.As(f.err, &te):
+			cache.put(cacheEntry{key: key, timedOut: limit})
+		}
+	}
+	return f.raw, f.err
+}
+
+// inProcessRenders counts layouts done by this process's own engine.
+var inProcessRenders atomic.Int64
+
+// layoutNow runs Graphviz on p, in process or in a worker.
+func layoutNow(ctx context.Context, p *plan, limit time.Duration, o Options) (*rawLayout, error) {
+	small := len(p.g.Nodes) <= o.SmallNodes && len(p.g.Edges) <= o.SmallEdges
+	useWorker := o.Isolate || (limit > 0 && !small) || engineBroken.Load() ||
+		(o.MaxInProcess > 0 && inProcessRenders.Load() >= int64(o.MaxInProcess))
+	var (
+		out []byte
+		err error
+	)
+	if useWorker {
+		out, err = renderInWorker(ctx, p.dot, limit)
+		switch {
+		case err == errNoWorker:
+			useWorker = false
+		case err == errWorkerTimedOut:
+			return nil, timeoutError(p, limit)
+		case err != nil:
+			return nil, err
+		}
+	}
+	if !useWorker {
+		out, err = renderInProcess(ctx, p.dot)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return parseOutput(p, out)
+}
+
+func timeoutError(p *plan, limit time.Duration) *TimeoutError {
+	return &TimeoutError{Limit: limit.Round(time.Millisecond), Nodes: len(p.g.Nodes), Edges: len(p.g.Edges)}
+}
