@@ -53,7 +53,6 @@ func lex(filename string, src []byte) []token {
 		if t.typ == tokError {
 			if errs++; errs > maxLexErrors {
 				t.value = "too many invalid characters; is this a .tm text file?"
-				t.end = lexer.Position{Filename: filename, Offset: len(src), Line: t.start.Line, Column: t.start.Column + 1}
 				l.toks = append(l.toks, t)
 				break
 			}
