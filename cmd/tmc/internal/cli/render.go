@@ -63,11 +63,16 @@ Exit status as tmc check.`,
 				base := strings.TrimSuffix(linkBase, "/") + "/"
 				opts.Link = func(kind, id string) string { return base + kind + "/" + id + ".html" }
 			}
+			// A view that cannot be drawn (too large to lay out in time) is
+			// reported; the other views are still written.
 			rendered := make([][]byte, len(selected))
+			failed := 0
 			for i, v := range selected {
 				svg, err := render.View(context.Background(), res.Model, v, opts)
 				if err != nil {
-					return fmt.Errorf("view %q: %w", v.ID, err)
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: view %q not rendered: %v\n", v.ID, err)
+					failed++
+					continue
 				}
 				rendered[i] = svg
 			}
@@ -79,11 +84,17 @@ Exit status as tmc check.`,
 				return &usageError{err}
 			}
 			for i, v := range selected {
+				if rendered[i] == nil {
+					continue
+				}
 				file := filepath.Join(out, render.FileName(v))
 				if err := writeAtomic(file, rendered[i]); err != nil {
 					return &usageError{err}
 				}
 				fmt.Fprintf(stdout, "wrote %s\n", file)
+			}
+			if failed > 0 {
+				return &exitError{ExitFail}
 			}
 			return status(res.Diags, false)
 		},

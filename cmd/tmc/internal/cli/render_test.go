@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tmc-dev/tmc/compiler/synth"
+	"github.com/tmc-dev/tmc/render/layout"
 )
 
 func TestRender(t *testing.T) {
@@ -64,5 +68,40 @@ func TestRenderWithErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out2); !os.IsNotExist(err) {
 		t.Errorf("unresolved model: output folder written (%v)", err)
+	}
+}
+
+// A view too large to lay out within the time limit is reported by name
+// with a way out; the other views are still written; the exit status is 1.
+func TestRenderLayoutTimeout(t *testing.T) {
+	pinDate(t)
+	layout.Configure(layout.Options{Limit: time.Millisecond, Isolate: true})
+	t.Cleanup(func() { layout.Configure(layout.Options{}) })
+	// A model no other test lays out, so the layout cache cannot answer.
+	src := t.TempDir()
+	for name, data := range synth.Generate(45) {
+		path := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := compile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := res.Model.Sequences[0].ID
+	out := t.TempDir()
+	code, _, errOut := run(t, "render", "-o", out, "--view", "dfd", "--view", "sequence-"+seq, src)
+	if code != ExitFail || !strings.Contains(errOut, `view "dfd" not rendered`) || !strings.Contains(errOut, "include") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sequence-"+seq+".svg")); err != nil {
+		t.Errorf("the sequence view should still be written: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "dfd.svg")); !os.IsNotExist(err) {
+		t.Errorf("no dfd.svg expected: %v", err)
 	}
 }
