@@ -96,21 +96,7 @@ func FuzzCheck(f *testing.F) {
 }
 
 // diagLess is the order diag.Diagnostics.Sort promises.
-func diagLess(a, b *diag.Diagnostic) bool {
-	if a.Subject.File != b.Subject.File {
-		return a.Subject.File < b.Subject.File
-	}
-	if a.Subject.Start.Line != b.Subject.Start.Line {
-		return a.Subject.Start.Line < b.Subject.Start.Line
-	}
-	if a.Subject.Start.Col != b.Subject.Start.Col {
-		return a.Subject.Start.Col < b.Subject.Start.Col
-	}
-	if a.Code != b.Code {
-		return a.Code < b.Code
-	}
-	return a.Summary < b.Summary
-}
+func diagLess(a, b *diag.Diagnostic) bool { return diag.Less(a, b) }
 
 // renderDiags prints everything a diagnostic says, positions included.
 func renderDiags(ds diag.Diagnostics) string {

@@ -122,23 +122,25 @@ func (ds Diagnostics) Count(sev Severity) int {
 	return n
 }
 
-// Sort orders diagnostics by file, line, column, then code and message, so
-// output never depends on the order files were parsed or maps were walked.
+// Less is the order of Sort: file, line, column, then code and message.
+func Less(a, b *Diagnostic) bool {
+	if a.Subject.File != b.Subject.File {
+		return a.Subject.File < b.Subject.File
+	}
+	if a.Subject.Start.Line != b.Subject.Start.Line {
+		return a.Subject.Start.Line < b.Subject.Start.Line
+	}
+	if a.Subject.Start.Col != b.Subject.Start.Col {
+		return a.Subject.Start.Col < b.Subject.Start.Col
+	}
+	if a.Code != b.Code {
+		return a.Code < b.Code
+	}
+	return a.Summary < b.Summary
+}
+
+// Sort orders diagnostics by Less, so output never depends on the order
+// files were parsed or maps were walked.
 func (ds Diagnostics) Sort() {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if a.Subject.File != b.Subject.File {
-			return a.Subject.File < b.Subject.File
-		}
-		if a.Subject.Start.Line != b.Subject.Start.Line {
-			return a.Subject.Start.Line < b.Subject.Start.Line
-		}
-		if a.Subject.Start.Col != b.Subject.Start.Col {
-			return a.Subject.Start.Col < b.Subject.Start.Col
-		}
-		if a.Code != b.Code {
-			return a.Code < b.Code
-		}
-		return a.Summary < b.Summary
-	})
+	sort.SliceStable(ds, func(i, j int) bool { return Less(ds[i], ds[j]) })
 }
