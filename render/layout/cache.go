@@ -8,7 +8,7 @@ import (
 
 // cacheSize bounds the layouts kept in memory. A raw layout of a
 // 200-node view is a few tens of KB.
-const cacheSize = 256
+const cacheSize = 1024
 
 // cacheDisabled turns the cache off (benchmarks measure Graphviz).
 var cacheDisabled bool

@@ -149,17 +149,20 @@ func ID(view, kind, id string) string {
 }
 
 func slug(s string) string {
+	// Injective, so two model ids never share an SVG id: letters and
+	// digits stay, "." becomes "-", "_" becomes "__" and any other rune
+	// "_" + its hex code + "_" (so "a->b" and a flow named a__b differ).
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 		case r == '.':
 			b.WriteString("-")
-		case r == '-' || r == '>':
-			b.WriteString("_")
+		case r == '_':
+			b.WriteString("__")
 		default:
-			fmt.Fprintf(&b, "_%x", r)
+			fmt.Fprintf(&b, "_%x_", r)
 		}
 	}
 	return b.String()

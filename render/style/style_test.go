@@ -72,7 +72,16 @@ func TestMeasureAndWrap(t *testing.T) {
 }
 
 func TestID(t *testing.T) {
-	if got := ID("container-shop", "flow", "shop.orders->shop.db"); got != "tm-container_shop--flow--shop-orders__shop-db" {
+	if got := ID("container-shop", "flow", "shop.orders->shop.db"); got != "tm-container_2d_shop--flow--shop-orders_2d__3e_shop-db" {
 		t.Errorf("ID = %q", got)
+	}
+	// Injective: an unnamed flow a->b and a flow named a__b, a_2d_ and "a-".
+	seen := map[string]string{}
+	for _, id := range []string{"a->b", "a__b", "a_2d_", "a-", "a.b", "a-b", "a_b", "ab"} {
+		got := ID("v", "flow", id)
+		if other, dup := seen[got]; dup {
+			t.Errorf("%q and %q share the id %q", id, other, got)
+		}
+		seen[got] = id
 	}
 }

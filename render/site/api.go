@@ -1,0 +1,49 @@
+// Package site builds the static threat-report site of a model: an
+// overview, a page per boundary, element, flow, data asset, threat,
+// control and decision, the threat register, the control backlog, the
+// diagnostics, search, and model.json. The site is static, uses relative
+// links only (it works from any sub-path and from file://), makes no
+// external request, and is safe to publish from an untrusted model: every
+// string is escaped, Markdown raw HTML and javascript: links are refused,
+// and every page carries a Content-Security-Policy.
+package site
+
+import (
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// Input is everything a build reads. The IR and diagnostics come from the
+// compiler; the site never re-derives what the compiler computed.
+type Input struct {
+	Model *ir.Model
+	// Diags are the model's diagnostics, sorted, with Range.File relative
+	// to the model root and using /.
+	Diags diag.Diagnostics
+	// ReadFile reads a file under the model root (path relative, with /),
+	// for decision records (ADR Markdown). It may be nil: then decision
+	// pages say the file could not be read.
+	ReadFile func(path string) ([]byte, error)
+}
+
+// Options tune a build.
+type Options struct {
+	// SourceURL, when set, turns test, evidence and decision file paths
+	// into links: {path} is replaced by the path relative to the model
+	// root, for example https://github.com/ORG/REPO/blob/main/{path}.
+	SourceURL string
+}
+
+// A File is one file of the site: its path relative to the site root,
+// with /, and its content.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Build returns every file of the site, sorted by path, deterministically:
+// the same input gives byte-identical files. ctx bounds diagram layout.
+//
+//	func Build(ctx context.Context, in Input, opts Options) ([]File, error)
+//
+// is implemented in build.go.

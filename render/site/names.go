@@ -1,0 +1,116 @@
+package site
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Page kinds: each has a folder of one page per thing.
+const (
+	kindBoundary = "boundary"
+	kindElement  = "element"
+	kindFlow     = "flow"
+	kindData     = "data"
+	kindThreat   = "threat"
+	kindControl  = "control"
+	kindDecision = "decision"
+	kindView     = "view"
+)
+
+// pageKinds are the kinds that have a folder of pages.
+var pageKinds = map[string]bool{
+	kindBoundary: true, kindElement: true, kindFlow: true, kindData: true,
+	kindThreat: true, kindControl: true, kindDecision: true, kindView: true,
+}
+
+// fileName turns a model id into a file name stem, deterministically and
+// injectively, safe on every file system and in a URL path without
+// further escaping:
+//
+//   - a-z, 0-9, _, . and - are kept (so "shop.orders" stays readable);
+//   - every other byte, upper-case letters included, becomes ~XX (its
+//     hex value, upper case): "shop.orders->shop.db" is
+//     "shop.orders-~3Eshop.db", "API" is "~41~50~49".
+//
+// Upper-case letters are escaped so that two ids differing only in case
+// do not collide on a case-insensitive file system (macOS, Windows). The
+// result is case-insensitively injective: the positions of ~ are the same
+// in two names that compare equal ignoring case, so the escapes line up.
+// Windows device names (con, nul, com1...) get their first letter escaped;
+// the empty id is "~".
+func fileName(id string) string {
+	if id == "" {
+		return "~"
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(id) + 8)
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '.', c == '-':
+			if i == 0 && reservedWindowsName(id) {
+				b.WriteByte('~')
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&15])
+				continue
+			}
+			b.WriteByte(c)
+		default:
+			b.WriteByte('~')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+// reservedWindowsName reports whether id, up to its first dot, is a
+// Windows device name (these cannot be file names, whatever the
+// extension).
+func reservedWindowsName(id string) bool {
+	stem := id
+	if i := strings.IndexByte(stem, '.'); i >= 0 {
+		stem = stem[:i]
+	}
+	switch stem {
+	case "con", "prn", "aux", "nul":
+		return true
+	}
+	if len(stem) == 4 && (strings.HasPrefix(stem, "com") || strings.HasPrefix(stem, "lpt")) && stem[3] >= '0' && stem[3] <= '9' {
+		return true
+	}
+	return false
+}
+
+// pagePath is the site path of the page of a thing: kind/<fileName>.html.
+func pagePath(kind, id string) string { return kind + "/" + fileName(id) + ".html" }
+
+// sourceLink turns a path relative to the model root into a link with the
+// --source-url template: {path} is replaced by the path, each segment
+// URL-escaped. A template that does not start with https:// or http:// is
+// ignored (""); one without {path} gets the path appended.
+func sourceLink(tmpl, p string) string {
+	if tmpl == "" || p == "" {
+		return ""
+	}
+	lower := strings.ToLower(tmpl)
+	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") {
+		return ""
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	esc := strings.Join(segs, "/")
+	if !strings.Contains(tmpl, "{path}") {
+		if !strings.HasSuffix(tmpl, "/") {
+			tmpl += "/"
+		}
+		return tmpl + esc
+	}
+	return strings.ReplaceAll(tmpl, "{path}", esc)
+}
+
+// validSourceURL reports whether the template is used at all.
+func validSourceURL(tmpl string) bool { return sourceLink(tmpl, "x") != "" }

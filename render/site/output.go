@@ -1,0 +1,150 @@
+package site
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/render/style"
+)
+
+//go:embed assets/site.css assets/site.js
+var assetFS embed.FS
+
+// assets writes assets/site.css (the embedded diagram font, then the
+// site's styles) and assets/site.js.
+func (b *builder) assets() error {
+	css, err := assetFS.ReadFile("assets/site.css")
+	if err != nil {
+		return err
+	}
+	js, err := assetFS.ReadFile("assets/site.js")
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.WriteString("/* The diagrams' font: Go Regular and Go Bold (BSD licence), embedded. */\n")
+	out.WriteString(style.FontFace())
+	out.WriteString("\n")
+	out.Write(css)
+	b.add("assets/site.css", out.Bytes())
+	b.add("assets/site.js", js)
+	return nil
+}
+
+// A searchEntry is one page in assets/search-index.js.
+type searchEntry struct {
+	Title string `json:"title"`
+	Kind  string `json:"kind"`
+	ID    string `json:"id"`
+	URL   string `json:"url"` // relative to the site root
+	Text  string `json:"text"`
+}
+
+const maxSearchText = 2000 // bytes of text per entry
+
+func (b *builder) addSearch(title, kind, id, url string, text ...string) {
+	var parts []string
+	for _, t := range text {
+		t = strings.Join(strings.Fields(t), " ")
+		if t != "" {
+			parts = append(parts, t)
+		}
+	}
+	s := strings.Join(parts, " · ")
+	if len(s) > maxSearchText {
+		cut := maxSearchText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	b.search = append(b.search, searchEntry{Title: title, Kind: kind, ID: id, URL: url, Text: strings.ToValidUTF8(s, "\uFFFD")})
+}
+
+// searchIndex writes assets/search-index.js: window.TMC_SEARCH, one entry
+// per page, loaded with <script src> so search works from file:// (no
+// fetch). The JSON escapes <, > and & (and the patterns neutralize
+// handles), so no text of the model reads as markup.
+func (b *builder) searchIndex() error {
+	data, err := json.Marshal(b.search)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.WriteString("// tmc search index: one entry per page of the site.\nwindow.TMC_SEARCH = ")
+	out.Write(neutralizeJSON(data))
+	out.WriteString(";\n")
+	b.add("assets/search-index.js", out.Bytes())
+	return nil
+}
+
+// SiteModelSchema names model.json.
+const SiteModelSchema = "tmc/site-model/v1"
+
+// jsonDiag is a diagnostic as tmc check --format json writes it
+// (tmc/check/v1), paths relative to the model root.
+type jsonDiag struct {
+	Code      string        `json:"code"`
+	Severity  string        `json:"severity"`
+	File      string        `json:"file"`
+	Line      int           `json:"line"`
+	Column    int           `json:"column"`
+	EndLine   int           `json:"end_line"`
+	EndColumn int           `json:"end_column"`
+	Message   string        `json:"message"`
+	Help      string        `json:"help,omitempty"`
+	Related   []jsonRelated `json:"related"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+type siteModel struct {
+	Schema      string          `json:"schema"`
+	Model       json.RawMessage `json:"model"`
+	Diagnostics []jsonDiag      `json:"diagnostics"`
+	Findings    []struct{}      `json:"findings"`
+}
+
+// modelJSON writes model.json: the IR (tmc/ir/v1), the diagnostics
+// (as in tmc/check/v1) and the findings (none until rules exist).
+func (b *builder) modelJSON() error {
+	irJSON, err := ir.MarshalJSON(b.m)
+	if err != nil {
+		return err
+	}
+	sm := siteModel{Schema: SiteModelSchema, Model: json.RawMessage(irJSON), Diagnostics: []jsonDiag{}, Findings: []struct{}{}}
+	for _, d := range b.in.Diags {
+		if d == nil {
+			continue
+		}
+		j := jsonDiag{Code: d.Code, Severity: d.Severity.String(), File: d.Subject.File,
+			Line: d.Subject.Start.Line, Column: d.Subject.Start.Col, EndLine: d.Subject.End.Line, EndColumn: d.Subject.End.Col,
+			Message: d.Summary, Related: []jsonRelated{}}
+		if d.Fix != "" {
+			j.Help = d.Fix
+		} else if d.Detail != "" {
+			j.Help = d.Detail
+		}
+		for _, n := range d.Related {
+			j.Related = append(j.Related, jsonRelated{n.Range.File, n.Range.Start.Line, n.Range.Start.Col, n.Message})
+		}
+		sm.Diagnostics = append(sm.Diagnostics, j)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sm); err != nil {
+		return err
+	}
+	b.add("model.json", neutralizeJSON(buf.Bytes()))
+	return nil
+}

@@ -1,0 +1,530 @@
+package site
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// CSP is the Content-Security-Policy of every page: nothing loads from
+// elsewhere, scripts only from the site's own files (no inline script, no
+// event-handler attribute), inline styles for the diagrams' <style>
+// blocks, images and fonts from the site or data: URLs (the embedded
+// font), no <base>, no form submission.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'none'"
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageTemplates are the page kinds, each a templates/<name>.html that
+// defines "content", executed inside templates/layout.html.
+var pageTemplates = []string{
+	"index", "register", "controls", "diagnostics", "search",
+	"boundary", "element", "flow", "data", "threat", "control", "decision", "view",
+}
+
+var (
+	tmplOnce sync.Once
+	tmpls    map[string]*template.Template
+	tmplErr  error
+)
+
+var clsPattern = regexp.MustCompile(`[^a-z0-9]+`)
+
+var templateFuncs = template.FuncMap{
+	"csp": func() string { return CSP },
+	// cls turns a value into a CSS class part: lower-case letters, digits, -.
+	"cls": func(s string) string {
+		return strings.Trim(clsPattern.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	},
+	"strideName":  strideName,
+	"strideShort": strideShort,
+	"sub":         func(a, b int) int { return a - b },
+}
+
+func templates() (map[string]*template.Template, error) {
+	tmplOnce.Do(func() {
+		base, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+		if err != nil {
+			tmplErr = err
+			return
+		}
+		tmpls = map[string]*template.Template{}
+		for _, name := range pageTemplates {
+			t, err := base.Clone()
+			if err == nil {
+				t, err = t.ParseFS(templateFS, "templates/"+name+".html")
+			}
+			if err != nil {
+				tmplErr = fmt.Errorf("site: template %s: %v", name, err)
+				return
+			}
+			tmpls[name] = t
+		}
+	})
+	return tmpls, tmplErr
+}
+
+// A page is what the layout needs; D is the page kind's own data.
+type page struct {
+	Kind        string // the template, also a class on <body>
+	Nav         string // the current item of the navigation
+	Root        string // "" or "../"
+	Title       string
+	Model       string
+	Sources     string
+	DiagCount   int
+	DiagErrors  bool
+	SearchIndex bool
+	ExtraCSS    template.CSS
+	Crumbs      []link
+	D           any
+}
+
+// A link is a text, linked when URL is set.
+type link struct{ Text, URL string }
+
+// A prop is one line of a page's property list.
+type prop struct {
+	Key, Value string
+	Code       bool // show Value as code
+	Wide       bool // two columns wide where there is room
+	Links      []link
+}
+
+type dataChip struct{ Text, URL, Class string }
+
+type crossingChip struct {
+	Verb     string // "leaves", "enters"
+	Boundary link
+	Trust    string
+	Marked   bool
+	Reason   string
+}
+
+type threatRow struct {
+	ID, Name, URL string
+	Stride        []string
+	StrideKeys    string
+	Target        link
+	TargetKind    string
+	TargetKey     string
+	Boundaries    []link
+	BoundaryKeys  string
+	Impact        int
+	Likelihood    int
+	Score         int
+	Band          string
+	BandKey       string
+	BandRank      int
+	Status        string
+}
+
+type controlRow struct {
+	ID, Name, URL, Status, Owner string
+	StatusRank                   int
+	Threats                      []link
+	Tests, Evidence              []fileRow
+}
+
+type fileRow struct {
+	Path, Test, URL string
+	Found, Escapes  bool
+}
+
+type flowRow struct {
+	ID, Label, URL  string
+	From, To, Other link
+	Protocol, Auth  string
+	Carries         []dataChip
+	Crossings       []crossingChip
+}
+
+type flowTable struct {
+	Other string // the column heading of the other end: "To" or "From"
+	Rows  []flowRow
+}
+
+type diagram struct {
+	Anchor    string
+	Name      string
+	URL       string
+	KindLabel string
+	Note      string
+	SVG       template.HTML
+	Err       string
+	Fit       bool
+}
+
+// A pctx builds the data of one page: links relative to it, its Markdown.
+type pctx struct {
+	b    *builder
+	root string
+	md   *mdContext
+}
+
+func (b *builder) pctx(root string) *pctx {
+	return &pctx{b: b, root: root, md: &mdContext{root: root, sourceURL: b.sourceURL, decisions: b.decisionFiles, ids: newPageIDs()}}
+}
+
+func (pc *pctx) url(kind, id string) string { return pc.root + pagePath(kind, id) }
+
+func (pc *pctx) elementLink(e *ir.Element) link {
+	if e == nil {
+		return link{Text: "(unresolved)"}
+	}
+	return link{title(e.Name, e.ID), pc.url(kindElement, e.ID)}
+}
+
+func (pc *pctx) boundaryLink(bd *ir.Boundary) link {
+	if bd == nil {
+		return link{Text: "(none)"}
+	}
+	return link{title(bd.Name, bd.ID), pc.url(kindBoundary, bd.ID)}
+}
+
+func (pc *pctx) flowLink(f *ir.Flow) link {
+	if f == nil {
+		return link{Text: "(unresolved)"}
+	}
+	return link{flowTitle(f), pc.url(kindFlow, f.ID)}
+}
+
+func (pc *pctx) threatLink(t *ir.Threat) link {
+	return link{title(t.Name, t.ID), pc.url(kindThreat, t.ID)}
+}
+
+func (pc *pctx) controlLink(c *ir.Control) link {
+	return link{title(c.Name, c.ID), pc.url(kindControl, c.ID)}
+}
+
+func (pc *pctx) decisionLink(d *ir.Decision) link {
+	return link{title(d.Name, d.ID), pc.url(kindDecision, d.ID)}
+}
+
+func (pc *pctx) viewLink(v *ir.View) link { return link{title(v.Name, v.ID), pc.url(kindView, v.ID)} }
+
+func (pc *pctx) dataChip(d *ir.Data) dataChip {
+	return dataChip{title(d.Name, d.ID), pc.url(kindData, d.ID), d.Classification}
+}
+
+func (pc *pctx) markdown(src, prefix, base string) template.HTML {
+	return pc.md.render(src, prefix, base)
+}
+
+// sourceProp is the "Declared in" line: file:line, linked with --source-url.
+func (pc *pctx) sourceProp(r diag.Range) prop {
+	loc := location(r)
+	if loc == "" {
+		return prop{Key: "Declared in"}
+	}
+	if u := sourceLink(pc.b.sourceURL, r.File); u != "" {
+		return prop{Key: "Declared in", Links: []link{{loc, u}}, Wide: true}
+	}
+	return prop{Key: "Declared in", Value: loc, Code: true, Wide: true}
+}
+
+func location(r diag.Range) string {
+	switch {
+	case r.File == "":
+		return ""
+	case r.Start.IsValid():
+		return fmt.Sprintf("%s:%d:%d", r.File, r.Start.Line, r.Start.Col)
+	}
+	return r.File
+}
+
+func fileDir(r diag.Range) string {
+	if i := strings.LastIndexByte(r.File, '/'); i >= 0 {
+		return r.File[:i]
+	}
+	return "."
+}
+
+func flowTitle(f *ir.Flow) string {
+	if strings.TrimSpace(f.Label) != "" {
+		return f.Label
+	}
+	return f.ID
+}
+
+func yesNo(v bool) string {
+	if v {
+		return "yes"
+	}
+	return "no"
+}
+
+func strideName(s string) string {
+	switch s {
+	case "spoofing":
+		return "Spoofing"
+	case "tampering":
+		return "Tampering"
+	case "repudiation":
+		return "Repudiation"
+	case "information_disclosure":
+		return "Information disclosure"
+	case "denial_of_service":
+		return "Denial of service"
+	case "elevation_of_privilege":
+		return "Elevation of privilege"
+	}
+	return s
+}
+
+func strideShort(s string) string {
+	switch s {
+	case "spoofing":
+		return "S"
+	case "tampering":
+		return "T"
+	case "repudiation":
+		return "R"
+	case "information_disclosure":
+		return "I"
+	case "denial_of_service":
+		return "D"
+	case "elevation_of_privilege":
+		return "E"
+	}
+	return s
+}
+
+var strideOrder = []string{"spoofing", "tampering", "repudiation", "information_disclosure", "denial_of_service", "elevation_of_privilege"}
+
+var bandOrder = []string{"low", "medium", "high", "critical"}
+
+func bandRank(band string) int {
+	for i, b := range bandOrder {
+		if b == band {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+var threatStatuses = []string{ir.Open, ir.Mitigated, ir.Accepted, ir.Transferred}
+
+var controlStatuses = []string{"proposed", "planned", "implemented", "verified"}
+
+func controlRank(status string) int {
+	for i, s := range controlStatuses {
+		if s == status {
+			return i
+		}
+	}
+	return len(controlStatuses)
+}
+
+var classOrder = []string{"public", "internal", "confidential", "restricted", "secret"}
+
+func classRank(c string) int {
+	for i, s := range classOrder {
+		if s == c {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func kindLabel(k string) string {
+	switch k {
+	case ir.ViewDFD:
+		return "Data-flow diagram"
+	case ir.ViewContext:
+		return "C4 context"
+	case ir.ViewContainer:
+		return "C4 container"
+	case ir.ViewComponent:
+		return "C4 component"
+	case ir.ViewSequence:
+		return "Sequence diagram"
+	}
+	return k
+}
+
+func elementKindLabel(k string) string {
+	switch k {
+	case ir.Person:
+		return "Person"
+	case ir.System:
+		return "System"
+	case ir.Container:
+		return "Container"
+	case ir.Component:
+		return "Component"
+	case ir.Database:
+		return "Database"
+	case ir.Cache:
+		return "Cache"
+	case ir.Queue:
+		return "Queue"
+	case ir.Bucket:
+		return "Bucket"
+	}
+	return "Element"
+}
+
+func crossingVerb(dir string) string {
+	if dir == ir.Enter {
+		return "enters"
+	}
+	return "leaves"
+}
+
+// sortThreats orders threats by score, highest first, then id.
+func sortThreats(ts []*ir.Threat) {
+	sort.SliceStable(ts, func(i, j int) bool {
+		if ts[i].Score != ts[j].Score {
+			return ts[i].Score > ts[j].Score
+		}
+		return ts[i].ID < ts[j].ID
+	})
+}
+
+func (pc *pctx) threatRow(t *ir.Threat) threatRow {
+	r := threatRow{ID: t.ID, Name: title(t.Name, t.ID), URL: pc.url(kindThreat, t.ID),
+		Stride: t.Stride, StrideKeys: strings.Join(t.Stride, " "),
+		Impact: t.Impact, Likelihood: t.Likelihood, Score: t.Score,
+		Band: t.Band, BandKey: t.Band, BandRank: bandRank(t.Band), Status: t.Status}
+	if r.BandKey == "" {
+		r.BandKey = "unscored"
+	}
+	switch {
+	case t.Target.Flow != nil:
+		r.Target, r.TargetKind = pc.flowLink(t.Target.Flow), "flow "+t.Target.Flow.ID
+	case t.Target.Element != nil:
+		r.Target, r.TargetKind = pc.elementLink(t.Target.Element), t.Target.Element.Kind+" "+t.Target.Element.ID
+	case t.Target.Boundary != nil:
+		r.Target, r.TargetKind = pc.boundaryLink(t.Target.Boundary), "boundary "+t.Target.Boundary.ID
+	default:
+		r.Target, r.TargetKind = link{Text: "(unresolved)"}, ""
+	}
+	r.TargetKey = strings.ToLower(r.Target.Text + " " + t.Target.ID())
+	for _, bd := range pc.b.threatBounds[t] {
+		r.Boundaries = append(r.Boundaries, pc.boundaryLink(bd))
+	}
+	var keys []string
+	for _, bd := range pc.b.threatBoundsAll[t] {
+		keys = append(keys, bd.ID)
+	}
+	r.BoundaryKeys = strings.Join(keys, " ")
+	return r
+}
+
+func (pc *pctx) threatRows(ts []*ir.Threat) []threatRow {
+	ts = append([]*ir.Threat(nil), ts...)
+	sortThreats(ts)
+	out := make([]threatRow, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, pc.threatRow(t))
+	}
+	return out
+}
+
+func (pc *pctx) fileRow(f *ir.FileRef) fileRow {
+	r := fileRow{Path: f.Path, Test: f.Test, Found: f.Found, Escapes: f.Escapes}
+	if !f.Escapes {
+		r.URL = sourceLink(pc.b.sourceURL, f.Path)
+	}
+	return r
+}
+
+func (pc *pctx) controlRow(c *ir.Control) controlRow {
+	r := controlRow{ID: c.ID, Name: title(c.Name, c.ID), URL: pc.url(kindControl, c.ID), Status: c.Status, Owner: c.Owner,
+		StatusRank: controlRank(c.Status)}
+	for _, t := range c.Mitigates {
+		if t != nil {
+			r.Threats = append(r.Threats, pc.threatLink(t))
+		}
+	}
+	for _, f := range c.Tests {
+		if f != nil {
+			r.Tests = append(r.Tests, pc.fileRow(f))
+		}
+	}
+	for _, f := range c.Evidence {
+		if f != nil {
+			r.Evidence = append(r.Evidence, pc.fileRow(f))
+		}
+	}
+	return r
+}
+
+func (pc *pctx) crossings(f *ir.Flow) []crossingChip {
+	var out []crossingChip
+	for _, x := range f.Crossings {
+		if x == nil || x.Boundary == nil {
+			continue
+		}
+		c := crossingChip{Verb: crossingVerb(x.Direction), Boundary: pc.boundaryLink(x.Boundary), Trust: x.Boundary.Trust, Marked: x.Mark != nil}
+		if x.Mark != nil {
+			c.Reason = x.Mark.Reason
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (pc *pctx) flowRow(f *ir.Flow, other *ir.Element) flowRow {
+	r := flowRow{ID: f.ID, Label: flowTitle(f), URL: pc.url(kindFlow, f.ID), From: pc.elementLink(f.From), To: pc.elementLink(f.To),
+		Other: pc.elementLink(other), Protocol: f.Protocol, Auth: f.Auth, Crossings: pc.crossings(f)}
+	for _, d := range f.Carries {
+		if d != nil {
+			r.Carries = append(r.Carries, pc.dataChip(d))
+		}
+	}
+	return r
+}
+
+// render executes a page template into a file.
+func (b *builder) render(p string, pg *page) error {
+	ts, err := templates()
+	if err != nil {
+		return err
+	}
+	t := ts[pg.Kind]
+	m := b.m
+	pg.Model = title(m.Name, "Threat model")
+	pg.Sources = plural(len(m.Files), ".tm file")
+	pg.DiagCount = len(b.in.Diags)
+	pg.DiagErrors = b.in.Diags.HasErrors()
+	var buf bytes.Buffer
+	buf.Grow(16 << 10)
+	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+		return fmt.Errorf("site: page %s: %v", p, err)
+	}
+	b.add(p, neutralizeHTML(buf.Bytes()))
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// pages writes every page, the assets, the search index and model.json.
+func (b *builder) pages() error {
+	steps := []func() error{
+		b.overviewPage, b.registerPage, b.controlsPage, b.diagnosticsPage, b.searchPage,
+		b.boundaryPages, b.elementPages, b.flowPages, b.dataPages, b.threatPages, b.controlPages,
+		b.decisionPages, b.viewPages, b.assets, b.modelJSON,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return b.searchIndex()
+}
