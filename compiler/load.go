@@ -57,6 +57,13 @@ func skipDir(dir, name string) bool {
 	return err == nil
 }
 
+// skipFile reports whether a .tm file in a folder is left out: like the go
+// tool, names starting with . or _ (hidden files, Emacs lock files
+// .#x.tm), and editor autosaves starting with #.
+func skipFile(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#")
+}
+
 // Load reads the model at path: every .tm file below a folder, or one file.
 // It returns a *UsageError when path does not exist.
 func Load(path string) (*Source, error) {
@@ -107,6 +114,9 @@ func (s *Source) walk() []string {
 			r := name
 			if rel != "" {
 				r = rel + "/" + name
+			}
+			if strings.HasSuffix(name, ".tm") && skipFile(name) {
+				continue
 			}
 			typ := e.Type()
 			if typ&fs.ModeSymlink != 0 {

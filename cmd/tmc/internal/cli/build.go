@@ -46,11 +46,8 @@ resolution errors prints them and writes nothing.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
-			if sourceURL != "" && !strings.HasPrefix(sourceURL, "https://") && !strings.HasPrefix(sourceURL, "http://") {
-				return &usageError{fmt.Errorf("--source-url must start with https:// or http://, not %q", sourceURL)}
-			}
-			if sourceURL != "" && !strings.Contains(sourceURL, "{path}") {
-				return &usageError{fmt.Errorf("--source-url must contain {path}, where the file's path goes")}
+			if err := checkSourceURL(sourceURL); err != nil {
+				return &usageError{err}
 			}
 			if err := checkOutputFolder(out); err != nil {
 				return &usageError{err}

@@ -1,0 +1,346 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// A SiteFunc builds the site of a compiled model (site.Build behind an
+// adapter in the command; tests pass a fake). The package does not import
+// render/site: whatever builds the site is injected.
+type SiteFunc func(ctx context.Context, res *compiler.Result) ([]File, error)
+
+// A File is one file of a built site: its path relative to the site root,
+// with /, and its content (as site.File).
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Config is what a Loop needs. Site is required; the rest has defaults.
+type Config struct {
+	// Path is the model: a folder, or one .tm file.
+	Path string
+	// Site builds the site.
+	Site SiteFunc
+	// Compile compiles the model; nil means compiler.Compile with the
+	// default options.
+	Compile func(path string) (*compiler.Result, error)
+	// Blocking reports whether diagnostics stop the site from being
+	// built (syntax and resolution errors); nil means TM1xx and TM2xx
+	// errors.
+	Blocking func(diag.Diagnostics) bool
+	// Printer prints diagnostics for the terminal as tmc check does; nil
+	// prints paths relative to the model root.
+	Printer func(*compiler.Result) *diag.Printer
+	// Write, when set, stores a new site (tmc watch writes it to a
+	// folder). A site that cannot be written does not count as built.
+	Write func([]File) error
+	// Publish receives every build, good or not (tmc serve serves it).
+	Publish func(*Build)
+	// Out receives one line per rebuild, or the diagnostics that stopped
+	// it. Nil discards.
+	Out io.Writer
+	// Blocked ends the message printed when a rebuild is stopped by
+	// errors, saying what the user still sees.
+	Blocked string
+	// Watch tunes the watcher (its Log defaults to Out).
+	Watch WatchOptions
+}
+
+// A Build is the outcome of one rebuild.
+type Build struct {
+	Seq              int           // rebuilds so far, this one included
+	Took             time.Duration // from the start of the rebuild to the new site
+	Files            []File        // the new site; nil when none was built
+	Errors, Warnings int           // diagnostics of the model
+	// Problems say why no site was built: the blocking diagnostics, or
+	// the error of the site builder. Empty when Files is set.
+	Problems []Problem
+}
+
+// OK reports whether the build produced a site.
+func (b *Build) OK() bool { return b.Files != nil }
+
+// A Problem is one reason a build failed, ready for the browser overlay.
+type Problem struct {
+	File     string `json:"file,omitempty"` // relative to the model root, with /
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
+	Severity string `json:"severity"`
+	Code     string `json:"code,omitempty"`
+	Message  string `json:"message"`
+	Source   string `json:"source,omitempty"` // the source line
+	Caret    string `json:"caret,omitempty"`  // ^ under the subject, aligned with Source
+	Help     string `json:"help,omitempty"`   // the fix, when one is obvious
+	Note     string `json:"note,omitempty"`   // why, and how to fix
+}
+
+// maxProblems bounds the problems sent to the browser.
+const maxProblems = 50
+
+// A Loop builds the model, then rebuilds it after every change until its
+// context ends. Rebuilds never overlap; a change during a rebuild causes
+// exactly one more rebuild after it.
+type Loop struct {
+	cfg Config
+	w   *Watcher
+	seq int
+}
+
+// NewLoop returns a loop; Start begins it.
+func NewLoop(cfg Config) *Loop {
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	if cfg.Watch.Log == nil {
+		cfg.Watch.Log = cfg.Out
+	}
+	if cfg.Compile == nil {
+		cfg.Compile = func(path string) (*compiler.Result, error) {
+			return compiler.Compile(path, compiler.Options{})
+		}
+	}
+	if cfg.Blocking == nil {
+		cfg.Blocking = blocking
+	}
+	if cfg.Printer == nil {
+		cfg.Printer = func(res *compiler.Result) *diag.Printer { return &diag.Printer{Source: res.Source.File} }
+	}
+	if cfg.Blocked == "" {
+		cfg.Blocked = "fix the errors above"
+	}
+	return &Loop{cfg: cfg}
+}
+
+// Start watches the model, then builds it once (watching first: a change
+// made during the first build is not lost). It returns the first build;
+// the error is a *compiler.UsageError when the model cannot be loaded at
+// all (no such path, no .tm files) or the context's error.
+func (l *Loop) Start(ctx context.Context) (*Build, error) {
+	w, err := NewWatcher(l.cfg.Path, l.cfg.Watch)
+	if err != nil {
+		return nil, &compiler.UsageError{Err: fmt.Errorf("cannot load model: %w", err)}
+	}
+	l.w = w
+	b, err := l.rebuild(ctx)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Run rebuilds on every change until ctx ends, then stops watching. It
+// returns nil when ctx ends.
+func (l *Loop) Run(ctx context.Context) error {
+	defer l.w.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-l.w.Changes():
+			if _, err := l.rebuild(ctx); err != nil && ctx.Err() != nil {
+				return nil
+			}
+		}
+	}
+}
+
+// rebuild compiles the model and builds its site. A model with errors is
+// a build without a site, not an error; the error is for a site that
+// could not be built or written, or a model that cannot be loaded. The
+// first build returns it to Start (the command fails); later ones print
+// it, the pages show it, and the loop goes on.
+func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
+	start := time.Now()
+	l.seq++
+	b := &Build{Seq: l.seq}
+	out := l.cfg.Out
+	fail := func(err error, what string) (*Build, error) {
+		if b.Seq == 1 {
+			return nil, fmt.Errorf("%s%w", what, err)
+		}
+		b.Took = time.Since(start)
+		b.Problems = []Problem{{Severity: "error", Message: what + err.Error()}}
+		l.publish(b)
+		fmt.Fprintf(out, "tmc: %s%v\n", what, err)
+		return b, err
+	}
+	res, err := l.cfg.Compile(l.cfg.Path)
+	if err != nil {
+		return fail(err, "")
+	}
+	l.w.SetRefs(refs(res))
+	b.Errors, b.Warnings = res.Diags.Count(diag.Error), res.Diags.Count(diag.Warning)
+	if l.cfg.Blocking(res.Diags) {
+		b.Took = time.Since(start)
+		b.Problems = problems(res)
+		l.publish(b)
+		if err := l.cfg.Printer(res).Text(out, res.Diags); err == nil {
+			fmt.Fprintf(out, "tmc: syntax or resolution errors, not rebuilt: %s\n", l.cfg.Blocked)
+		}
+		return b, nil
+	}
+	files, err := l.cfg.Site(ctx, res)
+	if err == nil && files == nil {
+		files = []File{}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return fail(err, "site not built: ")
+	}
+	if l.cfg.Write != nil {
+		if err := l.cfg.Write(files); err != nil {
+			return fail(err, "site not written: ")
+		}
+	}
+	b.Files = files
+	b.Took = time.Since(start)
+	l.publish(b) // first: once the line shows, the new site is served
+	verb := "rebuilt"
+	if b.Seq == 1 {
+		verb = "built"
+	}
+	fmt.Fprintf(out, "%s in %s: %s, %s\n", verb, millis(b.Took), plural(b.Errors, "error"), plural(b.Warnings, "warning"))
+	return b, nil
+}
+
+func (l *Loop) publish(b *Build) {
+	if l.cfg.Publish != nil {
+		l.cfg.Publish(b)
+	}
+}
+
+// blocking: syntax (TM1xx) and resolution (TM2xx) errors leave nothing
+// sound to build (as tmc build and tmc render decide).
+func blocking(ds diag.Diagnostics) bool {
+	for _, d := range ds {
+		if d.Severity == diag.Error && (strings.HasPrefix(d.Code, "TM1") || strings.HasPrefix(d.Code, "TM2")) {
+			return true
+		}
+	}
+	return false
+}
+
+// refs lists the files the model refers to (control tests and evidence,
+// decision records) that lie inside the model root, as absolute paths.
+func refs(res *compiler.Result) []string {
+	var out []string
+	root := res.Source.Root
+	m := res.Model
+	push := func(p string, escapes bool) {
+		if p != "" && !escapes {
+			out = append(out, filepath.Join(root, filepath.FromSlash(p)))
+		}
+	}
+	for _, c := range m.Controls {
+		for _, f := range c.Tests {
+			push(f.Path, f.Escapes)
+		}
+		for _, f := range c.Evidence {
+			push(f.Path, f.Escapes)
+		}
+	}
+	for _, d := range m.Decisions {
+		if d.File != nil {
+			push(d.File.Path, d.File.Escapes)
+		}
+	}
+	return out
+}
+
+// problems turns the errors of a blocked build into overlay entries, with
+// their source lines.
+func problems(res *compiler.Result) []Problem {
+	var ps []Problem
+	for _, d := range res.Diags {
+		if d.Severity != diag.Error {
+			continue
+		}
+		if len(ps) == maxProblems {
+			ps = append(ps, Problem{Severity: "error", Message: fmt.Sprintf("and %d more errors: see the terminal", res.Diags.Count(diag.Error)-maxProblems)})
+			break
+		}
+		p := Problem{
+			File: d.Subject.File, Line: d.Subject.Start.Line, Column: d.Subject.Start.Col,
+			Severity: d.Severity.String(), Code: d.Code, Message: d.Summary,
+		}
+		if d.Fix != "" {
+			p.Help = "add `" + d.Fix + "`"
+		}
+		p.Note = d.Detail
+		if src := res.Source.File(d.Subject.File); src != nil && p.Line > 0 {
+			p.Source, p.Caret = sourceLine(src, d.Subject)
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// sourceLine returns the subject's first line (at most 200 runes, control
+// characters replaced) and a caret line under the subject.
+func sourceLine(src []byte, r diag.Range) (string, string) {
+	for i := 1; i < r.Start.Line; i++ {
+		j := strings.IndexByte(string(src), '\n')
+		if j < 0 {
+			return "", ""
+		}
+		src = src[j+1:]
+	}
+	if j := strings.IndexByte(string(src), '\n'); j >= 0 {
+		src = src[:j]
+	}
+	var line []rune
+	for len(src) > 0 && len(line) < 200 {
+		c, size := utf8.DecodeRune(src)
+		src = src[size:]
+		switch {
+		case c == '\t':
+		case c == utf8.RuneError && size == 1, c < 0x20, c == 0x7f, c == 0xFEFF:
+			c = '\uFFFD'
+		}
+		line = append(line, c)
+	}
+	var caret strings.Builder
+	for i := 0; i < r.Start.Col-1 && i < len(line); i++ {
+		if line[i] == '\t' {
+			caret.WriteByte('\t')
+		} else {
+			caret.WriteByte(' ')
+		}
+	}
+	n := 1
+	if r.End.Line == r.Start.Line && r.End.Col > r.Start.Col {
+		n = r.End.Col - r.Start.Col
+	} else if r.End.Line > r.Start.Line {
+		n = max(1, len(line)-(r.Start.Col-1))
+	}
+	caret.WriteString(strings.Repeat("^", min(n, 200)))
+	return strings.TrimRight(string(line), "\r"), caret.String()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// millis formats a duration for the rebuild line: "42 ms", "1.3 s".
+func millis(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}

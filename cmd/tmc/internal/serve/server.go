@@ -1,0 +1,359 @@
+// Package serve is tmc's live preview: a watcher that turns file system
+// events into model changes, a loop that rebuilds the site after each
+// change (never two at once, never losing the last change), and an HTTP
+// server that serves the latest good site from memory, pushes a reload to
+// every open page over server-sent events, and shows the diagnostics of a
+// model that does not build over the last good site.
+package serve
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html"
+	"mime"
+	"net"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+)
+
+//go:embed live.js
+var liveJS []byte
+
+// Reserved paths: the site never has a top folder named __tmc.
+const (
+	eventsPath = "/__tmc/events"
+	livePath   = "/__tmc/live.js"
+	statusPath = "/__tmc/status"
+)
+
+// ServerOptions tune a Server.
+type ServerOptions struct {
+	// AllowRemote answers requests whatever their Host header. Without
+	// it only loopback hosts (localhost, 127.0.0.1, [::1]) are answered,
+	// so a web page cannot read the preview through DNS rebinding.
+	AllowRemote bool
+	// Keepalive is the period of the comments that keep an event stream
+	// open through proxies (default 20 s).
+	Keepalive time.Duration
+}
+
+// A Server serves the latest good site from memory. It is an
+// http.Handler; Publish gives it each new build.
+type Server struct {
+	opts ServerOptions
+	hub  hub
+
+	mu       sync.RWMutex
+	files    map[string]*servedFile
+	good     int    // number of the site being served (good builds so far)
+	siteCSP  string // the policy of files that are not pages
+	status   status
+	blocked  []byte // the errors event, while the model does not build
+	diagHref string
+}
+
+type servedFile struct {
+	data  []byte
+	ctype string
+	csp   string
+	code  int // 0: 200
+}
+
+// status is the JSON of /__tmc/status.
+type status struct {
+	Build       int    `json:"build"` // number of the site being served
+	Seq         int    `json:"seq"`   // rebuilds so far
+	OK          bool   `json:"ok"`    // the last rebuild produced the site being served
+	Errors      int    `json:"errors"`
+	Warnings    int    `json:"warnings"`
+	TookMS      int64  `json:"took_ms"`
+	Diagnostics string `json:"diagnostics,omitempty"` // the site's diagnostics page
+}
+
+// NewServer returns a server with nothing built yet: it shows a
+// placeholder page until the first Publish.
+func NewServer(opts ServerOptions) *Server {
+	if opts.Keepalive <= 0 {
+		opts.Keepalive = 20 * time.Second
+	}
+	s := &Server{opts: opts, files: map[string]*servedFile{}, siteCSP: defaultCSP}
+	s.hub.init()
+	return s
+}
+
+// Publish makes a build current. A good build replaces the site and
+// tells every open page to reload; a failed one keeps the site and tells
+// the pages to show its problems.
+func (s *Server) Publish(b *Build) {
+	if !b.OK() {
+		s.mu.Lock()
+		s.status = status{Build: s.good, Seq: b.Seq, Errors: b.Errors, Warnings: b.Warnings,
+			TookMS: b.Took.Milliseconds(), Diagnostics: s.diagHref}
+		ev := struct {
+			Build    int       `json:"build"`
+			Seq      int       `json:"seq"`
+			Errors   int       `json:"errors"`
+			Warnings int       `json:"warnings"`
+			Problems []Problem `json:"problems"`
+		}{s.good, b.Seq, b.Errors, b.Warnings, b.Problems}
+		if ev.Problems == nil {
+			ev.Problems = []Problem{}
+		}
+		data, _ := json.Marshal(ev)
+		s.blocked = data
+		s.mu.Unlock()
+		s.hub.broadcast(message("errors", data))
+		return
+	}
+	s.mu.RLock()
+	good := s.good + 1
+	s.mu.RUnlock()
+	files := make(map[string]*servedFile, len(b.Files))
+	siteCSP := ""
+	for _, f := range b.Files {
+		sf := &servedFile{data: f.Data, ctype: contentType(f.Path)}
+		if strings.HasSuffix(f.Path, ".html") {
+			sf.data, sf.csp = livePage(f.Data, good)
+			if siteCSP == "" || f.Path == "index.html" {
+				if p, start, _ := pagePolicy(f.Data); start >= 0 {
+					siteCSP = livePolicy(p)
+				}
+			}
+		}
+		files[f.Path] = sf
+	}
+	if siteCSP == "" {
+		siteCSP = defaultCSP
+	}
+	for _, f := range files {
+		if f.csp == "" {
+			f.csp = siteCSP
+		}
+	}
+	href := ""
+	for _, p := range []string{"diagnostics.html", "diagnostics/index.html"} {
+		if files[p] != nil {
+			href = "/" + p
+			break
+		}
+	}
+	s.mu.Lock()
+	s.files, s.good, s.siteCSP, s.blocked, s.diagHref = files, good, siteCSP, nil, href
+	s.status = status{Build: good, Seq: b.Seq, OK: true, Errors: b.Errors, Warnings: b.Warnings,
+		TookMS: b.Took.Milliseconds(), Diagnostics: href}
+	s.mu.Unlock()
+	s.hub.broadcast(message("reload", buildJSON(good, false)))
+}
+
+// Close ends every event stream (http.Server.Shutdown waits for
+// connections to go idle, which a stream never does).
+func (s *Server) Close() { s.hub.close() }
+
+// Paths lists the paths of the site being served.
+func (s *Server) Paths() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, 0, len(s.files))
+	for p := range s.files {
+		out = append(out, p)
+	}
+	return out
+}
+
+func buildJSON(build int, blocked bool) []byte {
+	data, _ := json.Marshal(struct {
+		Build   int  `json:"build"`
+		Blocked bool `json:"blocked"`
+	}{build, blocked})
+	return data
+}
+
+// ServeHTTP serves the site and the preview's own endpoints.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	if !s.opts.AllowRemote && !loopbackHost(r.Host) {
+		h.Set("Content-Security-Policy", defaultCSP)
+		http.Error(w, "tmc serve answers only requests to localhost, 127.0.0.1 or [::1]", http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.Set("Allow", "GET, HEAD")
+		h.Set("Content-Security-Policy", defaultCSP)
+		http.Error(w, "method not allowed: the preview is read-only", http.StatusMethodNotAllowed)
+		return
+	}
+	if !cleanPath(r) {
+		h.Set("Content-Security-Policy", defaultCSP)
+		http.Error(w, "bad path", http.StatusBadRequest)
+		return
+	}
+	switch r.URL.Path {
+	case eventsPath:
+		h.Set("Content-Security-Policy", defaultCSP)
+		s.events(w, r)
+		return
+	case livePath:
+		s.write(w, r, &servedFile{data: liveJS, ctype: "text/javascript; charset=utf-8", csp: defaultCSP})
+		return
+	case statusPath:
+		s.mu.RLock()
+		data, _ := json.Marshal(s.status)
+		s.mu.RUnlock()
+		s.write(w, r, &servedFile{data: data, ctype: "application/json", csp: defaultCSP})
+		return
+	}
+	p := r.URL.Path
+	name := strings.TrimPrefix(path.Clean(p), "/")
+	if strings.HasPrefix(name, "__tmc/") {
+		s.notFound(w, r)
+		return
+	}
+	if name == "" {
+		name = "index.html"
+	} else if strings.HasSuffix(p, "/") {
+		name += "/index.html"
+	}
+	s.mu.RLock()
+	f := s.files[name]
+	_, dirIndex := s.files[name+"/index.html"]
+	empty := len(s.files) == 0
+	good := s.good
+	s.mu.RUnlock()
+	switch {
+	case f != nil:
+		s.write(w, r, f)
+	case dirIndex && !strings.HasSuffix(p, "/"):
+		// A folder with an index: its relative links need the slash.
+		target := path.Base(p) + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		h.Set("Location", target)
+		h.Set("Content-Security-Policy", defaultCSP)
+		w.WriteHeader(http.StatusFound)
+	case name == "favicon.ico":
+		// Browsers ask for it whatever the page says: no icon, no 404 in
+		// the console.
+		h.Set("Content-Security-Policy", defaultCSP)
+		w.WriteHeader(http.StatusNoContent)
+	case empty && name == "index.html":
+		s.write(w, r, s.page(good, http.StatusOK, "tmc serve: no site yet",
+			"The model has not built yet. Its errors show over this page; it reloads by itself once they are fixed."))
+	default:
+		s.notFound(w, r)
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	good := s.good
+	s.mu.RUnlock()
+	f := s.page(good, http.StatusNotFound, "Not found", "There is no such page in the site.")
+	s.write(w, r, f)
+}
+
+// page is a page of the preview itself, with the live script so that it
+// reloads with the site.
+func (s *Server) page(good, code int, title, text string) *servedFile {
+	body := fmt.Sprintf(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title></head><body><h1>%s</h1><p>%s</p><p><a href="/">Overview</a></p></body></html>`,
+		html.EscapeString(title), html.EscapeString(title), html.EscapeString(text))
+	data, _ := livePage([]byte(body), good)
+	return &servedFile{data: data, ctype: "text/html; charset=utf-8", csp: defaultCSP, code: code}
+}
+
+// write sends a file: its headers always, its content for GET.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, f *servedFile) {
+	h := w.Header()
+	h.Set("Content-Type", f.ctype)
+	h.Set("Content-Security-Policy", f.csp)
+	h.Set("Content-Length", fmt.Sprint(len(f.data)))
+	code := f.code
+	if code == 0 {
+		code = http.StatusOK
+	}
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write(f.data)
+	}
+}
+
+// cleanPath reports whether a request path is one a site file could
+// have: absolute, no . or .. segment (raw or percent-encoded), no
+// encoded slash or backslash, no NUL.
+func cleanPath(r *http.Request) bool {
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") {
+		return false
+	}
+	raw := strings.ToLower(r.URL.EscapedPath())
+	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") {
+		return false
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// loopbackHost reports whether a Host header names this machine.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// contentType is the Content-Type of a site file, by extension.
+func contentType(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	switch ext {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".json", ".sarif", ".map":
+		return "application/json"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	case ".ico":
+		return "image/x-icon"
+	case ".woff2":
+		return "font/woff2"
+	case ".woff":
+		return "font/woff"
+	case ".ttf":
+		return "font/ttf"
+	case ".txt", ".md":
+		return "text/plain; charset=utf-8"
+	case ".xml":
+		return "application/xml"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
