@@ -5,17 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tmc-dev/tmc/compiler"
 	"github.com/tmc-dev/tmc/render"
+	"github.com/tmc-dev/tmc/render/browsertest"
 )
 
 // The browser test loads every view of the examples and of DESIGN.md's
@@ -72,40 +71,8 @@ type pageResult struct {
 	Width, Height float64
 }
 
-func chromium(t *testing.T) string {
-	for _, p := range []string{os.Getenv("TMC_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	msg := "headless Chromium not found (apt-get install -y chromium); browser test skipped"
-	if os.Getenv("TMC_BROWSER_TESTS") != "" {
-		t.Fatal(msg + ", but TMC_BROWSER_TESTS is set")
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // startBrowser starts headless Chromium for the test.
-func startBrowser(t *testing.T) context.Context {
-	bin := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	bctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return bctx
-}
+func startBrowser(t *testing.T) context.Context { return browsertest.Start(t) }
 
 // check loads an SVG file and runs checkScript on it; it returns the
 // result and a full-page PNG.
@@ -116,7 +83,7 @@ func check(t *testing.T, bctx context.Context, file string) (pageResult, []byte)
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+file), chromedp.WaitReady("svg")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, awaitPromise)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, browsertest.AwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
 	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](checkScript))
@@ -196,6 +163,3 @@ func TestBrowserLayout(t *testing.T) {
 		}
 	}
 }
-
-// awaitPromise makes Evaluate wait for a promise to settle.
-func awaitPromise(p *runtime.EvaluateParams) { yes := true; p.AwaitPromise = &yes }

@@ -2,23 +2,16 @@ package site
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	cdppage "github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tmc-dev/tmc/render/browsertest"
 	"github.com/tmc-dev/tmc/render/style"
 )
 
@@ -32,101 +25,20 @@ import (
 // It needs Debian's chromium. Without it the test skips, unless
 // TMC_BROWSER_TESTS is set (by .ci/run, which installs chromium).
 
-func chromiumPath(t *testing.T) string {
-	for _, p := range []string{os.Getenv("TMC_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	msg := "headless Chromium not found (apt-get install -y chromium); site browser test skipped"
-	if os.Getenv("TMC_BROWSER_TESTS") != "" {
-		t.Fatal(msg + ", but TMC_BROWSER_TESTS is set")
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // A browser is one headless Chromium tab and what it reported.
 type browser struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	problems []string
-	dialogs  []string
-}
-
-func (b *browser) report(format string, args ...any) {
-	b.mu.Lock()
-	b.problems = append(b.problems, fmt.Sprintf(format, args...))
-	b.mu.Unlock()
-}
-
-// take returns and clears the problems reported so far.
-func (b *browser) take() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	p := b.problems
-	b.problems = nil
-	return p
+	ctx context.Context
+	*browsertest.Watch
 }
 
 func newBrowser(t *testing.T) *browser {
-	bin := chromiumPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	b := &browser{ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				b.report("console %s: %s", ev.Type, strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			b.report("exception: %s %s", ev.ExceptionDetails.Text, exceptionText(ev.ExceptionDetails))
-		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
-				b.report("log %s (%s): %s %s", ev.Entry.Level, ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
-			}
-		case *network.EventLoadingFailed:
-			if !ev.Canceled {
-				b.report("failed request (%s): %s %s", ev.Type, ev.ErrorText, ev.BlockedReason)
-			}
-		case *cdppage.EventJavascriptDialogOpening:
-			b.mu.Lock()
-			b.dialogs = append(b.dialogs, fmt.Sprintf("%s %q on %s", ev.Type, ev.Message, ev.URL))
-			b.mu.Unlock()
-			go chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false}) //nolint:errcheck
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	ctx := browsertest.Start(t)
+	return &browser{ctx: ctx, Watch: browsertest.NewWatch(t, ctx)}
 }
 
-func exceptionText(d *runtime.ExceptionDetails) string {
-	if d == nil || d.Exception == nil {
-		return ""
-	}
-	return d.Exception.Description
-}
+// take returns and clears the problems reported so far.
+func (b *browser) take() []string { return b.Take() }
 
-// open loads a page and waits until its scripts ran.
 func (b *browser) open(t *testing.T, url string) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
@@ -134,13 +46,11 @@ func (b *browser) open(t *testing.T, url string) context.Context {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
 		t.Fatalf("%s: %v", url, err)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)))`, awaitIt)); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)))`, browsertest.AwaitPromise)); err != nil {
 		t.Fatalf("%s: %v", url, err)
 	}
 	return ctx
 }
-
-func awaitIt(p *runtime.EvaluateParams) { yes := true; p.AwaitPromise = &yes }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
@@ -254,9 +164,7 @@ func TestBrowser(t *testing.T) {
 		t.Error("hostile search found nothing")
 	}
 	time.Sleep(300 * time.Millisecond)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, d := range b.dialogs {
+	for _, d := range b.Dialogs() {
 		t.Errorf("a dialog opened: %s", d)
 	}
 }

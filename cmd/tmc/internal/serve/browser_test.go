@@ -3,17 +3,13 @@ package serve
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/tmc-dev/tmc/render/browsertest"
 )
 
 // The browser test opens the preview in headless Chromium and edits the
@@ -25,85 +21,19 @@ import (
 // It needs Debian's chromium. Without it the test skips, unless
 // TMC_BROWSER_TESTS is set (by .ci/run, which installs chromium).
 
-func chromiumBinary(t *testing.T) string {
-	for _, p := range []string{os.Getenv("TMC_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	msg := "headless Chromium not found (apt-get install -y chromium); serve browser test skipped"
-	if os.Getenv("TMC_BROWSER_TESTS") != "" {
-		t.Fatal(msg + ", but TMC_BROWSER_TESTS is set")
-	}
-	t.Skip(msg)
-	return ""
-}
-
+// A tab is one headless Chromium tab and what its pages reported.
 type tab struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	problems []string
-}
-
-func (b *tab) report(format string, args ...any) {
-	b.mu.Lock()
-	b.problems = append(b.problems, fmt.Sprintf(format, args...))
-	b.mu.Unlock()
-}
-
-func (b *tab) take() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	p := b.problems
-	b.problems = nil
-	return p
+	ctx context.Context
+	*browsertest.Watch
 }
 
 func newTab(t *testing.T) *tab {
-	bin := chromiumBinary(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 800))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	b := &tab{ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				b.report("console %s: %s", ev.Type, strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			b.report("exception: %s", ev.ExceptionDetails.Text)
-		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
-				b.report("log %s (%s): %s %s", ev.Entry.Level, ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
-			}
-		case *network.EventLoadingFailed:
-			if !ev.Canceled {
-				b.report("failed request (%s): %s %s", ev.Type, ev.ErrorText, ev.BlockedReason)
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	ctx := browsertest.Start(t, chromedp.WindowSize(1200, 800))
+	return &tab{ctx: ctx, Watch: browsertest.NewWatch(t, ctx)}
 }
+
+// take returns and clears the problems reported so far.
+func (b *tab) take() []string { return b.Take() }
 
 // eval runs a script in the page.
 func (b *tab) eval(t *testing.T, script string) string {
