@@ -8,6 +8,7 @@ import (
 
 	"github.com/tmc-dev/tmc/compiler/check"
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -83,6 +84,7 @@ func CompileSource(src *Source, opts Options) *Result {
 	for _, k := range check.All {
 		k.Run(pass)
 	}
+	c.m.Findings = rules.Run(c.m)
 	c.diags.Sort()
 	return &Result{Source: src, Model: c.m, Diags: c.diags}
 }

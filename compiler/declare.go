@@ -213,6 +213,18 @@ var (
 	tenancies        = []string{"single", "shared", "row_level", "schema", "database"}
 )
 
+// Safeguards is the vocabulary of the safeguards statement, on flows and
+// elements; docs/language.md describes each one and the threat rules
+// (compiler/rules) read them.
+var Safeguards = []string{
+	"rate_limiting", "quota", "audit_logging", "correlation_id", "webhook_signature",
+	"token_audience_check", "token_issuer_check", "tenant_from_token", "tenant_aware_cache_keys",
+	"tenant_isolation", "backpressure", "dead_letter_queue", "retry_backoff", "idempotency_keys",
+	"egress_allow_list", "input_validation", "secrets_from_vault", "least_privilege_rbac",
+	"admission_policy", "pinned_images", "deploy_approval", "log_redaction", "mtls",
+	"encryption_in_transit", "producer_authentication", "ordering_guarantee",
+}
+
 func join(prefix, id string) string {
 	if prefix == "" {
 		return id
@@ -416,7 +428,35 @@ func (c *compiler) elementBody(file string, e *ir.Element, body []*dsl.ElementSt
 		c.setWord(e, file, "tenancy", &e.Tenancy, s.Tenancy, &s.Node, tenancies)
 		c.setFlag(e, file, "encrypted_at_rest", &e.EncryptedAtRest, s.EncryptedAtRest, &s.Node)
 		c.setFlag(e, file, "external", &e.External, s.External, &s.Node)
+		c.setFlag(e, file, "admin_interface", &e.AdminInterface, s.AdminInterface, &s.Node)
+		c.setFlag(e, file, "multi_tenant", &e.MultiTenant, s.MultiTenant, &s.Node)
+		c.setFlag(e, file, "control_plane", &e.ControlPlane, s.ControlPlane, &s.Node)
+		c.setFlag(e, file, "writes_logs", &e.WritesLogs, s.WritesLogs, &s.Node)
+		c.addSafeguards(file, &e.Safeguards, s.Safeguards)
 	}
+}
+
+// addSafeguards adds the known names of a safeguards statement to dst,
+// keeping it sorted and without duplicates; unknown names are TM103. A
+// block may have several safeguards statements: their union counts.
+func (c *compiler) addSafeguards(file string, dst *[]string, ws []*dsl.Word) {
+	for _, w := range ws {
+		if c.checkValue(file, "safeguard", w, Safeguards) {
+			*dst = addSorted(*dst, w.Value)
+		}
+	}
+}
+
+// addSorted inserts x into the sorted slice xs unless it is there.
+func addSorted(xs []string, x string) []string {
+	i := sort.SearchStrings(xs, x)
+	if i < len(xs) && xs[i] == x {
+		return xs
+	}
+	xs = append(xs, "")
+	copy(xs[i+1:], xs[i:])
+	xs[i] = x
+	return xs
 }
 
 // applyExtends applies extend blocks once their target exists: an extend

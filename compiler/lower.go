@@ -135,8 +135,13 @@ func (c *compiler) lowerFlow(fd *flowDecl) {
 					"say how trust is established at this crossing: who is authenticated, what is validated"
 			}
 			f.Marks = append(f.Marks, m)
+		case s.Safeguards != nil:
+			c.addSafeguards(file, &f.Safeguards, s.Safeguards)
 		default:
 			c.setFlag(f, file, "idempotency_key", &f.IdempotencyKey, s.IdempotencyKey, &s.Node)
+			if f.IdempotencyKey {
+				f.Safeguards = addSorted(f.Safeguards, "idempotency_keys")
+			}
 			c.setStr(f, file, "description", &f.Description, s.Description, &s.Node)
 		}
 	}
@@ -333,20 +338,7 @@ func (c *compiler) lowerControl(cd *controlDecl) {
 
 // Band returns the risk band of a score: low 1-4, medium 5-9, high 10-16,
 // critical 20-25.
-func Band(score int) string {
-	switch {
-	case score <= 0:
-		return ""
-	case score <= 4:
-		return "low"
-	case score <= 9:
-		return "medium"
-	case score <= 16:
-		return "high"
-	default:
-		return "critical"
-	}
-}
+func Band(score int) string { return ir.Band(score) }
 
 func (c *compiler) lowerThreat(td *threatDecl) {
 	t, file := td.t, td.file

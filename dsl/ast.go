@@ -176,6 +176,11 @@ type ElementStmt struct {
 	Tenancy         *Word        `parser:"| \"tenancy\" @@"`
 	EncryptedAtRest bool         `parser:"| @\"encrypted_at_rest\""`
 	External        bool         `parser:"| @\"external\""`
+	Safeguards      []*Word      `parser:"| \"safeguards\" @@ ( \",\" @@ )*"`
+	AdminInterface  bool         `parser:"| @\"admin_interface\""`
+	MultiTenant     bool         `parser:"| @\"multi_tenant\""`
+	ControlPlane    bool         `parser:"| @\"control_plane\""`
+	WritesLogs      bool         `parser:"| @\"writes_logs\""`
 	Unknown         *Unknown     `parser:"| @@"`
 }
 
@@ -225,6 +230,7 @@ type FlowStmt struct {
 	Auth           *Value   `parser:"| \"auth\" @@"`
 	Crosses        *Crosses `parser:"| @@"`
 	IdempotencyKey bool     `parser:"| @\"idempotency_key\""`
+	Safeguards     []*Word  `parser:"| \"safeguards\" @@ ( \",\" @@ )*"`
 	Description    *Str     `parser:"| \"description\" @@"`
 	Unknown        *Unknown `parser:"| @@"`
 }

@@ -59,6 +59,8 @@ var (
 		"description": `description "TEXT"`, "tech": `tech "TEXT"`, "owner": `owner "TEAM"`,
 		"exposure": `exposure public|internal|private`, "tenancy": `tenancy single|shared|row_level|schema|database`,
 		"encrypted_at_rest": `encrypted_at_rest`, "external": `external`,
+		"safeguards":      `safeguards NAME[, NAME...]`,
+		"admin_interface": `admin_interface`, "multi_tenant": `multi_tenant`, "control_plane": `control_plane`, "writes_logs": `writes_logs`,
 	})}
 	dataBlock = &blockKind{"data", map[string]string{
 		"classification": `classification public|internal|confidential|restricted|secret`,
@@ -69,6 +71,7 @@ var (
 		"protocol": `protocol NAME`, "carries": `carries DATA[, DATA...]`, "auth": `auth NAME`,
 		"crosses":         `crosses BOUNDARY[, BOUNDARY...] "how trust is established"`,
 		"idempotency_key": `idempotency_key`, "description": `description "TEXT"`,
+		"safeguards": `safeguards NAME[, NAME...]`,
 	}}
 	sequenceBlock = &blockKind{"sequence", map[string]string{
 		"note": `note over ELEMENT[, ELEMENT...] "text"`, "alt": `alt "label" { ... } else "label" { ... }`,

@@ -29,6 +29,9 @@ type Model struct {
 	Controls   []*Control
 	Decisions  []*Decision
 	Views      []*View // default views first, then declared ones
+	// Findings are what the threat rules found, sorted by fingerprint.
+	// They are not diagnostics: they never change the exit status.
+	Findings []*Finding
 }
 
 // A Boundary represents a trust boundary: a zone in which one level of
@@ -83,6 +86,11 @@ type Element struct {
 	Tenancy         string
 	EncryptedAtRest bool
 	External        bool
+	AdminInterface  bool
+	MultiTenant     bool
+	ControlPlane    bool
+	WritesLogs      bool
+	Safeguards      []string // sorted, without duplicates
 	Parent          *Element
 	Children        []*Element
 	// Boundary is the effective trust boundary: the element's own `in`,
@@ -129,6 +137,7 @@ type Flow struct {
 	Description    string
 	Carries        []*Data
 	IdempotencyKey bool
+	Safeguards     []string // sorted, without duplicates; idempotency_key adds idempotency_keys
 	Marks          []*Mark
 	// Crossings are the boundaries the flow leaves (innermost first), then
 	// those it enters (outermost first).
@@ -330,4 +339,53 @@ type View struct {
 	// order; nil means the view's kind decides (the whole model for dfd).
 	Elements []*Element
 	Range    diag.Range
+}
+
+// HasSafeguard reports whether the element declares the safeguard.
+func (e *Element) HasSafeguard(name string) bool { return hasString(e.Safeguards, name) }
+
+// HasSafeguard reports whether the flow declares the safeguard.
+func (f *Flow) HasSafeguard(name string) bool { return hasString(f.Safeguards, name) }
+
+func hasString(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Band returns the risk band of a score: low 1-4, medium 5-9, high 10-16,
+// critical 20-25.
+func Band(score int) string {
+	switch {
+	case score <= 0:
+		return ""
+	case score <= 4:
+		return "low"
+	case score <= 9:
+		return "medium"
+	case score <= 16:
+		return "high"
+	default:
+		return "critical"
+	}
+}
+
+// A Finding is a threat a rule found in the model (see package
+// compiler/rules).
+type Finding struct {
+	Rule        string   // rule id: "TMR-S03"
+	Title       string   // rule title
+	Stride      []string // the rule's categories
+	Target      Target
+	Fingerprint string // "RULE@TARGET-ID": stable across runs and commits
+	Message     string
+	Impact      int
+	Likelihood  int
+	Score       int
+	Band        string
+	Status      string     // Open, for now
+	Range       diag.Range // the target's head or id
 }

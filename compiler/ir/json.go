@@ -46,6 +46,21 @@ type jModel struct {
 	Controls    []jControl  `json:"controls"`
 	Decisions   []jDecision `json:"decisions"`
 	Views       []jView     `json:"views"`
+	Findings    []jFinding  `json:"findings"`
+}
+
+type jFinding struct {
+	Rule        string   `json:"rule"`
+	Fingerprint string   `json:"fingerprint"`
+	Target      *jTarget `json:"target"`
+	Stride      []string `json:"stride"`
+	Impact      int      `json:"impact"`
+	Likelihood  int      `json:"likelihood"`
+	Score       int      `json:"score"`
+	Band        string   `json:"band"`
+	Status      string   `json:"status"`
+	Message     string   `json:"message"`
+	Range       *jRange  `json:"range"`
 }
 
 type jBoundary struct {
@@ -71,6 +86,11 @@ type jElement struct {
 	Tenancy         string   `json:"tenancy"`
 	EncryptedAtRest bool     `json:"encrypted_at_rest"`
 	External        bool     `json:"external"`
+	AdminInterface  bool     `json:"admin_interface"`
+	MultiTenant     bool     `json:"multi_tenant"`
+	ControlPlane    bool     `json:"control_plane"`
+	WritesLogs      bool     `json:"writes_logs"`
+	Safeguards      []string `json:"safeguards"`
 	Parent          string   `json:"parent"`
 	Children        []string `json:"children"`
 	Boundary        string   `json:"boundary"`
@@ -114,6 +134,7 @@ type jFlow struct {
 	Description    string      `json:"description"`
 	Carries        []string    `json:"carries"`
 	IdempotencyKey bool        `json:"idempotency_key"`
+	Safeguards     []string    `json:"safeguards"`
 	Marks          []jMark     `json:"marks"`
 	Crossings      []jCrossing `json:"crossings"`
 	Range          *jRange     `json:"range"`
@@ -239,6 +260,26 @@ func eid(e *Element) string {
 	return e.ID
 }
 
+func jtarget(t Target) *jTarget {
+	switch {
+	case t.Flow != nil:
+		return &jTarget{"flow", t.Flow.ID}
+	case t.Element != nil:
+		return &jTarget{"element", t.Element.ID}
+	case t.Boundary != nil:
+		return &jTarget{"boundary", t.Boundary.ID}
+	}
+	return nil
+}
+
+// Kind returns "flow", "element" or "boundary", or "" for no target.
+func (t Target) Kind() string {
+	if j := jtarget(t); j != nil {
+		return j.Kind
+	}
+	return ""
+}
+
 func jf(f *FileRef) jFile { return jFile{f.Path, f.Test, f.Found, jr(f.Range)} }
 
 func jsteps(steps []*Step) []jStep {
@@ -266,14 +307,15 @@ func MarshalJSON(m *Model) ([]byte, error) {
 	j := jModel{Schema: JSONSchema, Name: m.Name, Owner: m.Owner, Reviewed: m.Reviewed, Description: m.Description,
 		Range: jr(m.Range), Files: append([]string{}, m.Files...),
 		Boundaries: []jBoundary{}, Elements: []jElement{}, Data: []jData{}, Flows: []jFlow{}, Sequences: []jSequence{},
-		Threats: []jThreat{}, Controls: []jControl{}, Decisions: []jDecision{}, Views: []jView{}}
+		Threats: []jThreat{}, Controls: []jControl{}, Decisions: []jDecision{}, Views: []jView{}, Findings: []jFinding{}}
 	for _, b := range m.Boundaries {
 		j.Boundaries = append(j.Boundaries, jBoundary{b.ID, b.Name, b.Trust, b.Description, b.Owner, bid(b.Parent),
 			ids(b.Children, bid), ids(b.Elements, eid), jr(b.Range)})
 	}
 	for _, e := range m.Elements {
 		j.Elements = append(j.Elements, jElement{e.ID, e.Kind, e.Name, e.Description, e.Tech, e.Owner, e.Exposure, e.Tenancy,
-			e.EncryptedAtRest, e.External, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range)})
+			e.EncryptedAtRest, e.External, e.AdminInterface, e.MultiTenant, e.ControlPlane, e.WritesLogs,
+			append([]string{}, e.Safeguards...), eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range)})
 	}
 	for _, d := range m.Data {
 		j.Data = append(j.Data, jData{d.ID, d.Name, d.Classification, d.PII, d.Credentials, d.TenantScoped, d.Description, d.Owner, jr(d.Range)})
@@ -281,7 +323,8 @@ func MarshalJSON(m *Model) ([]byte, error) {
 	for _, f := range m.Flows {
 		fl := jFlow{ID: f.ID, Named: f.Named, From: eid(f.From), To: eid(f.To), Label: f.Label, Protocol: f.Protocol, Auth: f.Auth,
 			Description: f.Description, Carries: ids(f.Carries, func(d *Data) string { return d.ID }), IdempotencyKey: f.IdempotencyKey,
-			Marks: []jMark{}, Crossings: []jCrossing{}, Range: jr(f.Range)}
+			Safeguards: append([]string{}, f.Safeguards...),
+			Marks:      []jMark{}, Crossings: []jCrossing{}, Range: jr(f.Range)}
 		for _, mk := range f.Marks {
 			fl.Marks = append(fl.Marks, jMark{ids(mk.Boundaries, bid), mk.Reason, jr(mk.Range)})
 		}
@@ -301,14 +344,7 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		jt := jThreat{ID: t.ID, Name: t.Name, Description: t.Description, Owner: t.Owner, Stride: append([]string{}, t.Stride...),
 			Impact: t.Impact, Likelihood: t.Likelihood, Score: t.Score, Band: t.Band,
 			MitigatedBy: ids(t.MitigatedBy, func(c *Control) string { return c.ID }), Transferred: t.Transferred, Status: t.Status, Range: jr(t.Range)}
-		switch {
-		case t.Target.Flow != nil:
-			jt.Target = &jTarget{"flow", t.Target.Flow.ID}
-		case t.Target.Element != nil:
-			jt.Target = &jTarget{"element", t.Target.Element.ID}
-		case t.Target.Boundary != nil:
-			jt.Target = &jTarget{"boundary", t.Target.Boundary.ID}
-		}
+		jt.Target = jtarget(t.Target)
 		if a := t.Acceptance; a != nil {
 			jt.Acceptance = &jAcceptance{a.Reason, a.By, a.Until, a.Expired}
 		}
@@ -342,6 +378,10 @@ func MarshalJSON(m *Model) ([]byte, error) {
 			jv.Elements = ids(v.Elements, eid)
 		}
 		j.Views = append(j.Views, jv)
+	}
+	for _, f := range m.Findings {
+		j.Findings = append(j.Findings, jFinding{f.Rule, f.Fingerprint, jtarget(f.Target), append([]string{}, f.Stride...),
+			f.Impact, f.Likelihood, f.Score, f.Band, f.Status, f.Message, jr(f.Range)})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

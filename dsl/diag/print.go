@@ -185,6 +185,7 @@ type jsonDiag struct {
 type jsonReport struct {
 	Schema      string     `json:"schema"`
 	Diagnostics []jsonDiag `json:"diagnostics"`
+	Findings    any        `json:"findings,omitempty"`
 	Summary     struct {
 		Errors   int `json:"errors"`
 		Warnings int `json:"warnings"`
@@ -194,7 +195,14 @@ type jsonReport struct {
 // JSON writes the tmc/check/v1 document. Diagnostics are written in the
 // order given; callers sort first.
 func (p *Printer) JSON(w io.Writer, ds Diagnostics) error {
-	r := jsonReport{Schema: JSONSchema, Diagnostics: []jsonDiag{}}
+	return p.JSONWith(w, ds, nil)
+}
+
+// JSONWith is JSON with a "findings" member after the diagnostics (left
+// out when findings is nil). The caller marshals findings; diag does not
+// know what a finding is.
+func (p *Printer) JSONWith(w io.Writer, ds Diagnostics, findings any) error {
+	r := jsonReport{Schema: JSONSchema, Diagnostics: []jsonDiag{}, Findings: findings}
 	for _, d := range ds {
 		j := jsonDiag{
 			Code: d.Code, Severity: d.Severity.String(), File: p.path(d.Subject.File),

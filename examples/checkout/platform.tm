@@ -46,6 +46,7 @@ boundary ci "CI/CD and control plane" {
 system shop "Shop platform" {
   description "Multi-tenant B2B shop; tenants are isolated by tenant_id"
   owner "platform-team"
+  multi_tenant
   bucket logs "Log archive" in data {
     tech "S3 with Object Lock"  owner "observability-team"
     encrypted_at_rest

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,8 +28,10 @@ func newCheck() *cobra.Command {
 .tm file; default: the current folder), resolves it and runs every check.
 
 Exit status: 0 when there is no error, 1 when there is one (or a warning,
-with --strict, or an open threat at or above a risk band, with --fail-on),
-2 for usage or I/O errors.`,
+with --strict, or an open threat or a finding at or above a risk band,
+with --fail-on), 2 for usage or I/O errors. Findings (threats the built-in
+rules find, see 'tmc rules') are listed after the diagnostics and never
+change the exit status without --fail-on.`,
 		Example: `  tmc check examples/checkout
   tmc check --format json . > diagnostics.json`,
 		Args: cobra.MaximumNArgs(1),
@@ -53,7 +56,7 @@ with --strict, or an open threat at or above a risk band, with --fail-on),
 			p := printer(res)
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				err = p.JSON(out, res.Diags)
+				err = p.JSONWith(out, res.Diags, jsonFindings(p, res.Model.Findings))
 			} else {
 				err = p.Text(out, res.Diags)
 				if err == nil && len(res.Diags) == 0 {
@@ -61,13 +64,22 @@ with --strict, or an open threat at or above a risk band, with --fail-on),
 					_, err = fmt.Fprintf(out, "%s: ok (%d files, %d elements, %d flows, %d boundary crossings marked)\n",
 						path, len(m.Files), len(m.Elements), len(m.Flows), countCrossings(res))
 				}
+				if err == nil {
+					err = textFindings(out, p, res.Model.Findings)
+				}
 			}
 			if err != nil {
 				return &usageError{err}
 			}
 			if failOn != "" {
-				if open := openAtOrAbove(res, failOn); len(open) > 0 {
+				open, found := openAtOrAbove(res, failOn), findingsAtOrAbove(res, failOn)
+				if len(open) > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d open threat(s) at or above %s: %s\n", len(open), failOn, strings.Join(open, ", "))
+				}
+				if len(found) > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d finding(s) at or above %s: %s\n", len(found), failOn, strings.Join(found, ", "))
+				}
+				if len(open)+len(found) > 0 {
 					return &exitError{ExitFail}
 				}
 			}
@@ -76,7 +88,7 @@ with --strict, or an open threat at or above a risk band, with --fail-on),
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema tmc/check/v1)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat is at or above this risk band: low, medium, high or critical")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat or a finding is at or above this risk band: low, medium, high or critical")
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -93,6 +105,77 @@ func openAtOrAbove(res *compiler.Result, band string) []string {
 		}
 	}
 	return ids
+}
+
+// findingsAtOrAbove lists the fingerprints of the open findings whose band
+// is at or above band.
+func findingsAtOrAbove(res *compiler.Result, band string) []string {
+	var fps []string
+	for _, f := range res.Model.Findings {
+		if f.Status == ir.Open && bandRank[f.Band] >= bandRank[band] {
+			fps = append(fps, f.Fingerprint)
+		}
+	}
+	return fps
+}
+
+// textFindings prints the findings section of `tmc check`:
+//
+//	findings: 2
+//	path:line:col: finding[TMR-S03] high 15: message (TMR-S03@webhook)
+func textFindings(w io.Writer, p *diag.Printer, fs []*ir.Finding) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "findings: %d\n", len(fs))
+	for _, f := range fs {
+		if f.Range.Start.IsValid() && p.Path != nil {
+			fmt.Fprintf(&b, "%s:%d:%d: ", p.Path(f.Range.File), f.Range.Start.Line, f.Range.Start.Col)
+		}
+		fmt.Fprintf(&b, "finding[%s] %s %d: %s (%s)\n", f.Rule, f.Band, f.Score, f.Message, f.Fingerprint)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type jsonTarget struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+type jsonFinding struct {
+	Rule        string     `json:"rule"`
+	Fingerprint string     `json:"fingerprint"`
+	Target      jsonTarget `json:"target"`
+	Stride      []string   `json:"stride"`
+	Impact      int        `json:"impact"`
+	Likelihood  int        `json:"likelihood"`
+	Score       int        `json:"score"`
+	Band        string     `json:"band"`
+	Status      string     `json:"status"`
+	Message     string     `json:"message"`
+	File        string     `json:"file"`
+	Line        int        `json:"line"`
+	Column      int        `json:"column"`
+}
+
+// jsonFindings is the "findings" member of tmc/check/v1; never nil.
+func jsonFindings(p *diag.Printer, fs []*ir.Finding) []jsonFinding {
+	out := []jsonFinding{}
+	for _, f := range fs {
+		file := f.Range.File
+		if file != "" && p.Path != nil {
+			file = p.Path(file)
+		}
+		out = append(out, jsonFinding{
+			Rule: f.Rule, Fingerprint: f.Fingerprint, Target: jsonTarget{f.Target.Kind(), f.Target.ID()},
+			Stride: append([]string{}, f.Stride...), Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score,
+			Band: f.Band, Status: f.Status, Message: f.Message,
+			File: file, Line: f.Range.Start.Line, Column: f.Range.Start.Col,
+		})
+	}
+	return out
 }
 
 func countCrossings(res *compiler.Result) int {

@@ -10,6 +10,7 @@ extend shop {
   container billing "Billing" in cluster {
     tech "Go"  owner "payments-team"
     exposure private
+    safeguards secrets_from_vault
   }
   database ledger "Payments ledger" in data {
     tech "PostgreSQL 16, append-only table"
@@ -21,6 +22,7 @@ extend shop {
 flow charge: shop.billing -> psp "Charge card" {
   protocol https  auth "API key"  carries card, payment
   idempotency_key
+  safeguards egress_allow_list, retry_backoff  # control retry_budget
   crosses cluster, vendor "egress allow-list to the provider's API host; API key from Vault"
 }
 
@@ -36,6 +38,7 @@ flow payment_events: shop.billing -> shop.events "Publish payment events" {
 flow psp_key_read: shop.billing -> shop.secrets "Read PSP API key and webhook secret" {
   protocol https  auth "Kubernetes service account"
   carries psp_key, webhook_secret
+  safeguards least_privilege_rbac  # read-only Vault policy on psp/*
   crosses cluster, ci "Vault Kubernetes auth bound to the billing service account; read-only policy on psp/*"
 }
 

@@ -9,9 +9,14 @@ person engineer "Service engineer" in internet {
 extend shop {
   container deployer "Deploy pipeline" in ci {
     tech "GitHub Actions, protected production environment"  owner "platform-team"
+    safeguards deploy_approval
   }
   container registry "Image registry" in ci { tech "ECR with cosign signatures" }
-  container kube "Kubernetes API" in ci { tech "EKS control plane, Kyverno admission" }
+  container kube "Kubernetes API" in ci {
+    tech "EKS control plane, Kyverno admission"
+    admin_interface
+    safeguards admission_policy  # control signed_images
+  }
   container secrets "Secret store" in ci { tech "HashiCorp Vault" }
 }
 

@@ -4,6 +4,7 @@ extend shop {
   queue events "Order events" in cluster {
     tech "Kafka (MSK), mTLS listeners, per-topic ACLs"  owner "streaming-team"
     tenancy shared
+    safeguards producer_authentication  # control topic_acls
   }
 }
 

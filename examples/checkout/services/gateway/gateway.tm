@@ -9,6 +9,9 @@ extend shop {
   container gateway "API Gateway" in edge {
     tech "Envoy + WAF"  owner "edge-team"
     exposure public
+    writes_logs
+    # rate_limits, tenant_binding and log_redaction below; JWT checks in the jwt filter
+    safeguards rate_limiting, token_audience_check, token_issuer_check, tenant_from_token, log_redaction
     component jwt "JWT filter" { tech "envoy.filters.http.jwt_authn" }
     component limiter "Rate limiter" { tech "envoy ratelimit service" }
   }
@@ -26,6 +29,7 @@ flow fwd: shop.gateway -> shop.orders "Forward order" {
 
 flow webhook: psp -> shop.gateway "Payment webhook" {
   protocol https  auth hmac  carries payment
+  safeguards webhook_signature  # verified by billing on the raw body (control webhook_signature)
   crosses vendor, edge "provider source IP allow-list; body passed through unparsed for signature checks"
 }
 
@@ -36,7 +40,7 @@ flow webhook_fwd: shop.gateway -> shop.billing "Forward webhook" {
 
 # One flow crossing three boundaries, marked in two statements.
 flow access_logs: shop.gateway -> shop.logs "Ship access logs" {
-  protocol https  carries access_log
+  protocol https  auth "node IAM role"  carries access_log
   crosses edge "Fluent Bit with a node IAM role that may only PutObject"
   crosses cluster, data "VPC endpoint policy limits the bucket to the log writer role"
 }

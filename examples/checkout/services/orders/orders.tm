@@ -5,6 +5,7 @@ extend shop {
   container orders "Order service" in cluster {
     tech "Go"  owner "orders-team"
     exposure internal
+    safeguards tenant_from_token  # decision adr0007
     component api "gRPC API" { tech "grpc-go" }
     component authz "Tenant authorizer" { tech "OPA sidecar" }
   }

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tmc-dev/tmc/compiler/rules"
+)
+
+type findingsReport struct {
+	Schema   string `json:"schema"`
+	Findings []struct {
+		Rule, Fingerprint, Band, Status, Message, File string
+		Target                                         struct{ Kind, ID string }
+		Stride                                         []string
+		Impact, Likelihood, Score, Line, Column        int
+	} `json:"findings"`
+	Diagnostics []json.RawMessage `json:"diagnostics"`
+	Summary     struct{ Errors, Warnings int }
+}
+
+func TestCheckFindingsJSON(t *testing.T) {
+	pinDate(t)
+	_, out, _ := run(t, "check", "--format", "json", core)
+	var r findingsReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Schema != "tmc/check/v1" || len(r.Diagnostics) != 2 || r.Summary.Errors != 1 {
+		t.Fatalf("diagnostics changed: %s", out)
+	}
+	var hook bool
+	for i, f := range r.Findings {
+		if i > 0 && r.Findings[i-1].Fingerprint >= f.Fingerprint {
+			t.Errorf("findings not sorted: %s", out)
+		}
+		if f.Fingerprint == "TMR-S03@webhook" {
+			hook = f.Rule == "TMR-S03" && f.Target.Kind == "flow" && f.Target.ID == "webhook" && f.Stride[0] == "spoofing" &&
+				f.Impact == 5 && f.Likelihood == 3 && f.Score == 15 && f.Band == "high" && f.Status == "open" &&
+				f.Line == 95 && filepath.Base(f.File) == "core.tm" && f.Message != ""
+		}
+	}
+	if !hook {
+		t.Errorf("no complete TMR-S03@webhook finding:\n%s", out)
+	}
+	// A model without findings still has the member.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "m.tm"), []byte(`boundary b "B" { trust high }`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = run(t, "check", "--format", "json", dir)
+	if !strings.Contains(out, `"findings": []`) {
+		t.Errorf("empty findings not written as []:\n%s", out)
+	}
+}
+
+func TestCheckFindingsText(t *testing.T) {
+	pinDate(t)
+	code, out, _ := run(t, "check", "../../../../examples/checkout")
+	if code != ExitOK {
+		t.Fatalf("findings must not fail a run: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, ": ok (") || !strings.Contains(out, "\nfindings: 7\n") ||
+		!strings.Contains(out, "orders.tm:31:6: finding[TMR-I01] high 12: ") || !strings.Contains(out, "(TMR-I01@cart_rw)\n") {
+		t.Errorf("text findings section wrong:\n%s", out)
+	}
+	_, out, _ = run(t, "check", core)
+	if !strings.Contains(out, "core.tm:95:6: finding[TMR-S03] high 15: ") ||
+		strings.Index(out, "findings: ") < strings.Index(out, "1 error, 1 warning") {
+		t.Errorf("findings must follow the diagnostics:\n%s", out)
+	}
+}
+
+func TestFailOnFindings(t *testing.T) {
+	pinDate(t)
+	code, _, errOut := run(t, "check", "--fail-on", "high", "../../../../examples/checkout")
+	if code != ExitFail || !strings.Contains(errOut, "finding(s) at or above high") || !strings.Contains(errOut, "TMR-I01@cart_rw") {
+		t.Errorf("--fail-on high: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := run(t, "check", "--fail-on", "critical", "../../../../examples/checkout"); code != ExitOK {
+		t.Errorf("--fail-on critical: exit %d, %q", code, errOut)
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	code, out, _ := run(t, "rules")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != ExitOK || len(lines) != len(rules.All) || !strings.HasPrefix(lines[0], rules.All[0].ID+" ") {
+		t.Fatalf("tmc rules: exit %d\n%s", code, out)
+	}
+	for i, r := range rules.All {
+		if !strings.Contains(lines[i], r.Title) || !strings.Contains(lines[i], r.Stride[0]) {
+			t.Errorf("line %d: %q lacks %s", i, lines[i], r.ID)
+		}
+	}
+	code, out, _ = run(t, "rules", "tmr-s03")
+	for _, want := range []string{"TMR-S03: Unsigned webhook", "categories: spoofing, tampering", "impact 5, likelihood 3 (score 15, high)", "why:", "fix:", "webhook_signature", "CWE-345"} {
+		if code != ExitOK || !strings.Contains(out, want) {
+			t.Errorf("tmc rules TMR-S03: exit %d, lacks %q\n%s", code, want, out)
+		}
+	}
+	code, _, errOut := run(t, "rules", "TMR-S3")
+	if code != ExitUsage || !strings.Contains(errOut, `did you mean "TMR-S03"?`) {
+		t.Errorf("unknown rule: exit %d, %q", code, errOut)
+	}
+}

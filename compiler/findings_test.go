@@ -1,0 +1,78 @@
+package compiler_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/ir"
+)
+
+// Safeguards are sorted and deduplicated, from every statement, extend
+// block included; idempotency_key counts as the idempotency_keys safeguard.
+func TestSafeguardsIR(t *testing.T) {
+	src := `boundary net "Net" { trust high }
+system s "S" in net { container a "A" { safeguards rate_limiting, audit_logging  writes_logs } container b "B" }
+extend s.a { safeguards mtls, audit_logging  multi_tenant  admin_interface  control_plane }
+flow s.a -> s.b "x" { idempotency_key  safeguards mtls, correlation_id, mtls }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	if len(res.Diags) != 0 {
+		t.Fatalf("unexpected diagnostics: %v", res.Diags)
+	}
+	a := res.Model.Elements[1]
+	if a.ID != "s.a" || strings.Join(a.Safeguards, ",") != "audit_logging,mtls,rate_limiting" ||
+		!a.WritesLogs || !a.MultiTenant || !a.AdminInterface || !a.ControlPlane {
+		t.Errorf("element s.a: %+v", a)
+	}
+	f := res.Model.Flows[0]
+	if strings.Join(f.Safeguards, ",") != "correlation_id,idempotency_keys,mtls" || !f.IdempotencyKey {
+		t.Errorf("flow safeguards: %v", f.Safeguards)
+	}
+}
+
+func findingsOf(t *testing.T, dir string) []string {
+	t.Helper()
+	res, err := compiler.Compile(dir, compiler.Options{Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range res.Model.Findings {
+		out = append(out, f.Fingerprint)
+	}
+	return out
+}
+
+// On DESIGN.md's core example, the unsigned payment webhook is a spoofing
+// finding, with the same fingerprints on every run.
+func TestCoreExampleFindings(t *testing.T) {
+	a, b := findingsOf(t, "testdata/core"), findingsOf(t, "testdata/core")
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("fingerprints differ across runs:\n%v\n%v", a, b)
+	}
+	res, err := compiler.Compile("testdata/core", compiler.Options{Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hook *ir.Finding
+	for _, f := range res.Model.Findings {
+		if f.Fingerprint == "TMR-S03@webhook" {
+			hook = f
+		}
+	}
+	if hook == nil || hook.Target.Flow == nil || hook.Target.Flow.ID != "webhook" || hook.Stride[0] != "spoofing" {
+		t.Fatalf("no spoofing finding on the webhook flow; findings: %v", a)
+	}
+}
+
+// TestCheckoutFindings pins the findings of the bundled example: each one
+// is a threat its model implies and no declared safeguard silences.
+func TestCheckoutFindings(t *testing.T) {
+	a, b := findingsOf(t, "../examples/checkout"), findingsOf(t, "../examples/checkout")
+	got := strings.Join(a, "\n") + "\n"
+	if got != strings.Join(b, "\n")+"\n" {
+		t.Fatal("fingerprints differ across runs")
+	}
+	golden(t, "testdata/checkout.findings", []byte(got))
+}

@@ -1,0 +1,159 @@
+// Package rules holds tmc's built-in threat rules: declared values that read
+// the IR (elements, flows, their crossings, data, tenancy, safeguards) and
+// yield findings, the threats a model implies.
+//
+// A rule never reports a diagnostic and never changes the exit status; the
+// compiler runs every rule after lowering and stores the findings in
+// ir.Model.Findings, sorted by fingerprint (RULE@TARGET-ID), so renderers
+// read them and never re-derive them.
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// A Rule is one built-in threat rule.
+type Rule struct {
+	ID         string   // "TMR-S01": S T R I D E by STRIDE category, C control plane, X external
+	Title      string   // one line
+	Stride     []string // STRIDE categories, as threats spell them
+	Impact     int      // default impact, 1-5
+	Likelihood int      // default likelihood, 1-5
+	Rationale  string   // why it is a threat
+	Fix        string   // what silences it: the safeguard or fact to declare, and what to build
+	References []string // CWE, CAPEC, OWASP
+	// Match returns the hits of the rule on a model, in any order.
+	Match func(m *ir.Model) []Hit
+}
+
+// A Hit is one place a rule matches: its target and what is wrong there.
+type Hit struct {
+	Target  ir.Target
+	Message string
+}
+
+// All is every built-in rule, sorted by id.
+var All []*Rule
+
+func init() {
+	All = builtin()
+	sort.Slice(All, func(i, j int) bool { return All[i].ID < All[j].ID })
+}
+
+// Lookup returns the rule with the id (case-insensitive), or nil.
+func Lookup(id string) *Rule {
+	for _, r := range All {
+		if strings.EqualFold(r.ID, id) {
+			return r
+		}
+	}
+	return nil
+}
+
+// IDs returns the ids of every rule, sorted.
+func IDs() []string {
+	out := make([]string, len(All))
+	for i, r := range All {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// Run runs every rule over m and returns the findings sorted by
+// fingerprint. A rule yields at most one finding per target.
+func Run(m *ir.Model) []*ir.Finding {
+	return RunRules(m, All)
+}
+
+// RunRules runs the given rules over m; see Run.
+func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
+	var out []*ir.Finding
+	seen := map[string]bool{}
+	for _, r := range rs {
+		for _, h := range r.Match(m) {
+			id := h.Target.ID()
+			if id == "" {
+				continue
+			}
+			fp := r.ID + "@" + id
+			if seen[fp] {
+				continue
+			}
+			seen[fp] = true
+			score := r.Impact * r.Likelihood
+			out = append(out, &ir.Finding{
+				Rule: r.ID, Title: r.Title, Stride: append([]string{}, r.Stride...), Target: h.Target,
+				Fingerprint: fp, Message: h.Message, Impact: r.Impact, Likelihood: r.Likelihood,
+				Score: score, Band: ir.Band(score), Status: ir.Open, Range: targetRange(h.Target),
+			})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Fingerprint < out[j].Fingerprint })
+	return out
+}
+
+func targetRange(t ir.Target) (r diag.Range) {
+	switch {
+	case t.Flow != nil:
+		return t.Flow.Head
+	case t.Element != nil:
+		return t.Element.IDRange
+	case t.Boundary != nil:
+		return t.Boundary.IDRange
+	}
+	return r
+}
+
+// Explain returns the full description of a rule, for `tmc rules ID`.
+func Explain(r *Rule) string {
+	var b strings.Builder
+	score := r.Impact * r.Likelihood
+	fmt.Fprintf(&b, "%s: %s\n\n", r.ID, r.Title)
+	fmt.Fprintf(&b, "categories: %s\n", strings.Join(r.Stride, ", "))
+	fmt.Fprintf(&b, "default:    impact %d, likelihood %d (score %d, %s)\n\n", r.Impact, r.Likelihood, score, ir.Band(score))
+	fmt.Fprintf(&b, "why:\n  %s\n\n", r.Rationale)
+	fmt.Fprintf(&b, "fix:\n  %s\n", r.Fix)
+	if len(r.References) > 0 {
+		fmt.Fprintf(&b, "\nreferences:\n")
+		for _, ref := range r.References {
+			fmt.Fprintf(&b, "  %s\n", ref)
+		}
+	}
+	return b.String()
+}
+
+// Markdown returns docs/rules.md, generated from the rule definitions.
+func Markdown() []byte {
+	var b bytes.Buffer
+	b.WriteString("# Threat rules\n\n")
+	b.WriteString("<!-- Generated from compiler/rules by `TMC_UPDATE=1 go test ./compiler/rules`; do not edit. -->\n\n")
+	b.WriteString("tmc runs these rules over every compiled model. A rule reads the model's\n")
+	b.WriteString("elements, flows, crossings, data and safeguards (see docs/language.md) and\n")
+	b.WriteString("yields findings: threats the model implies. A finding's fingerprint is\n")
+	b.WriteString("`RULE@TARGET` (the target's model id), stable across runs and commits.\n")
+	b.WriteString("Findings are not diagnostics: they never change the exit status of\n")
+	b.WriteString("`tmc check` unless `--fail-on BAND` asks for it. Declaring the safeguard a\n")
+	b.WriteString("rule names silences it; declare it only when it is true.\n\n")
+	b.WriteString("Score = impact x likelihood; bands: low 1-4, medium 5-9, high 10-16, critical 20-25.\n\n")
+	b.WriteString("| id | categories | title | impact | likelihood |\n|---|---|---|---|---|\n")
+	for _, r := range All {
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %d | %d |\n", r.ID, strings.ToLower(r.ID), strings.Join(r.Stride, ", "), r.Title, r.Impact, r.Likelihood)
+	}
+	for _, r := range All {
+		score := r.Impact * r.Likelihood
+		fmt.Fprintf(&b, "\n## %s\n\n**%s**\n\n", r.ID, r.Title)
+		fmt.Fprintf(&b, "Categories: %s. Default impact %d, likelihood %d (score %d, %s).\n\n",
+			strings.Join(r.Stride, ", "), r.Impact, r.Likelihood, score, ir.Band(score))
+		fmt.Fprintf(&b, "%s\n\n**Fix:** %s\n", r.Rationale, r.Fix)
+		if len(r.References) > 0 {
+			fmt.Fprintf(&b, "\n**References:** %s\n", strings.Join(r.References, ", "))
+		}
+	}
+	return b.Bytes()
+}
