@@ -13,6 +13,7 @@ import (
 	"github.com/tmc-dev/tmc/compiler"
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
+	cireport "github.com/tmc-dev/tmc/render/report"
 )
 
 func newCheck() *cobra.Command {
@@ -39,8 +40,10 @@ change the exit status without --fail-on.`,
 			return []string{"tm"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &usageError{fmt.Errorf("--format must be text or json, not %q", format)}
+			switch format {
+			case "text", "json", "sarif", "github", "markdown":
+			default:
+				return &usageError{fmt.Errorf("--format must be text, json, sarif, github or markdown, not %q", format)}
 			}
 			if failOn != "" && bandRank[failOn] == 0 {
 				return &usageError{fmt.Errorf("--fail-on must be low, medium, high or critical, not %q", failOn)}
@@ -55,9 +58,12 @@ change the exit status without --fail-on.`,
 			}
 			p := printer(res)
 			out := cmd.OutOrStdout()
-			if format == "json" {
+			switch format {
+			case "json":
 				err = p.JSONWith(out, res.Diags, jsonFindings(p, res.Model.Findings))
-			} else {
+			case "sarif", "github", "markdown":
+				err = writeReport(out, format, res)
+			default:
 				err = p.Text(out, res.Diags)
 				if err == nil && len(res.Diags) == 0 {
 					m := res.Model
@@ -86,11 +92,11 @@ change the exit status without --fail-on.`,
 			return status(res.Diags, strict)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (schema tmc/check/v1)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/check/v1), sarif (SARIF 2.1.0), github (workflow annotations) or markdown (a pull-request summary)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat or a finding is at or above this risk band: low, medium, high or critical")
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif", "github", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -222,4 +228,40 @@ func status(ds diag.Diagnostics, strict bool) error {
 		return &exitError{ExitFail}
 	}
 	return nil
+}
+
+// writeReport writes the CI formats of render/report. Paths are relative to
+// the repository root (the nearest folder above the model that holds .git),
+// so code scanning and annotations point at the right files.
+func writeReport(w io.Writer, format string, res *compiler.Result) error {
+	in := cireport.FromModel(res.Model, res.Diags)
+	in.ToolVersion = version()
+	in.Source = res.Source.File
+	in.RootPrefix = repoPrefix(res.Source.Root)
+	switch format {
+	case "sarif":
+		return cireport.SARIF(w, in)
+	case "github":
+		return cireport.GitHub(w, in)
+	}
+	return cireport.Markdown(w, in)
+}
+
+// repoPrefix returns the model root relative to the enclosing repository
+// (the nearest folder holding .git), with / and a trailing slash, or "".
+func repoPrefix(root string) string {
+	for dir := root; ; {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			rel, err := filepath.Rel(dir, root)
+			if err != nil || rel == "." {
+				return ""
+			}
+			return filepath.ToSlash(rel) + "/"
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
 }

@@ -197,3 +197,36 @@ func TestVersionHelpCompletion(t *testing.T) {
 		t.Errorf("completion: %d", code)
 	}
 }
+
+// The CI formats keep tmc check's exit status and write what CI reads.
+func TestCheckCIFormats(t *testing.T) {
+	pinDate(t)
+	code, out, _ := run(t, "check", "--format", "sarif", core)
+	var sarif struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID              string            `json:"ruleId"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if code != ExitFail || json.Unmarshal([]byte(out), &sarif) != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
+		t.Fatalf("sarif: exit %d\n%.500s", code, out)
+	}
+	var has301 bool
+	for _, r := range sarif.Runs[0].Results {
+		has301 = has301 || r.RuleID == "TM301" && r.PartialFingerprints["tmcFingerprint/v1"] != ""
+	}
+	if !has301 {
+		t.Error("sarif: no TM301 result with a fingerprint")
+	}
+	code, out, _ = run(t, "check", "--format", "github", core)
+	if code != ExitFail || !strings.HasPrefix(out, "::error file=") || !strings.Contains(out, "title=TM301::") {
+		t.Errorf("github: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "check", "--format", "markdown", "../../../../examples/checkout")
+	if code != ExitOK || !strings.HasPrefix(out, "## tmc: Checkout platform") {
+		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+}

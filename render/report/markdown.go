@@ -1,0 +1,232 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
+
+// MaxMarkdownDiags is how many diagnostics Markdown lists before "and N
+// more"; MaxTopThreats how many threats it shows per boundary.
+const (
+	MaxMarkdownDiags = 50
+	MaxTopThreats    = 3
+)
+
+// Markdown writes a compact summary for a pull-request comment: the model,
+// a verdict, counts, the diagnostics and the top open threats per trust
+// boundary.
+func Markdown(w io.Writer, in Input) error {
+	var b bytes.Buffer
+	name := "threat model"
+	if in.Model != nil && in.Model.Name != "" {
+		name = in.Model.Name
+	}
+	fmt.Fprintf(&b, "## tmc: %s\n\n", EscapeMarkdown(name))
+
+	errs, warns := in.Diags.Count(diag.Error), in.Diags.Count(diag.Warning)
+	if errs == 0 {
+		fmt.Fprintf(&b, "✅ no errors")
+	} else {
+		fmt.Fprintf(&b, "❌ %s", plural(errs, "error"))
+	}
+	if warns > 0 {
+		fmt.Fprintf(&b, ", %s", plural(warns, "warning"))
+	}
+	b.WriteString("\n\n")
+
+	findings := map[string]int{}
+	for _, f := range in.Findings {
+		findings[f.Band]++
+	}
+	open := map[string]int{}
+	for _, t := range openThreats(in) {
+		if !t.finding {
+			open[t.band]++
+		}
+	}
+	b.WriteString("| | count |\n| --- | ---: |\n")
+	fmt.Fprintf(&b, "| Errors | %d |\n", errs)
+	fmt.Fprintf(&b, "| Warnings | %d |\n", warns)
+	fmt.Fprintf(&b, "| Findings (critical / high / medium / low) | %s |\n", byBand(findings))
+	fmt.Fprintf(&b, "| Open declared threats (critical / high / medium / low) | %s |\n", byBand(open))
+
+	if len(in.Diags) > 0 {
+		b.WriteString("\n### Diagnostics\n\n")
+		for i, d := range in.Diags {
+			if i == MaxMarkdownDiags {
+				fmt.Fprintf(&b, "- and %d more\n", len(in.Diags)-MaxMarkdownDiags)
+				break
+			}
+			fmt.Fprintf(&b, "- `%s` — %s %s — %s\n", codeSpan(in.position(d.Subject)),
+				severityMark(d.Severity), d.Code, EscapeMarkdown(d.Summary))
+		}
+	}
+
+	if in.Model != nil && len(in.Model.Boundaries) > 0 {
+		var sections bytes.Buffer
+		ts := openThreats(in)
+		for _, bd := range in.Model.Boundaries {
+			var top []threatRow
+			for _, t := range ts {
+				if t.on(bd) {
+					top = append(top, t)
+				}
+			}
+			if len(top) == 0 {
+				continue
+			}
+			n := len(top)
+			if n > MaxTopThreats {
+				top = top[:MaxTopThreats]
+			}
+			fmt.Fprintf(&sections, "\n**%s** (%s, %d open)\n\n", EscapeMarkdown(bd.ID), EscapeMarkdown(bd.Trust), n)
+			sections.WriteString("| threat | target | band | score |\n| --- | --- | --- | ---: |\n")
+			for _, t := range top {
+				name := EscapeMarkdown(t.name)
+				if t.finding {
+					name += " (rule)"
+				}
+				fmt.Fprintf(&sections, "| %s | %s | %s | %d |\n", name, EscapeMarkdown(t.target), t.band, t.score)
+			}
+		}
+		if sections.Len() > 0 {
+			b.WriteString("\n### Top open threats per boundary\n")
+			b.Write(sections.Bytes())
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func severityMark(s diag.Severity) string {
+	switch s {
+	case diag.Error:
+		return "error"
+	case diag.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+func byBand(m map[string]int) string {
+	parts := make([]string, len(bands))
+	for i, b := range bands {
+		parts[i] = fmt.Sprint(m[b])
+	}
+	return strings.Join(parts, " / ")
+}
+
+// position is "path:line", or the path alone.
+func (in *Input) position(r diag.Range) string {
+	p := in.uri(r.File)
+	if p == "" {
+		p = "(model)"
+	}
+	if r.Start.Line > 0 {
+		p += fmt.Sprintf(":%d", r.Start.Line)
+	}
+	return p
+}
+
+// codeSpan makes s safe inside a one-backtick code span.
+func codeSpan(s string) string {
+	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s)
+}
+
+// A threatRow is an open threat or finding, with what it is on.
+type threatRow struct {
+	name, target, band string
+	score              int
+	finding            bool // a rule found it; else it is declared
+	t                  ir.Target
+}
+
+// on reports whether the threat is on boundary b: its target is b, an
+// element in b (or in a boundary nested in b) or a flow crossing b.
+func (t threatRow) on(b *ir.Boundary) bool {
+	switch {
+	case t.t.Boundary != nil:
+		return t.t.Boundary == b
+	case t.t.Element != nil:
+		return within(t.t.Element.Boundary, b)
+	case t.t.Flow != nil:
+		for _, c := range t.t.Flow.Crossings {
+			if c.Boundary == b {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func within(x, b *ir.Boundary) bool {
+	for ; x != nil; x = x.Parent {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
+
+// openThreats returns the open declared threats and the open findings
+// of the model, by score,
+// worst first, then by name.
+func openThreats(in Input) []threatRow {
+	if in.Model == nil {
+		return nil
+	}
+	var out []threatRow
+	for _, t := range in.Model.Threats {
+		if t.Status != ir.Open {
+			continue
+		}
+		out = append(out, threatRow{name: t.ID, target: t.Target.ID(), band: t.Band, score: t.Score, t: t.Target})
+	}
+	for _, f := range in.Model.Findings {
+		if f.Status != "" && f.Status != ir.Open {
+			continue
+		}
+		out = append(out, threatRow{name: f.Rule, target: f.Target.ID(), band: f.Band, score: f.Score, finding: true, t: f.Target})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		if out[i].name != out[j].name {
+			return out[i].name < out[j].name
+		}
+		return out[i].target < out[j].target
+	})
+	return out
+}
+
+// EscapeMarkdown escapes user text for Markdown: backslash, |, *, _, `,
+// <, >, [ and ]; line breaks become spaces.
+func EscapeMarkdown(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '|', '*', '_', '`', '<', '>', '[', ']':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n', '\r':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
