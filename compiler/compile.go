@@ -85,6 +85,7 @@ func CompileSource(src *Source, opts Options) *Result {
 		k.Run(pass)
 	}
 	c.m.Findings = rules.Run(c.m)
+	c.settleFindings()
 	c.diags.Sort()
 	return &Result{Source: src, Model: c.m, Diags: c.diags}
 }

@@ -104,13 +104,16 @@ type (
 
 // compiler holds the state of one compilation.
 type compiler struct {
-	diags  diag.Diagnostics
-	m      *ir.Model
-	opts   Options
-	root   string
-	syms   map[string]*symbol
-	byName map[string][]*symbol // last path segment -> symbols
-	props  map[any]map[string]diag.Range
+	diags diag.Diagnostics
+	m     *ir.Model
+	// claimRanges are the claims of every threat, with where they are
+	// written; settleFindings applies them.
+	claimRanges []claimRef
+	opts        Options
+	root        string
+	syms        map[string]*symbol
+	byName      map[string][]*symbol // last path segment -> symbols
+	props       map[any]map[string]diag.Range
 
 	boundaries []*boundaryDecl
 	elements   []*elementDecl
@@ -222,7 +225,7 @@ var Safeguards = []string{
 	"tenant_isolation", "backpressure", "dead_letter_queue", "retry_backoff", "idempotency_keys",
 	"egress_allow_list", "input_validation", "secrets_from_vault", "least_privilege_rbac",
 	"admission_policy", "pinned_images", "deploy_approval", "log_redaction", "mtls",
-	"encryption_in_transit", "producer_authentication", "ordering_guarantee",
+	"encryption_in_transit", "producer_authentication", "ordering_guarantee", "data_minimization",
 }
 
 func join(prefix, id string) string {
@@ -288,6 +291,8 @@ func (c *compiler) declareFiles(files []*dsl.File) {
 					c.m.Decisions = append(c.m.Decisions, k)
 					c.decisions = append(c.decisions, &decisionDecl{f.Name, d.Decision, k})
 				}
+			case d.Accept != nil:
+				c.declareAccept(f.Name, d.Accept)
 			case d.View != nil:
 				v := &ir.View{ID: d.View.ID.Value, Declared: true, Range: rng(f.Name, &d.View.Node)}
 				if d.View.Name != nil {

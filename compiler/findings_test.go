@@ -66,13 +66,63 @@ func TestCoreExampleFindings(t *testing.T) {
 	}
 }
 
-// TestCheckoutFindings pins the findings of the bundled example: each one
-// is a threat its model implies and no declared safeguard silences.
+// TestCheckoutFindings pins the findings of the bundled example, with their
+// status: each one is a threat its model implies and no declared safeguard
+// silences; a declared threat may claim it, an accept accept it.
 func TestCheckoutFindings(t *testing.T) {
 	a, b := findingsOf(t, "../examples/checkout"), findingsOf(t, "../examples/checkout")
-	got := strings.Join(a, "\n") + "\n"
-	if got != strings.Join(b, "\n")+"\n" {
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Fatal("fingerprints differ across runs")
 	}
+	res, err := compiler.Compile("../examples/checkout", compiler.Options{Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range res.Model.Findings {
+		a[i] += " " + f.Status
+		if f.ClaimedBy != nil {
+			a[i] += " by " + f.ClaimedBy.ID
+		}
+	}
+	got := strings.Join(a, "\n") + "\n"
 	golden(t, "testdata/checkout.findings", []byte(got))
+}
+
+// A claimed finding has status claimed and points at its threat; an
+// accepted one has status accepted; an expired acceptance leaves it open.
+func TestClaimsAndAcceptances(t *testing.T) {
+	src := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system s "S" { container api "API" in core { safeguards egress_allow_list } }
+flow hook: psp -> s.api "Webhook" { auth hmac  crosses vendor, core "allow-list" }
+flow charge: s.api -> psp "Charge" { protocol https  auth key  crosses core, vendor "key" }
+threat forged "Forged webhook" { stride spoofing on hook impact 5 likelihood 3 claims "TMR-S03@hook" }
+accept "TMR-S05@hook" { reason "dedup by event id" owner "payments" until 2027-06-30 }
+accept "TMR-D03@charge" { reason "manual retries" owner "payments" until 2026-11-01 }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	status := map[string]*ir.Finding{}
+	for _, f := range res.Model.Findings {
+		status[f.Fingerprint] = f
+	}
+	if f := status["TMR-S03@hook"]; f == nil || f.Status != ir.Claimed || f.ClaimedBy == nil || f.ClaimedBy.ID != "forged" {
+		t.Errorf("claimed finding: %+v", f)
+	}
+	if f := status["TMR-S05@hook"]; f == nil || f.Status != ir.Accepted || f.Acceptance == nil || f.Acceptance.Owner != "payments" {
+		t.Errorf("accepted finding: %+v", f)
+	}
+	if f := status["TMR-D03@charge"]; f == nil || f.Status != ir.Open || f.Acceptance != nil {
+		t.Errorf("expired acceptance must leave the finding open: %+v", f)
+	}
+	var codes []string
+	for _, d := range res.Diags {
+		codes = append(codes, d.Code)
+	}
+	if strings.Join(codes, " ") != "TM501 TM601" {
+		t.Errorf("diagnostics: %v", codes)
+	}
+	if len(res.Model.Acceptances) != 2 || res.Model.Acceptances[0].Finding == nil {
+		t.Errorf("acceptances: %+v", res.Model.Acceptances)
+	}
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path"
@@ -299,8 +300,12 @@ func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
 	}
 	ref.Escapes = Escapes(ref.Path)
 	if ref.Path != "" && !ref.Escapes {
-		if _, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(ref.Path))); err == nil {
+		full := filepath.Join(c.root, filepath.FromSlash(ref.Path))
+		if st, err := os.Stat(full); err == nil {
 			ref.Found = true
+			if ref.Test != "" && st.Mode().IsRegular() && st.Size() <= maxTestFile {
+				ref.TestFound = declaresTest(full, ref.Test)
+			}
 		}
 	}
 	return ref
@@ -371,6 +376,11 @@ func (c *compiler) lowerThreat(td *threatDecl) {
 					t.MitigatedBy = append(t.MitigatedBy, x.control)
 					x.control.Mitigates = append(x.control.Mitigates, t)
 				}
+			}
+		case s.Claims != nil:
+			for _, fp := range s.Claims {
+				t.Claims = append(t.Claims, string(fp.Value))
+				c.claimRanges = append(c.claimRanges, claimRef{t, string(fp.Value), rng(file, &fp.Node)})
 			}
 		case s.Accepted != nil:
 			if c.prop(t, "accepted", r) {
@@ -470,4 +480,35 @@ func (c *compiler) lowerDecision(dd *decisionDecl) {
 			c.setStr(k, file, "description", &k.Description, s.Description, &s.Node)
 		}
 	}
+}
+
+// maxTestFile is the largest test file tmc reads to find a named test.
+const maxTestFile = 8 << 20
+
+// declaresTest reports whether the file declares the named test: `func
+// Name(` in a Go file, the name as a whole word in any other file.
+func declaresTest(path, name string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	if strings.HasSuffix(path, ".go") {
+		return bytes.Contains(b, []byte("func "+name+"("))
+	}
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(name))
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(name)
+		if (j == 0 || !wordByte(b[j-1])) && (end == len(b) || !wordByte(b[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

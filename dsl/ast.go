@@ -351,9 +351,27 @@ type ThreatStmt struct {
 	MitigatedBy []*Ref      `parser:"| \"mitigated_by\" @@ ( \",\" @@ )*"`
 	Accepted    *Acceptance `parser:"| @@"`
 	Transferred *Str        `parser:"| \"transferred\" @@"`
+	Claims      []*Str      `parser:"| \"claims\" @@ ( \",\" @@ )*"`
 	Owner       *Str        `parser:"| \"owner\" @@"`
 	Description *Str        `parser:"| \"description\" @@"`
 	Unknown     *Unknown    `parser:"| @@"`
+}
+
+// AcceptDecl is `accept "RULE@TARGET" { reason "..." owner "..." until DATE }`:
+// a finding accepted in the model.
+type AcceptDecl struct {
+	Node
+	Fingerprint *Str          `parser:"\"accept\" @@"`
+	Body        []*AcceptStmt `parser:"( \"{\" @@* \"}\" )?"`
+}
+
+// AcceptStmt is one statement of an accept block.
+type AcceptStmt struct {
+	Node
+	Reason  *Str     `parser:"  \"reason\" @@"`
+	Owner   *Str     `parser:"| \"owner\" @@"`
+	Until   *DateLit `parser:"| \"until\" @@"`
+	Unknown *Unknown `parser:"| @@"`
 }
 
 // Target is what a threat is on: a flow id, an element, a boundary, or
@@ -444,6 +462,7 @@ type Decl struct {
 	Control  *ControlDecl
 	Decision *DecisionDecl
 	View     *ViewDecl
+	Accept   *AcceptDecl
 }
 
 // A File is one parsed .tm file: the declarations that parsed, in source

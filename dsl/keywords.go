@@ -47,6 +47,7 @@ var (
 		"control":  `control ID "Title" { status STATUS owner "TEAM" }`,
 		"decision": `decision ID "Title" { status STATUS file "PATH" }`,
 		"view":     `view ID "Title" { dfd include PATTERN }`,
+		"accept":   `accept "RULE@TARGET" { reason "TEXT" owner "TEAM" until YYYY-MM-DD }`,
 	})}
 	modelBlock = &blockKind{"model", map[string]string{
 		"owner": `owner "TEAM"`, "reviewed": `reviewed YYYY-MM-DD`, "description": `description "TEXT"`,
@@ -84,6 +85,10 @@ var (
 		"impact": `impact 1-5`, "likelihood": `likelihood 1-5`, "mitigated_by": `mitigated_by CONTROL[, CONTROL...]`,
 		"accepted":    `accepted "reason" by "owner" until YYYY-MM-DD`,
 		"transferred": `transferred "to whom, and how"`, "owner": `owner "TEAM"`, "description": `description "TEXT"`,
+		"claims": `claims "RULE@TARGET"[, "RULE@TARGET"...]`,
+	}}
+	acceptBlock = &blockKind{"accept", map[string]string{
+		"reason": `reason "TEXT"`, "owner": `owner "TEAM"`, "until": `until YYYY-MM-DD`,
 	}}
 	controlBlock = &blockKind{"control", map[string]string{
 		"status": `status proposed|planned|implemented|verified`, "owner": `owner "TEAM"`,

@@ -59,6 +59,7 @@ var (
 	controlParser  = participle.MustBuild[ControlDecl](opts...)
 	decisionParser = participle.MustBuild[DecisionDecl](opts...)
 	viewParser     = participle.MustBuild[ViewDecl](opts...)
+	acceptParser   = participle.MustBuild[AcceptDecl](opts...)
 )
 
 func run[T any](p *participle.Parser[T], toks []token) (*T, error) {
@@ -272,6 +273,8 @@ func (p *fileParser) decl(toks []token, sp span) {
 		d.Decision, err = run(decisionParser, lt)
 	case "view":
 		d.View, err = run(viewParser, lt)
+	case "accept":
+		d.Accept, err = run(acceptParser, lt)
 	default:
 		d.Element, err = run(elementParser, lt)
 	}
@@ -297,7 +300,7 @@ func (p *fileParser) unknownDecl(t token) {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + topLevel.forms[s]
 	} else {
-		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision or view"
+		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision, view or accept"
 	}
 }
 

@@ -47,6 +47,10 @@ func (p *fileParser) unknowns(d *Decl) {
 		for _, s := range d.View.Body {
 			p.unknown(s.Unknown, viewBlock)
 		}
+	case d.Accept != nil:
+		for _, s := range d.Accept.Body {
+			p.unknown(s.Unknown, acceptBlock)
+		}
 	}
 }
 

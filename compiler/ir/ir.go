@@ -32,6 +32,8 @@ type Model struct {
 	// Findings are what the threat rules found, sorted by fingerprint.
 	// They are not diagnostics: they never change the exit status.
 	Findings []*Finding
+	// Acceptances are the accept declarations, in source order.
+	Acceptances []*FindingAcceptance
 }
 
 // A Boundary represents a trust boundary: a zone in which one level of
@@ -226,6 +228,9 @@ const (
 	Mitigated   = "mitigated"
 	Accepted    = "accepted"
 	Transferred = "transferred"
+	// Claimed is the status of a finding a declared threat claims: the
+	// threat carries its status.
+	Claimed = "claimed"
 )
 
 // A Threat represents a threat to a flow, an element or a boundary.
@@ -243,7 +248,8 @@ type Threat struct {
 	MitigatedBy []*Control
 	Acceptance  *Acceptance
 	Transferred string
-	Status      string // Open, Mitigated, Accepted or Transferred
+	Claims      []string // fingerprints of the findings the threat claims
+	Status      string   // Open, Mitigated, Accepted or Transferred
 	Range       diag.Range
 	IDRange     diag.Range // the id where it is declared
 }
@@ -298,11 +304,15 @@ func (c *Control) Effective() bool { return c.Status == "implemented" || c.Statu
 // A FileRef is a path the model names (a test, evidence, an ADR), relative
 // to the model root with /.
 type FileRef struct {
-	Path    string // as written, without a :TestName suffix
-	Test    string // the TestName after ":", for tests
-	Found   bool   // the file exists under the model root
-	Escapes bool   // the path leaves the model root (absolute, or climbs out with ..)
-	Range   diag.Range
+	Path  string // as written, without a :TestName suffix
+	Test  string // the TestName after ":", for tests
+	Found bool   // the file exists under the model root
+	// TestFound reports, for a test with a TestName in a file that exists,
+	// whether the file declares it (`func TestName(` in a .go file, the
+	// name anywhere in other files).
+	TestFound bool
+	Escapes   bool // the path leaves the model root (absolute, or climbs out with ..)
+	Range     diag.Range
 }
 
 // A Decision represents a security architecture decision record.
@@ -386,6 +396,20 @@ type Finding struct {
 	Likelihood  int
 	Score       int
 	Band        string
-	Status      string     // Open, for now
+	Status      string     // Open, Accepted (by an accept declaration) or Claimed (by a threat)
 	Range       diag.Range // the target's head or id
+	ClaimedBy   *Threat    // the threat that claims the finding, or nil
+	Acceptance  *FindingAcceptance
+}
+
+// A FindingAcceptance is `accept "RULE@TARGET" { reason owner until }`: a
+// finding accepted in the model until a date.
+type FindingAcceptance struct {
+	Fingerprint string
+	Reason      string
+	Owner       string
+	Until       string // YYYY-MM-DD
+	Expired     bool
+	Finding     *Finding // the finding it accepts, or nil
+	Range       diag.Range
 }

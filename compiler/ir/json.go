@@ -61,6 +61,14 @@ type jFinding struct {
 	Status      string   `json:"status"`
 	Message     string   `json:"message"`
 	Range       *jRange  `json:"range"`
+	ClaimedBy   string   `json:"claimed_by,omitempty"` // the id of the threat that claims it
+	Accepted    *jAccept `json:"accepted,omitempty"`
+}
+
+type jAccept struct {
+	Reason string `json:"reason"`
+	Owner  string `json:"owner"`
+	Until  string `json:"until"`
 }
 
 type jBoundary struct {
@@ -194,6 +202,7 @@ type jThreat struct {
 	MitigatedBy []string     `json:"mitigated_by"`
 	Acceptance  *jAcceptance `json:"acceptance"`
 	Transferred string       `json:"transferred"`
+	Claims      []string     `json:"claims,omitempty"` // fingerprints of the findings it claims
 	Status      string       `json:"status"`
 	Range       *jRange      `json:"range"`
 }
@@ -343,7 +352,7 @@ func MarshalJSON(m *Model) ([]byte, error) {
 	for _, t := range m.Threats {
 		jt := jThreat{ID: t.ID, Name: t.Name, Description: t.Description, Owner: t.Owner, Stride: append([]string{}, t.Stride...),
 			Impact: t.Impact, Likelihood: t.Likelihood, Score: t.Score, Band: t.Band,
-			MitigatedBy: ids(t.MitigatedBy, func(c *Control) string { return c.ID }), Transferred: t.Transferred, Status: t.Status, Range: jr(t.Range)}
+			MitigatedBy: ids(t.MitigatedBy, func(c *Control) string { return c.ID }), Transferred: t.Transferred, Claims: append([]string(nil), t.Claims...), Status: t.Status, Range: jr(t.Range)}
 		jt.Target = jtarget(t.Target)
 		if a := t.Acceptance; a != nil {
 			jt.Acceptance = &jAcceptance{a.Reason, a.By, a.Until, a.Expired}
@@ -380,8 +389,15 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		j.Views = append(j.Views, jv)
 	}
 	for _, f := range m.Findings {
-		j.Findings = append(j.Findings, jFinding{f.Rule, f.Fingerprint, jtarget(f.Target), append([]string{}, f.Stride...),
-			f.Impact, f.Likelihood, f.Score, f.Band, f.Status, f.Message, jr(f.Range)})
+		jf := jFinding{f.Rule, f.Fingerprint, jtarget(f.Target), append([]string{}, f.Stride...),
+			f.Impact, f.Likelihood, f.Score, f.Band, f.Status, f.Message, jr(f.Range), "", nil}
+		if f.ClaimedBy != nil {
+			jf.ClaimedBy = f.ClaimedBy.ID
+		}
+		if a := f.Acceptance; a != nil {
+			jf.Accepted = &jAccept{a.Reason, a.Owner, a.Until}
+		}
+		j.Findings = append(j.Findings, jf)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -22,7 +22,7 @@ import (
 type Rule struct {
 	ID         string   // "TMR-S01": S T R I D E by STRIDE category, C control plane, X external
 	Title      string   // one line
-	Stride     []string // STRIDE categories, as threats spell them
+	Stride     []string // STRIDE categories, as threats spell them; LINDDUN ones as "linddun:NAME"
 	Impact     int      // default impact, 1-5
 	Likelihood int      // default likelihood, 1-5
 	Rationale  string   // why it is a threat
@@ -42,7 +42,7 @@ type Hit struct {
 var All []*Rule
 
 func init() {
-	All = builtin()
+	All = append(builtin(), moreRules()...)
 	sort.Slice(All, func(i, j int) bool { return All[i].ID < All[j].ID })
 }
 
@@ -140,6 +140,9 @@ func Markdown() []byte {
 	b.WriteString("Findings are not diagnostics: they never change the exit status of\n")
 	b.WriteString("`tmc check` unless `--fail-on BAND` asks for it. Declaring the safeguard a\n")
 	b.WriteString("rule names silences it; declare it only when it is true.\n\n")
+	b.WriteString("Categories are STRIDE (spoofing, tampering, repudiation, information_disclosure,\n")
+	b.WriteString("denial_of_service, elevation_of_privilege) and, for privacy rules, LINDDUN\n")
+	b.WriteString("(`linddun:data_disclosure`, `linddun:non_compliance`, ...).\n\n")
 	b.WriteString("Score = impact x likelihood; bands: low 1-4, medium 5-9, high 10-16, critical 20-25.\n\n")
 	b.WriteString("| id | categories | title | impact | likelihood |\n|---|---|---|---|---|\n")
 	for _, r := range All {

@@ -172,6 +172,116 @@ flow f: s.a -> p "x" { crosses cluster, vendor "r" }`,
 system s "S" { container a "A" in cluster { safeguards egress_allow_list } }
 flow f: s.a -> p "x" { crosses cluster, vendor "r" }`,
 		[]string{"TMR-X01@f"}},
+	{"TMR-S04",
+		`system s "S" { container g "G" in edge  container a "A" in cluster }
+flow f: s.g -> s.a "x" { auth "X-User-Id header"  crosses edge, cluster "r" }`,
+		`system s "S" { container g "G" in edge  container a "A" in cluster }
+flow f: s.g -> s.a "x" { auth "X-User-Id header"  safeguards mtls  crosses edge, cluster "r" }`,
+		[]string{"TMR-S04@f"}},
+	{"TMR-S05",
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster { safeguards webhook_signature } }
+flow hook: p -> s.a "x" { auth hmac  crosses vendor, cluster "r" }`,
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster { safeguards webhook_signature } }
+flow hook: p -> s.a "x" { auth hmac  idempotency_key  crosses vendor, cluster "r" }`,
+		[]string{"TMR-S05@hook"}},
+	{"TMR-T03",
+		`data o "O" { classification internal tenant_scoped }
+system s "S" { queue q "Q" in cluster  container a "A" in cluster }
+flow d: s.q -> s.a "x" { carries o }`,
+		`data o "O" { classification internal tenant_scoped }
+system s "S" { queue q "Q" in cluster { safeguards ordering_guarantee }  container a "A" in cluster }
+flow d: s.q -> s.a "x" { carries o }`,
+		[]string{"TMR-T03@d"}},
+	{"TMR-R02",
+		`data k "K" { classification secret credentials }
+system s "S" { container a "A" in cluster  container v "V" in data  container k2 "Admin" in cluster { admin_interface } }
+flow f: s.a -> s.v "x" { carries k  crosses data "r" }
+flow g: s.a -> s.k2 "y"`,
+		`data k "K" { classification secret credentials }
+system s "S" { container a "A" in cluster  container v "V" in data { safeguards audit_logging }  container k2 "Admin" in cluster { admin_interface } }
+flow f: s.a -> s.v "x" { carries k  crosses data "r" }
+flow g: s.a -> s.k2 "y" { safeguards audit_logging }`,
+		[]string{"TMR-R02@f", "TMR-R02@g"}},
+	{"TMR-I05",
+		`data o "O" { classification internal tenant_scoped }
+system s "S" { container a "A" in cluster  queue q "Q" in cluster { tenancy shared }  database d "D" in cluster { tenancy shared } }
+flow s.a -> s.q "x" { carries o }
+flow s.a -> s.d "y" { carries o }`,
+		`data o "O" { classification internal tenant_scoped }
+system s "S" { container a "A" in cluster  queue q "Q" in cluster { tenancy shared  safeguards tenant_isolation }  database d "D" in cluster { tenancy row_level } }
+flow s.a -> s.q "x" { carries o }
+flow s.a -> s.d "y" { carries o }`,
+		[]string{"TMR-I05@s.d", "TMR-I05@s.q"}},
+	{"TMR-I06",
+		`system s "S" { container g "G" in edge { exposure public  writes_logs } }`,
+		`system s "S" { container g "G" in edge { exposure public  writes_logs  safeguards log_redaction } }`,
+		[]string{"TMR-I06@s.g"}},
+	{"TMR-I07",
+		`data tok "T" { classification secret credentials }
+system s "S" { container a "A" in cluster  cache c "C" in cluster }
+flow s.a -> s.c "x" { carries tok }`,
+		`data tok "T" { classification secret credentials }
+system s "S" { container a "A" in cluster  cache c "C" in cluster { encrypted_at_rest } }
+flow s.a -> s.c "x" { carries tok }`,
+		[]string{"TMR-I07@s.c"}},
+	{"TMR-I08",
+		`data p "P" { classification internal pii }
+system s "S" { container a "A" in cluster  queue q "Q" in cluster }
+flow s.a -> s.q "x" { carries p }`,
+		`data p "P" { classification internal pii }
+system s "S" { container a "A" in cluster  queue q "Q" in cluster { encrypted_at_rest } }
+flow s.a -> s.q "x" { carries p }`,
+		[]string{"TMR-I08@s.q"}},
+	{"TMR-D03",
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow f: s.a -> p "x" { safeguards retry_backoff  crosses cluster, vendor "r" }`,
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow f: s.a -> p "x" { idempotency_key  safeguards retry_backoff  crosses cluster, vendor "r" }`,
+		[]string{"TMR-D03@f"}},
+	{"TMR-D04",
+		`system s "S" { container g "G" in edge { exposure public }  container a "A" in cluster  database d "D" in data }
+flow s.g -> s.a "x" { auth mtls  crosses edge, cluster "r" }
+flow w: s.a -> s.d "y" { crosses data "r" }`,
+		`system s "S" { container g "G" in edge { exposure public }  container a "A" in cluster { safeguards quota }  database d "D" in data }
+flow s.g -> s.a "x" { auth mtls  crosses edge, cluster "r" }
+flow w: s.a -> s.d "y" { crosses data "r" }`,
+		[]string{"TMR-D04@w"}},
+	{"TMR-C02",
+		`data k "K" { classification secret credentials }
+person dev "Dev" in internet
+system s "S" { container p "Pipeline" in ci }
+flow f: dev -> s.p "x" { auth sso  carries k  crosses internet, ci "r" }`,
+		`data k "K" { classification secret credentials }
+person dev "Dev" in internet
+system s "S" { container p "Pipeline" in ci { safeguards secrets_from_vault } }
+flow f: dev -> s.p "x" { auth sso  carries k  crosses internet, ci "r" }`,
+		[]string{"TMR-C02@f"}},
+	{"TMR-C03",
+		`system s "S" { container p "Pipeline" in ci  container k "Kube" in ci { admin_interface } }
+flow f: s.p -> s.k "x" { auth oidc }`,
+		`system s "S" { container p "Pipeline" in ci  container k "Kube" in ci { admin_interface } }
+flow f: s.p -> s.k "x" { auth oidc  safeguards least_privilege_rbac }`,
+		[]string{"TMR-C03@s.k"}},
+	{"TMR-C04",
+		`system s "S" { container p "Pipeline" in ci  container r "Registry" in ci }
+flow f: s.p -> s.r "x" { auth oidc }`,
+		`system s "S" { container p "Pipeline" in ci { safeguards pinned_images }  container r "Registry" in ci }
+flow f: s.p -> s.r "x" { auth oidc }`,
+		[]string{"TMR-C04@f"}},
+	{"TMR-X02",
+		`data c "C" { classification restricted pii }
+system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow f: s.a -> p "x" { protocol https  carries c  crosses cluster, vendor "r" }`,
+		`data c "C" { classification restricted pii }
+system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow f: s.a -> p "x" { protocol https  carries c  safeguards data_minimization  crosses cluster, vendor "r" }`,
+		[]string{"TMR-X02@f"}},
 }
 
 func TestRulesFireAndSilence(t *testing.T) {
@@ -199,11 +309,13 @@ func TestRulesFireAndSilence(t *testing.T) {
 }
 
 func TestRuleDefinitions(t *testing.T) {
-	if len(rules.All) < 12 {
-		t.Errorf("%d rules, want at least 12", len(rules.All))
+	if len(rules.All) < 30 {
+		t.Errorf("%d rules, want at least 30", len(rules.All))
 	}
 	strides := map[string]bool{"spoofing": true, "tampering": true, "repudiation": true, "information_disclosure": true,
 		"denial_of_service": true, "elevation_of_privilege": true}
+	linddun := map[string]bool{"linddun:linkability": true, "linddun:identifiability": true, "linddun:non_repudiation": true,
+		"linddun:detectability": true, "linddun:data_disclosure": true, "linddun:unawareness": true, "linddun:non_compliance": true}
 	for i, r := range rules.All {
 		if i > 0 && rules.All[i-1].ID >= r.ID {
 			t.Errorf("rules not sorted or duplicate id at %s", r.ID)
@@ -215,7 +327,7 @@ func TestRuleDefinitions(t *testing.T) {
 			t.Errorf("%s: impact and likelihood must be 1-5", r.ID)
 		}
 		for _, s := range r.Stride {
-			if !strides[s] {
+			if !strides[s] && !linddun[s] {
 				t.Errorf("%s: unknown category %q", r.ID, s)
 			}
 		}

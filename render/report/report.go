@@ -39,8 +39,13 @@ type Input struct {
 	// line, so moving a declaration does not change them.
 	Source func(file string) []byte
 
-	Diags    diag.Diagnostics // sorted, as the compiler returns them
-	Findings []FindingInput   // in the order to report them
+	Diags diag.Diagnostics // sorted, as the compiler returns them
+	// DiagFingerprints, when it has one entry per diagnostic, holds their
+	// fingerprints; otherwise they are computed (see Fingerprints). A
+	// caller that drops diagnostics (a baseline) passes the fingerprints
+	// computed before, so the "#2" suffixes of twins do not shift.
+	DiagFingerprints []string
+	Findings         []FindingInput // in the order to report them
 	// Model is the compiled model; Markdown needs it for the model name and
 	// the top threats per boundary. May be nil.
 	Model *ir.Model
@@ -180,7 +185,17 @@ func (in *Input) sourceLine(file string, n int) (string, bool) {
 	return strings.TrimSpace(s), true
 }
 
-// fingerprints returns the tmcFingerprint/v1 of every diagnostic:
+// Fingerprints returns the tmcFingerprint/v1 of every diagnostic, as
+// SARIF's partialFingerprints carry them: DiagFingerprints when it is
+// parallel to Diags, else computed as below.
+func (in *Input) Fingerprints() []string {
+	if len(in.DiagFingerprints) == len(in.Diags) && in.DiagFingerprints != nil {
+		return in.DiagFingerprints
+	}
+	return in.fingerprints()
+}
+
+// fingerprints computes the tmcFingerprint/v1 of every diagnostic:
 // CODE@PATH:HASH, HASH the first 16 hex digits of the SHA-256 of the code,
 // the path and the trimmed text of the subject's first line (its line
 // number when the text is not available). Diagnostics that would share one

@@ -236,7 +236,7 @@ func SARIF(w io.Writer, in Input) error {
 	}
 
 	results := []sarifResult{}
-	fps := in.fingerprints()
+	fps := in.Fingerprints()
 	for i, d := range in.Diags {
 		res := sarifResult{
 			RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity),

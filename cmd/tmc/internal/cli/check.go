@@ -21,6 +21,8 @@ func newCheck() *cobra.Command {
 		format string
 		strict bool
 		failOn string
+
+		baseline, writeBaseline string
 	)
 	cmd := &cobra.Command{
 		Use:   "check [PATH]",
@@ -32,9 +34,15 @@ Exit status: 0 when there is no error, 1 when there is one (or a warning,
 with --strict, or an open threat or a finding at or above a risk band,
 with --fail-on), 2 for usage or I/O errors. Findings (threats the built-in
 rules find, see 'tmc rules') are listed after the diagnostics and never
-change the exit status without --fail-on.`,
+change the exit status without --fail-on.
+
+--write-baseline FILE records the fingerprints of every diagnostic and
+finding (exit 0); --baseline FILE then leaves out of the report and of the
+exit status everything recorded, so a team can gate on what is new.`,
 		Example: `  tmc check examples/checkout
-  tmc check --format json . > diagnostics.json`,
+  tmc check --format json . > diagnostics.json
+  tmc check --write-baseline .tmc-baseline.json threat-model
+  tmc check --baseline .tmc-baseline.json --format sarif threat-model`,
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"tm"}, cobra.ShellCompDirectiveFilterFileExt
@@ -52,33 +60,72 @@ change the exit status without --fail-on.`,
 			if len(args) == 1 {
 				path = args[0]
 			}
+			if baseline != "" && writeBaseline != "" {
+				return &usageError{errors.New("--baseline and --write-baseline cannot be used together")}
+			}
+			var base map[string]bool
+			if baseline != "" {
+				var err error
+				if base, err = readBaselineFile(baseline); err != nil {
+					return err
+				}
+			}
 			res, err := compile(path)
 			if err != nil {
 				return err
+			}
+			in := reportInput(res)
+			dfps := in.Fingerprints()
+			if writeBaseline != "" {
+				fps := append([]string{}, dfps...)
+				for _, f := range res.Model.Findings {
+					fps = append(fps, f.Fingerprint)
+				}
+				n, err := writeBaselineFile(writeBaseline, fps)
+				if err != nil {
+					return &usageError{err}
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "tmc: wrote %s: %d fingerprint(s)\n", writeBaseline, n)
+				return nil
+			}
+			diags, findings := res.Diags, res.Model.Findings
+			if base != nil {
+				var dropped, gone int
+				diags, dfps, findings, dropped, gone = applyBaseline(base, diags, dfps, findings)
+				in.Diags, in.DiagFingerprints, in.Findings = diags, dfps, cireport.Findings(findings)
+				m := *res.Model // the Markdown summary reads the model's findings
+				m.Findings = findings
+				in.Model = &m
+				if dropped > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d problem(s) suppressed by the baseline %s\n", dropped, baseline)
+				}
+				if gone > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d baselined problems are gone; the baseline can shrink: tmc check --write-baseline %s\n", gone, baseline)
+				}
 			}
 			p := printer(res)
 			out := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				err = p.JSONWith(out, res.Diags, jsonFindings(p, res.Model.Findings))
+				err = p.JSONWith(out, diags, jsonFindings(p, findings))
 			case "sarif", "github", "markdown":
-				err = writeReport(out, format, res)
+				err = writeReport(out, format, in)
 			default:
-				err = p.Text(out, res.Diags)
-				if err == nil && len(res.Diags) == 0 {
+				err = p.Text(out, diags)
+				if err == nil && len(diags) == 0 {
 					m := res.Model
 					_, err = fmt.Fprintf(out, "%s: ok (%d files, %d elements, %d flows, %d boundary crossings marked)\n",
 						path, len(m.Files), len(m.Elements), len(m.Flows), countCrossings(res))
 				}
 				if err == nil {
-					err = textFindings(out, p, res.Model.Findings)
+					err = textFindings(out, p, findings)
 				}
 			}
 			if err != nil {
 				return &usageError{err}
 			}
 			if failOn != "" {
-				open, found := openAtOrAbove(res, failOn), findingsAtOrAbove(res, failOn)
+				open, found := openAtOrAbove(res, failOn), findingsAtOrAbove(findings, failOn)
 				if len(open) > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d open threat(s) at or above %s: %s\n", len(open), failOn, strings.Join(open, ", "))
 				}
@@ -89,11 +136,13 @@ change the exit status without --fail-on.`,
 					return &exitError{ExitFail}
 				}
 			}
-			return status(res.Diags, strict)
+			return status(diags, strict)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/check/v1), sarif (SARIF 2.1.0), github (workflow annotations) or markdown (a pull-request summary)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "leave out of the report and the exit status every diagnostic and finding whose fingerprint is in this baseline file")
+	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "write the fingerprints of every diagnostic and finding to this file (schema tmc/baseline/v1) and exit 0")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat or a finding is at or above this risk band: low, medium, high or critical")
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif", "github", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
@@ -115,9 +164,9 @@ func openAtOrAbove(res *compiler.Result, band string) []string {
 
 // findingsAtOrAbove lists the fingerprints of the open findings whose band
 // is at or above band.
-func findingsAtOrAbove(res *compiler.Result, band string) []string {
+func findingsAtOrAbove(fs []*ir.Finding, band string) []string {
 	var fps []string
-	for _, f := range res.Model.Findings {
+	for _, f := range fs {
 		if f.Status == ir.Open && bandRank[f.Band] >= bandRank[band] {
 			fps = append(fps, f.Fingerprint)
 		}
@@ -230,14 +279,20 @@ func status(ds diag.Diagnostics, strict bool) error {
 	return nil
 }
 
-// writeReport writes the CI formats of render/report. Paths are relative to
-// the repository root (the nearest folder above the model that holds .git),
-// so code scanning and annotations point at the right files.
-func writeReport(w io.Writer, format string, res *compiler.Result) error {
+// reportInput is the Input of render/report for a compiled model. Paths
+// are relative to the repository root (the nearest folder above the model
+// that holds .git), so code scanning and annotations point at the right
+// files, and fingerprints do not depend on where the repository is.
+func reportInput(res *compiler.Result) cireport.Input {
 	in := cireport.FromModel(res.Model, res.Diags)
 	in.ToolVersion = version()
 	in.Source = res.Source.File
 	in.RootPrefix = repoPrefix(res.Source.Root)
+	return in
+}
+
+// writeReport writes the CI formats of render/report.
+func writeReport(w io.Writer, format string, in cireport.Input) error {
 	switch format {
 	case "sarif":
 		return cireport.SARIF(w, in)

@@ -23,6 +23,7 @@ flow charge: shop.billing -> psp "Charge card" {
   protocol https  auth "API key"  carries card, payment
   idempotency_key
   safeguards egress_allow_list, retry_backoff  # control retry_budget
+  safeguards data_minimization  # card token only; the provider tokenizes cards
   crosses cluster, vendor "egress allow-list to the provider's API host; API key from Vault"
 }
 

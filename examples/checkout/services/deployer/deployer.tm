@@ -29,6 +29,7 @@ flow push_image: shop.deployer -> shop.registry "Push signed image" { auth oidc 
 
 flow apply: shop.deployer -> shop.kube "Apply manifests" {
   protocol https  auth oidc  carries release
+  safeguards least_privilege_rbac  # namespace-scoped deploy role
   description "Short-lived OIDC token, namespace-scoped deploy role"
 }
 

@@ -30,6 +30,7 @@ flow fwd: shop.gateway -> shop.orders "Forward order" {
 flow webhook: psp -> shop.gateway "Payment webhook" {
   protocol https  auth hmac  carries payment
   safeguards webhook_signature  # verified by billing on the raw body (control webhook_signature)
+  safeguards idempotency_keys  # billing deduplicates by provider event id (control event_dedup)
   crosses vendor, edge "provider source IP allow-list; body passed through unparsed for signature checks"
 }
 
@@ -81,6 +82,7 @@ control header_strip "Strip client-supplied identity headers" {
 
 control rate_limits "Rate limits per IP, account, tenant and endpoint class" {
   status implemented  owner "edge-team"
+  test "services/gateway/ratelimit_test.go:TestRateLimitsPerTenant"
   evidence "services/gateway/envoy/ratelimit.yaml"
   evidence "runbooks/card-testing.md"
 }

@@ -72,6 +72,7 @@ threat tenant_tamper "Order written under another tenant's id" {
 threat cache_leak "Cart served to another tenant from the shared cache" {
   stride information_disclosure  on cart_rw  impact 4  likelihood 3
   mitigated_by tenant_cache_keys
+  claims "TMR-I01@cart_rw"
   accepted "keys carry the user id, which is unique across tenants; prefixing ships with ADR 0009" by "orders-lead" until 2027-06-30
 }
 

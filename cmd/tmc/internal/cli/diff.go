@@ -1,0 +1,263 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/diff"
+)
+
+func newDiff() *cobra.Command {
+	var (
+		format         string
+		failOnCrossing bool
+	)
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW [-- PATH]",
+		Short: "Show what changed between two versions of a model, in threat terms",
+		Long: `Diff compiles two versions of a model and lists what changed in threat
+terms: elements, boundaries and flows added or removed; boundary crossings
+added or removed and crosses reasons changed; threats, findings and
+controls added, removed or changing band or status; decisions added.
+
+OLD and NEW are two model folders (or .tm files), or, with -- PATH, two
+git revisions of the model at PATH in the repository of the current
+folder.
+
+Exit status: 0, or 1 with --fail-on-new-crossing when a boundary crossing
+is new and no decision added in the same change affects one of the ends
+of its flow (or an element around one); 2 for usage or I/O errors.`,
+		Example: `  tmc diff old-model new-model
+  tmc diff main HEAD -- threat-model
+  tmc diff origin/main HEAD --format markdown --fail-on-new-crossing -- threat-model`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			dash := cmd.ArgsLenAtDash()
+			switch {
+			case dash < 0 && len(args) == 2:
+			case dash == 2 && len(args) == 3:
+			default:
+				return &usageError{errors.New("want OLD NEW (two model folders) or REV1 REV2 -- PATH (see 'tmc diff --help')")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "text", "json", "markdown":
+			default:
+				return &usageError{fmt.Errorf("--format must be text, json or markdown, not %q", format)}
+			}
+			var oldRes, newRes *compiler.Result
+			var err error
+			if cmd.ArgsLenAtDash() == 2 {
+				oldRes, newRes, err = compileRevisions(args[0], args[1], args[2])
+			} else {
+				oldRes, newRes, err = compileBoth(args[0], args[1])
+			}
+			if err != nil {
+				return err
+			}
+			for i, res := range []*compiler.Result{oldRes, newRes} {
+				if res.Diags.HasErrors() {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: warning: %s has errors; run 'tmc check' on it\n", args[i])
+				}
+			}
+			r := diff.Diff(oldRes.Model, newRes.Model)
+			r.Old, r.New = args[0], args[1]
+			out := cmd.OutOrStdout()
+			switch format {
+			case "json":
+				err = diff.JSON(out, r)
+			case "markdown":
+				err = diff.Markdown(out, r)
+			default:
+				err = diff.Text(out, r)
+			}
+			if err != nil {
+				return &usageError{err}
+			}
+			if un := r.Unrecorded(); failOnCrossing && len(un) > 0 {
+				var names []string
+				for _, c := range un {
+					names = append(names, c.Flow+" ("+c.Direction+" "+c.Boundary+")")
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d new boundary crossing(s) with no decision added that affects an end of the flow: %s\n",
+					len(un), strings.Join(names, ", "))
+				return &exitError{ExitFail}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/diff/v1) or markdown (a pull-request comment)")
+	cmd.Flags().BoolVar(&failOnCrossing, "fail-on-new-crossing", false, "exit 1 when a new boundary crossing has no decision added in the same change that affects an end of its flow")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// compileRevisions extracts path at two git revisions into temporary
+// folders and compiles both.
+func compileRevisions(rev1, rev2, path string) (*compiler.Result, *compiler.Result, error) {
+	top, err := git("", "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, nil, &usageError{fmt.Errorf("tmc diff REV1 REV2 -- PATH needs a git repository: %v", err)}
+	}
+	top = strings.TrimSpace(top)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, &usageError{err}
+	}
+	rel, err := relInRepo(top, abs)
+	if err != nil {
+		return nil, nil, &usageError{err}
+	}
+	tmp, err := os.MkdirTemp("", "tmc-diff-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	var roots [2]string
+	for i, rev := range []string{rev1, rev2} {
+		dir := filepath.Join(tmp, fmt.Sprint(i))
+		present, err := extract(top, rev, rel, dir)
+		if err != nil {
+			return nil, nil, &usageError{err}
+		}
+		if present {
+			roots[i] = filepath.Join(dir, filepath.FromSlash(rel))
+		}
+	}
+	return compileBoth(roots[0], roots[1])
+}
+
+// compileBoth compiles two models, one after the other, keeping only the
+// model and the diagnostics of the first: the parse trees of two big
+// models at once would crowd the binary's memory limit and make the
+// collector run all the time. An empty path is an empty model (a PATH
+// absent at a revision).
+func compileBoth(a, b string) (*compiler.Result, *compiler.Result, error) {
+	var res [2]*compiler.Result
+	for i, p := range []string{a, b} {
+		if p == "" {
+			res[i] = compiler.CompileSource(&compiler.Source{}, compiler.Options{})
+			continue
+		}
+		r, err := compile(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		res[i] = &compiler.Result{Model: r.Model, Diags: r.Diags}
+	}
+	return res[0], res[1], nil
+}
+
+// relInRepo returns abs relative to the repository root top, with /.
+func relInRepo(top, abs string) (string, error) {
+	if t, err := filepath.EvalSymlinks(top); err == nil {
+		top = t
+	}
+	// The path may not exist in the work tree; resolve its nearest existing
+	// ancestor.
+	rest := ""
+	for p := abs; ; {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			abs = filepath.Join(r, rest)
+			break
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			break
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is outside the git repository %s", abs, top)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// extract writes the files under rel at rev into dir, like
+// `git archive REV -- REL | tar -x -C DIR`, and reports whether REL exists
+// at REV.
+func extract(top, rev, rel, dir string) (bool, error) {
+	if _, err := git(top, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+		return false, fmt.Errorf("%q is not a git revision", rev)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, err
+	}
+	if rel != "." {
+		if ls, err := git(top, "ls-tree", "--name-only", rev, "--", rel); err != nil || strings.TrimSpace(ls) == "" {
+			return false, nil
+		}
+	}
+	cmd := exec.Command("git", "archive", "--format=tar", rev, "--", rel)
+	cmd.Dir = top
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	data, err := cmd.Output()
+	if err != nil {
+		return false, fmt.Errorf("git archive %s -- %s: %v: %s", rev, rel, err, strings.TrimSpace(stderr.String()))
+	}
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("reading git archive: %v", err)
+		}
+		if !filepath.IsLocal(h.Name) {
+			continue
+		}
+		target := filepath.Join(dir, filepath.FromSlash(h.Name))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return false, err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return false, err
+			}
+			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+			if err != nil {
+				return false, err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return false, err
+			}
+		}
+	}
+}
+
+// git runs git in dir and returns its standard output.
+func git(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return "", fmt.Errorf("%v: %s", err, msg)
+		}
+		return "", err
+	}
+	return string(out), nil
+}

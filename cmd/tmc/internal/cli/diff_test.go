@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gitRepo makes a temporary git repository with two commits of a model
+// in its folder "model": the core example with the webhook crossing
+// marked, a planned control and a spare one, then a change that adds an
+// unmarked crossing (flow refund), closes a threat by implementing its
+// control and removes the spare control. Before the second commit it
+// writes baseline.json from the first. It returns the repository.
+func gitRepo(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed; skipping the end-to-end tests of tmc diff")
+	}
+	pinDate(t)
+	for k, v := range map[string]string{
+		"GIT_AUTHOR_NAME": "tmc test", "GIT_AUTHOR_EMAIL": "test@example.com",
+		"GIT_COMMITTER_NAME": "tmc test", "GIT_COMMITTER_EMAIL": "test@example.com",
+		"GIT_AUTHOR_DATE": "2026-11-24T00:00:00Z", "GIT_COMMITTER_DATE": "2026-11-24T00:00:00Z",
+		"GIT_CONFIG_GLOBAL": os.DevNull, "GIT_CONFIG_NOSYSTEM": "1",
+	} {
+		t.Setenv(k, v)
+	}
+	repo := t.TempDir()
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(core, "core.tm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := string(src)
+	for _, r := range [][2]string{
+		{"# error: crosses vendor and cluster, but does not say so", `crosses vendor, cluster "HMAC signature"`},
+		{"status implemented        # proposed", "status planned        # proposed"},
+	} {
+		if !strings.Contains(v1, r[0]) {
+			t.Fatalf("the core example changed: %q is gone", r[0])
+		}
+		v1 = strings.Replace(v1, r[0], r[1], 1)
+	}
+	spare := "\ncontrol rate_limit \"Rate limit at the gateway\" { status proposed }\n"
+	write := func(text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(repo, "model"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(repo, "model", "core.tm"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitRun("init", "-q")
+	write(v1 + spare)
+	gitRun("add", "model")
+	gitRun("commit", "-q", "-m", "model")
+	if code, _, errs := run(t, "check", "--write-baseline", filepath.Join(repo, "baseline.json"), filepath.Join(repo, "model")); code != ExitOK {
+		t.Fatalf("--write-baseline: exit %d\n%s", code, errs)
+	}
+	v2 := strings.Replace(v1, "status planned        # proposed", "status implemented        # proposed", 1)
+	v2 += "\nflow refund: psp -> shop.orders \"Refund\" { protocol https }\n"
+	write(v2)
+	gitRun("commit", "-q", "-am", "refunds")
+	return repo
+}
+
+func TestDiffGit(t *testing.T) {
+	repo := gitRepo(t)
+	t.Chdir(repo)
+	for _, c := range []struct{ format, golden string }{{"text", "diff.txt"}, {"markdown", "diff.md"}} {
+		code, out, errs := run(t, "diff", "--format", c.format, "HEAD~1", "HEAD", "--", "model")
+		if code != ExitOK || !strings.Contains(errs, "HEAD has errors") {
+			t.Fatalf("--format %s: exit %d, want 0 and a warning that HEAD has errors\n%s%s", c.format, code, out, errs)
+		}
+		if !strings.Contains(out, "TMR-S03@refund") {
+			t.Errorf("--format %s: the finding TMR-S03@refund is missing\n%s", c.format, out)
+		}
+		golden(t, filepath.Join(testdataDir(t), c.golden), out)
+	}
+	code, out, _ := run(t, "diff", "--format", "json", "HEAD~1", "HEAD", "--", "model")
+	var doc struct {
+		Schema         string
+		CrossingsAdded []struct{ Flow, Boundary, Direction string } `json:"crossings_added"`
+		Controls       []struct{ Kind, ID string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != ExitOK || doc.Schema != "tmc/diff/v1" ||
+		len(doc.CrossingsAdded) != 2 || len(doc.Controls) != 2 {
+		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
+	}
+	code, _, errs := run(t, "diff", "--fail-on-new-crossing", "HEAD~1", "HEAD", "--", "model")
+	if code != ExitFail || !strings.Contains(errs, "2 new boundary crossing(s) with no decision") || !strings.Contains(errs, "refund (leave vendor)") {
+		t.Errorf("--fail-on-new-crossing: exit %d, want 1\n%s", code, errs)
+	}
+	// A decision affecting an end of the flow records the crossing.
+	tm := filepath.Join(repo, "model", "core.tm")
+	src, _ := os.ReadFile(tm)
+	os.WriteFile(tm, append(src, "decision adr9 \"Refunds from the provider\" {\n  status accepted\n  affects shop.orders\n}\n"...), 0o644)
+	old := t.TempDir()
+	extractTo(t, repo, "HEAD~1", old)
+	if code, out, errs := run(t, "diff", "--fail-on-new-crossing", filepath.Join(old, "model"), "model"); code != ExitOK || !strings.Contains(out, "decision adr9") {
+		t.Errorf("folders, with a decision: exit %d, want 0\n%s%s", code, out, errs)
+	}
+	// Same revision: nothing.
+	if code, out, _ := run(t, "diff", "HEAD", "HEAD", "--", "model"); code != ExitOK || !strings.Contains(out, "no change in threat terms") {
+		t.Errorf("HEAD HEAD: exit %d\n%s", code, out)
+	}
+	// A model absent at one revision is empty there.
+	if code, out, _ := run(t, "diff", "HEAD", "HEAD", "--", "nothing"); code != ExitOK || !strings.Contains(out, "no change") {
+		t.Errorf("absent model: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"diff", "HEAD"},
+		{"diff", "nosuchrev", "HEAD", "--", "model"},
+		{"diff", "--format", "xml", "HEAD~1", "HEAD", "--", "model"},
+		{"diff", "a", "b", "c"},
+	} {
+		if code, _, _ := run(t, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// TestBaselineGit: a baseline written on the first commit makes tmc check
+// of the second report only what the change brought.
+func TestBaselineGit(t *testing.T) {
+	repo := gitRepo(t)
+	bl := filepath.Join(repo, "baseline.json")
+	model := filepath.Join(repo, "model")
+	code, out, errs := run(t, "check", "--baseline", bl, "--format", "sarif", model)
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1 for the new TM301\n%s", code, errs)
+	}
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				RuleID              string            `json:"ruleId"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range sarif.Runs[0].Results {
+		fp := r.PartialFingerprints["tmcFingerprint/v1"]
+		if !strings.Contains(fp, "refund") && !strings.HasPrefix(fp, "TM301@model/core.tm:") {
+			t.Errorf("baselined or unrelated result reported: %s", fp)
+		}
+		got = append(got, r.RuleID)
+	}
+	if len(got) < 3 || got[0] != "TM301" || !strings.Contains(strings.Join(got, " "), "TMR-S03") {
+		t.Errorf("results: %v, want the refund flow's TM301 and findings", got)
+	}
+	if strings.Contains(errs, "gone") || !strings.Contains(errs, "suppressed by the baseline") {
+		t.Errorf("stderr: %s", errs)
+	}
+}
+
+func extractTo(t *testing.T, repo, rev, dir string) {
+	t.Helper()
+	if _, err := extract(repo, rev, "model", dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pkgDir is the package folder, taken before any test changes folder.
+var pkgDir, _ = os.Getwd()
+
+func testdataDir(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(pkgDir, "testdata")
+}
+
+// golden compares got with the file, or rewrites it with TMC_UPDATE=1.
+func golden(t *testing.T, file, got string) {
+	t.Helper()
+	if os.Getenv("TMC_UPDATE") != "" {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (TMC_UPDATE=1 to write it)", err)
+	}
+	// The threat rules grow apart from tmc diff: the findings section is
+	// checked above, not against the golden file.
+	if dropFindings(got) != dropFindings(string(want)) {
+		t.Errorf("%s differs (TMC_UPDATE=1 to accept)\n--- got\n%s\n--- want\n%s", file, got, want)
+	}
+}
+
+// dropFindings removes the findings section of a text or Markdown diff.
+func dropFindings(s string) string {
+	var b strings.Builder
+	skip := false
+	for _, line := range strings.SplitAfter(s, "\n") {
+		switch {
+		case strings.HasPrefix(line, "findings:") || strings.HasPrefix(line, "**Findings**"):
+			skip = true
+			continue
+		case skip && (strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "- ") || strings.TrimSpace(line) == ""):
+			continue
+		}
+		skip = false
+		b.WriteString(line)
+	}
+	return b.String()
+}
