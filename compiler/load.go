@@ -44,9 +44,10 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
-// skipDir reports whether a folder below the root is left out of a model,
-// like the go tool leaves out testdata and _ and . folders.
-func skipDir(dir, name string) bool {
+// SkipDir reports whether the folder name, inside dir's parent (dir is its
+// full path), is left out of a model, like the go tool leaves out testdata
+// and _ and . folders. tmc serve watches exactly what this loads.
+func SkipDir(dir, name string) bool {
 	switch {
 	case name == "testdata", name == "vendor", name == "node_modules", name == "tmc-out":
 		return true
@@ -131,7 +132,7 @@ func (s *Source) walk() []string {
 			}
 			switch {
 			case typ.IsDir():
-				if !skipDir(full, name) {
+				if !SkipDir(full, name) {
 					walkDir(full, r)
 				}
 			case typ.IsRegular() && strings.HasSuffix(name, ".tm"):

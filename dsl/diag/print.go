@@ -162,14 +162,16 @@ func caret(line string, s Range) string {
 // JSONSchema names the format JSON writes.
 const JSONSchema = "tmc/check/v1"
 
-type jsonRelated struct {
+// JSONRelated is a related location in the tmc/check/v1 form.
+type JSONRelated struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Message string `json:"message"`
 }
 
-type jsonDiag struct {
+// JSONDiagnostic is one diagnostic in the tmc/check/v1 form.
+type JSONDiagnostic struct {
 	Code      string        `json:"code"`
 	Severity  string        `json:"severity"`
 	File      string        `json:"file"`
@@ -179,13 +181,13 @@ type jsonDiag struct {
 	EndColumn int           `json:"end_column"`
 	Message   string        `json:"message"`
 	Help      string        `json:"help,omitempty"`
-	Related   []jsonRelated `json:"related"`
+	Related   []JSONRelated `json:"related"`
 }
 
 type jsonReport struct {
-	Schema      string     `json:"schema"`
-	Diagnostics []jsonDiag `json:"diagnostics"`
-	Findings    any        `json:"findings,omitempty"`
+	Schema      string           `json:"schema"`
+	Diagnostics []JSONDiagnostic `json:"diagnostics"`
+	Findings    any              `json:"findings,omitempty"`
 	Summary     struct {
 		Errors   int `json:"errors"`
 		Warnings int `json:"warnings"`
@@ -198,17 +200,19 @@ func (p *Printer) JSON(w io.Writer, ds Diagnostics) error {
 	return p.JSONWith(w, ds, nil)
 }
 
-// JSONWith is JSON with a "findings" member after the diagnostics (left
-// out when findings is nil). The caller marshals findings; diag does not
-// know what a finding is.
-func (p *Printer) JSONWith(w io.Writer, ds Diagnostics, findings any) error {
-	r := jsonReport{Schema: JSONSchema, Diagnostics: []jsonDiag{}, Findings: findings}
+// JSONDiagnostics returns diagnostics in the tmc/check/v1 form, paths
+// through p.Path (never nil, for a stable "[]").
+func (p *Printer) JSONDiagnostics(ds Diagnostics) []JSONDiagnostic {
+	out := []JSONDiagnostic{}
 	for _, d := range ds {
-		j := jsonDiag{
+		if d == nil {
+			continue
+		}
+		j := JSONDiagnostic{
 			Code: d.Code, Severity: d.Severity.String(), File: p.path(d.Subject.File),
 			Line: d.Subject.Start.Line, Column: d.Subject.Start.Col,
 			EndLine: d.Subject.End.Line, EndColumn: d.Subject.End.Col,
-			Message: d.Summary, Related: []jsonRelated{},
+			Message: d.Summary, Related: []JSONRelated{},
 		}
 		if d.Fix != "" {
 			j.Help = d.Fix
@@ -216,10 +220,18 @@ func (p *Printer) JSONWith(w io.Writer, ds Diagnostics, findings any) error {
 			j.Help = d.Detail
 		}
 		for _, n := range d.Related {
-			j.Related = append(j.Related, jsonRelated{p.path(n.Range.File), n.Range.Start.Line, n.Range.Start.Col, n.Message})
+			j.Related = append(j.Related, JSONRelated{p.path(n.Range.File), n.Range.Start.Line, n.Range.Start.Col, n.Message})
 		}
-		r.Diagnostics = append(r.Diagnostics, j)
+		out = append(out, j)
 	}
+	return out
+}
+
+// JSONWith is JSON with a "findings" member after the diagnostics (left
+// out when findings is nil). The caller marshals findings; diag does not
+// know what a finding is.
+func (p *Printer) JSONWith(w io.Writer, ds Diagnostics, findings any) error {
+	r := jsonReport{Schema: JSONSchema, Diagnostics: p.JSONDiagnostics(ds), Findings: findings}
 	r.Summary.Errors, r.Summary.Warnings = ds.Count(Error), ds.Count(Warning)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

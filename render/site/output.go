@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl/diag"
 	"github.com/tmc-dev/tmc/render/style"
 )
 
@@ -85,33 +86,11 @@ func (b *builder) searchIndex() error {
 // SiteModelSchema names model.json.
 const SiteModelSchema = "tmc/site-model/v1"
 
-// jsonDiag is a diagnostic as tmc check --format json writes it
-// (tmc/check/v1), paths relative to the model root.
-type jsonDiag struct {
-	Code      string        `json:"code"`
-	Severity  string        `json:"severity"`
-	File      string        `json:"file"`
-	Line      int           `json:"line"`
-	Column    int           `json:"column"`
-	EndLine   int           `json:"end_line"`
-	EndColumn int           `json:"end_column"`
-	Message   string        `json:"message"`
-	Help      string        `json:"help,omitempty"`
-	Related   []jsonRelated `json:"related"`
-}
-
-type jsonRelated struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Message string `json:"message"`
-}
-
 type siteModel struct {
-	Schema      string          `json:"schema"`
-	Model       json.RawMessage `json:"model"`
-	Diagnostics []jsonDiag      `json:"diagnostics"`
-	Findings    []struct{}      `json:"findings"`
+	Schema      string                `json:"schema"`
+	Model       json.RawMessage       `json:"model"`
+	Diagnostics []diag.JSONDiagnostic `json:"diagnostics"`
+	Findings    []struct{}            `json:"findings"`
 }
 
 // modelJSON writes model.json: the IR (tmc/ir/v1), the diagnostics
@@ -121,24 +100,9 @@ func (b *builder) modelJSON() error {
 	if err != nil {
 		return err
 	}
-	sm := siteModel{Schema: SiteModelSchema, Model: json.RawMessage(irJSON), Diagnostics: []jsonDiag{}, Findings: []struct{}{}}
-	for _, d := range b.in.Diags {
-		if d == nil {
-			continue
-		}
-		j := jsonDiag{Code: d.Code, Severity: d.Severity.String(), File: d.Subject.File,
-			Line: d.Subject.Start.Line, Column: d.Subject.Start.Col, EndLine: d.Subject.End.Line, EndColumn: d.Subject.End.Col,
-			Message: d.Summary, Related: []jsonRelated{}}
-		if d.Fix != "" {
-			j.Help = d.Fix
-		} else if d.Detail != "" {
-			j.Help = d.Detail
-		}
-		for _, n := range d.Related {
-			j.Related = append(j.Related, jsonRelated{n.Range.File, n.Range.Start.Line, n.Range.Start.Col, n.Message})
-		}
-		sm.Diagnostics = append(sm.Diagnostics, j)
-	}
+	// Paths stay relative to the model root: a zero Printer leaves them as is.
+	sm := siteModel{Schema: SiteModelSchema, Model: json.RawMessage(irJSON),
+		Diagnostics: (&diag.Printer{}).JSONDiagnostics(b.in.Diags), Findings: []struct{}{}}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")

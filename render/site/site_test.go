@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
 // A tag is a start tag of an HTML page and its attributes, values
@@ -410,10 +411,10 @@ func TestModelJSON(t *testing.T) {
 	in := inputFor(t, "../../examples/unmarked")
 	fm := fileMap(build(t, in, Options{}))
 	var doc struct {
-		Schema      string          `json:"schema"`
-		Model       json.RawMessage `json:"model"`
-		Diagnostics []jsonDiag      `json:"diagnostics"`
-		Findings    []any           `json:"findings"`
+		Schema      string                `json:"schema"`
+		Model       json.RawMessage       `json:"model"`
+		Diagnostics []diag.JSONDiagnostic `json:"diagnostics"`
+		Findings    []any                 `json:"findings"`
 	}
 	if err := json.Unmarshal(fm["model.json"], &doc); err != nil {
 		t.Fatal(err)

@@ -1,30 +1,14 @@
 package serve
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/tmc-dev/tmc/compiler"
 )
 
-// skipDir reports whether a folder below the model root is left out of the
-// model. It mirrors compiler's rule (compiler/load.go, skipDir): testdata,
-// vendor, node_modules, tmc-out, names starting with . or _, and folders
-// holding the output marker that tmc writes into what it generates. The
-// watcher must skip exactly what the loader skips: watching less misses
-// changes, watching more rebuilds on tmc's own output (TestSkipMatchesLoader
-// keeps the two in step).
-func skipDir(dir, name string) bool {
-	switch {
-	case name == "testdata", name == "vendor", name == "node_modules", name == "tmc-out":
-		return true
-	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "_"):
-		return true
-	}
-	_, err := os.Lstat(filepath.Join(dir, compiler.OutputMarker))
-	return err == nil
-}
+// skipDir is the loader's rule (compiler.SkipDir): watching less would
+// miss changes, watching more would rebuild on tmc's own output.
+func skipDir(dir, name string) bool { return compiler.SkipDir(dir, name) }
 
 // editorTemp reports whether a file name is one an editor makes while it
 // saves and removes again (or keeps as a backup): never a change to the
