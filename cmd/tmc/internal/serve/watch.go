@@ -459,8 +459,18 @@ func (w *Watcher) dropTree(dir string) {
 // tree, the nearest existing folder on its way, and stops watching
 // folders no reference needs any more. The caller holds w.mu.
 func (w *Watcher) syncRefs() {
+	// A folder made right after the nearest existing one was looked up
+	// (mkdir -p) sends its event before that folder is watched: look
+	// again after adding watches until nothing deeper has appeared.
+	for i := 0; i < 16 && w.syncRefsOnce(); i++ {
+	}
+}
+
+// syncRefsOnce does one pass of syncRefs and reports whether it started
+// watching a folder.
+func (w *Watcher) syncRefsOnce() (added bool) {
 	if w.polling {
-		return
+		return false
 	}
 	need := map[string]bool{}
 	for r := range w.refs {
@@ -487,8 +497,10 @@ func (w *Watcher) syncRefs() {
 	for d := range need {
 		if !w.extra[d] {
 			w.addDir(d, w.extra)
+			added = true
 		}
 	}
+	return added
 }
 
 // isLimit reports whether err is the kernel refusing more inotify watches
