@@ -90,11 +90,11 @@ type siteModel struct {
 	Schema      string                `json:"schema"`
 	Model       json.RawMessage       `json:"model"`
 	Diagnostics []diag.JSONDiagnostic `json:"diagnostics"`
-	Findings    []struct{}            `json:"findings"`
+	Findings    json.RawMessage       `json:"findings"`
 }
 
 // modelJSON writes model.json: the IR (tmc/ir/v1), the diagnostics
-// (as in tmc/check/v1) and the findings (none until rules exist).
+// (as in tmc/check/v1) and the findings of the threat rules.
 func (b *builder) modelJSON() error {
 	irJSON, err := ir.MarshalJSON(b.m)
 	if err != nil {
@@ -102,7 +102,18 @@ func (b *builder) modelJSON() error {
 	}
 	// Paths stay relative to the model root: a zero Printer leaves them as is.
 	sm := siteModel{Schema: SiteModelSchema, Model: json.RawMessage(irJSON),
-		Diagnostics: (&diag.Printer{}).JSONDiagnostics(b.in.Diags), Findings: []struct{}{}}
+		Diagnostics: (&diag.Printer{}).JSONDiagnostics(b.in.Diags)}
+	// The findings are the IR's, written once by ir.MarshalJSON.
+	var fromIR struct {
+		Findings json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal(irJSON, &fromIR); err != nil {
+		return err
+	}
+	sm.Findings = fromIR.Findings
+	if len(sm.Findings) == 0 {
+		sm.Findings = json.RawMessage("[]")
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")

@@ -419,7 +419,7 @@ func TestModelJSON(t *testing.T) {
 	if err := json.Unmarshal(fm["model.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Schema != SiteModelSchema || doc.Findings == nil || len(doc.Findings) != 0 {
+	if doc.Schema != SiteModelSchema || doc.Findings == nil || len(doc.Findings) != len(in.Model.Findings) || len(doc.Findings) == 0 {
 		t.Errorf("schema %q, findings %v", doc.Schema, doc.Findings)
 	}
 	irJSON, err := ir.MarshalJSON(in.Model)
