@@ -42,10 +42,7 @@ resolution errors prints them and writes nothing.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := modelPath(args)
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}

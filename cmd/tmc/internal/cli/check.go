@@ -56,10 +56,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 			if failOn != "" && bandRank[failOn] == 0 {
 				return &usageError{fmt.Errorf("--fail-on must be low, medium, high or critical, not %q", failOn)}
 			}
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := modelPath(args)
 			if baseline != "" && writeBaseline != "" {
 				return &usageError{errors.New("--baseline and --write-baseline cannot be used together")}
 			}
@@ -239,6 +236,15 @@ func countCrossings(res *compiler.Result) int {
 		n += len(f.Crossings)
 	}
 	return n
+}
+
+// modelPath is the model a command works on: its one argument, or the
+// current folder.
+func modelPath(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
 }
 
 // compile runs the compiler; a missing path is a usage error.

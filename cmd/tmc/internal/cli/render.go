@@ -37,10 +37,7 @@ Exit status as tmc check.`,
   tmc render -o docs/diagrams --view dfd --view sequence-checkout .`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := modelPath(args)
 			res, err := compile(path)
 			if err != nil {
 				return err

@@ -56,10 +56,7 @@ given: the site is the whole threat model. Ctrl-C stops it.`,
   tmc serve --addr 127.0.0.1:0 .     # any free port`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := modelPath(args)
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}
@@ -156,10 +153,7 @@ leave the last good site in place. Ctrl-C stops it.`,
   tmc watch -o public .`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-			}
+			path := modelPath(args)
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}

@@ -377,13 +377,9 @@ func (w *Watcher) addTree(dir string) (hasModelFiles bool) {
 		for _, e := range entries {
 			name := e.Name()
 			full := filepath.Join(d, name)
-			typ := e.Type()
-			if typ&fs.ModeSymlink != 0 {
-				info, err := os.Stat(full)
-				if err != nil {
-					continue
-				}
-				typ = info.Mode().Type()
+			typ, ok := entryType(full, e)
+			if !ok {
+				continue
 			}
 			switch {
 			case typ.IsDir():
@@ -620,13 +616,9 @@ func (w *Watcher) snapshot() uint64 {
 		for _, e := range entries {
 			name := e.Name()
 			full := filepath.Join(d, name)
-			typ := e.Type()
-			if typ&fs.ModeSymlink != 0 {
-				info, err := os.Stat(full)
-				if err != nil {
-					continue
-				}
-				typ = info.Mode().Type()
+			typ, ok := entryType(full, e)
+			if !ok {
+				continue
 			}
 			switch {
 			case typ.IsDir():
@@ -651,4 +643,18 @@ func within(dir, p string) bool {
 		dir += string(filepath.Separator)
 	}
 	return strings.HasPrefix(p, dir)
+}
+
+// entryType returns the type of a folder entry, following a symbolic link
+// to what it points at; ok is false for a dangling link.
+func entryType(full string, e fs.DirEntry) (typ fs.FileMode, ok bool) {
+	typ = e.Type()
+	if typ&fs.ModeSymlink == 0 {
+		return typ, true
+	}
+	info, err := os.Stat(full)
+	if err != nil {
+		return 0, false
+	}
+	return info.Mode().Type(), true
 }
