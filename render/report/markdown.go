@@ -11,16 +11,27 @@ import (
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
-// MaxMarkdownDiags is how many diagnostics Markdown lists before "and N
-// more"; MaxTopThreats how many threats it shows per boundary.
+// MaxMarkdownDiags is how many diagnostics (with a baseline: new
+// problems) Markdown lists before "and N more"; MaxMarkdownFixed how many
+// fixed fingerprints; MaxTopThreats how many threats it shows per
+// boundary.
 const (
 	MaxMarkdownDiags = 50
+	MaxMarkdownFixed = 20
 	MaxTopThreats    = 3
 )
 
+// NoBaselineNote is the line the Markdown summary carries without a
+// baseline: everything is listed as found, and how to get new and fixed
+// problems instead.
+const NoBaselineNote = "No baseline: every problem is listed as found, none as new or fixed. " +
+	"To list what a change brings and fixes, write a baseline on the base branch " +
+	"(`tmc check --write-baseline .tmc-baseline.json`) and check the change with " +
+	"`--baseline .tmc-baseline.json` (see docs/ci.md)."
+
 // Markdown writes a compact summary for a pull-request comment: the model,
-// a verdict, counts, the diagnostics and the top open threats per trust
-// boundary.
+// a verdict, counts, the diagnostics (with a baseline: the new and fixed
+// problems) and the top open threats per trust boundary.
 func Markdown(w io.Writer, in Input) error {
 	var b bytes.Buffer
 	name := "threat model"
@@ -56,15 +67,19 @@ func Markdown(w io.Writer, in Input) error {
 	fmt.Fprintf(&b, "| Findings (critical / high / medium / low) | %s |\n", byBand(findings))
 	fmt.Fprintf(&b, "| Open declared threats (critical / high / medium / low) | %s |\n", byBand(open))
 
-	if len(in.Diags) > 0 {
-		b.WriteString("\n### Diagnostics\n\n")
-		for i, d := range in.Diags {
-			if i == MaxMarkdownDiags {
-				fmt.Fprintf(&b, "- and %d more\n", len(in.Diags)-MaxMarkdownDiags)
-				break
+	if in.Baseline.Used {
+		newAndFixed(&b, in)
+	} else {
+		b.WriteString("\n" + NoBaselineNote + "\n")
+		if len(in.Diags) > 0 {
+			b.WriteString("\n### Diagnostics\n\n")
+			for i, d := range in.Diags {
+				if i == MaxMarkdownDiags {
+					fmt.Fprintf(&b, "- and %d more\n", len(in.Diags)-MaxMarkdownDiags)
+					break
+				}
+				b.WriteString(in.diagItem(d))
 			}
-			fmt.Fprintf(&b, "- `%s` — %s %s — %s\n", codeSpan(in.position(d.Subject)),
-				severityMark(d.Severity), d.Code, EscapeMarkdown(d.Summary))
 		}
 	}
 
@@ -102,6 +117,67 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+func (in *Input) diagItem(d *diag.Diagnostic) string {
+	return fmt.Sprintf("- `%s` — %s %s — %s\n", codeSpan(in.position(d.Subject)),
+		severityMark(d.Severity), d.Code, EscapeMarkdown(d.Summary))
+}
+
+// newAndFixed writes the section of a check against a baseline: the
+// problems it does not record (diagnostics, then findings) and the
+// recorded fingerprints that no longer occur.
+func newAndFixed(b *bytes.Buffer, in Input) {
+	bl := in.Baseline
+	file := "the baseline"
+	if bl.File != "" {
+		file = "the baseline `" + codeSpan(bl.File) + "`"
+	}
+	nNew := len(in.Diags) + len(in.Findings)
+	b.WriteString("\n### New and fixed problems\n\n")
+	fmt.Fprintf(b, "Against %s: %d new, %d fixed, %d unchanged (not listed).\n", file, nNew, len(bl.Fixed), bl.Suppressed)
+
+	if nNew == 0 {
+		b.WriteString("\n**New**: none\n")
+	} else {
+		fmt.Fprintf(b, "\n**New** (%d)\n\n", nNew)
+		i := 0
+		for _, d := range in.Diags {
+			if i == MaxMarkdownDiags {
+				break
+			}
+			b.WriteString(in.diagItem(d))
+			i++
+		}
+		for _, f := range in.Findings {
+			if i == MaxMarkdownDiags {
+				break
+			}
+			status := ""
+			if f.Status != "" && f.Status != ir.Open {
+				status = ", " + f.Status
+			}
+			fmt.Fprintf(b, "- `%s` — finding %s (%s, score %d%s) — %s\n", codeSpan(in.position(f.Range)),
+				f.Rule, f.Band, f.Score, status, EscapeMarkdown(f.Message))
+			i++
+		}
+		if nNew > MaxMarkdownDiags {
+			fmt.Fprintf(b, "- and %d more\n", nNew-MaxMarkdownDiags)
+		}
+	}
+
+	if len(bl.Fixed) == 0 {
+		b.WriteString("\n**Fixed**: none\n")
+		return
+	}
+	fmt.Fprintf(b, "\n**Fixed** (%d): in the baseline, no longer found\n\n", len(bl.Fixed))
+	for i, fp := range bl.Fixed {
+		if i == MaxMarkdownFixed {
+			fmt.Fprintf(b, "- and %d more\n", len(bl.Fixed)-MaxMarkdownFixed)
+			break
+		}
+		fmt.Fprintf(b, "- `%s`\n", codeSpan(fp))
+	}
 }
 
 func plural(n int, word string) string {

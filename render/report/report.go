@@ -49,6 +49,24 @@ type Input struct {
 	// Model is the compiled model; Markdown needs it for the model name and
 	// the top threats per boundary. May be nil.
 	Model *ir.Model
+	// Baseline says what `tmc check --baseline` did. The zero value means
+	// no baseline: everything found is reported, none of it as new.
+	Baseline Baseline
+}
+
+// A Baseline is the outcome of comparing a check with a baseline file.
+// When Used, Diags and Findings hold only what the baseline does not
+// record: the new problems.
+type Baseline struct {
+	Used bool
+	// File is the baseline as the user named it (".tmc-baseline.json").
+	File string
+	// Suppressed counts the problems left out because the baseline
+	// records them.
+	Suppressed int
+	// Fixed lists, sorted, the recorded fingerprints that no longer occur:
+	// problems the change fixed.
+	Fixed []string
 }
 
 // A FindingInput is one finding of the threat rules.

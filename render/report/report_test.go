@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -380,5 +381,77 @@ func TestMarkdownMore(t *testing.T) {
 	}
 	if !strings.Contains(out, "✅ no errors, 57 warnings") {
 		t.Errorf("bad verdict:\n%s", out)
+	}
+}
+
+// TestGoldenBaseline: against a baseline, the summary lists the new
+// problems (diagnostics, then findings) and the fixed fingerprints instead
+// of every diagnostic. The core example stands for a change whose baseline
+// recorded the warning and all findings but two, and two problems the
+// change fixed.
+func TestGoldenBaseline(t *testing.T) {
+	in := compile(t, "../../compiler/testdata/core", "compiler/testdata/core/")
+	if len(in.Diags) != 2 || len(in.Findings) < 3 {
+		t.Fatalf("the core example changed: %d diagnostics, %d findings", len(in.Diags), len(in.Findings))
+	}
+	fps := in.Fingerprints()
+	suppressed := 1 + len(in.Findings) - 2
+	in.Diags, in.DiagFingerprints, in.Findings = in.Diags[:1], fps[:1], in.Findings[:2]
+	m := *in.Model
+	m.Findings = m.Findings[:2]
+	in.Model = &m
+	in.Baseline = Baseline{Used: true, File: ".tmc-baseline.json", Suppressed: suppressed,
+		Fixed: []string{"TM302@compiler/testdata/core/core.tm:0123456789abcdef", "TMR-S03@refund"}}
+	out := render(t, markdownOf, in)
+	golden(t, "core.baseline.md.golden", out)
+	for _, unwanted := range []string{NoBaselineNote, "### Diagnostics", "TM501"} {
+		if bytes.Contains(out, []byte(unwanted)) {
+			t.Errorf("%q in a summary against a baseline:\n%s", unwanted, out)
+		}
+	}
+
+	// Nothing new, nothing fixed.
+	in.Diags, in.DiagFingerprints, in.Findings, m.Findings = nil, nil, nil, nil
+	in.Baseline.Fixed = nil
+	out = render(t, markdownOf, in)
+	for _, want := range []string{"✅ no errors\n", "Against the baseline `.tmc-baseline.json`: 0 new, 0 fixed, ", "**New**: none\n", "**Fixed**: none\n"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+// Without a baseline the summary says that everything is listed as found
+// and how to get new and fixed problems.
+func TestMarkdownNoBaseline(t *testing.T) {
+	out := string(render(t, markdownOf, syntheticInput()))
+	if !strings.Contains(out, "\n"+NoBaselineNote+"\n") || !strings.Contains(out, "tmc check --write-baseline") ||
+		strings.Contains(out, "New and fixed") || !strings.Contains(out, "### Diagnostics\n") {
+		t.Errorf("no-baseline summary wrong:\n%s", out)
+	}
+}
+
+func TestMarkdownBaselineMore(t *testing.T) {
+	in := syntheticInput()
+	for i := 0; i < MaxMarkdownDiags; i++ {
+		in.Diags.Warnf("TM303", diag.Range{File: "a.tm", Start: diag.Pos{Line: i + 1, Col: 1}}, "element in no trust boundary")
+	}
+	in.DiagFingerprints = nil
+	for i := 0; i < MaxMarkdownFixed+5; i++ {
+		in.Baseline.Fixed = append(in.Baseline.Fixed, fmt.Sprintf("TMR-X%02d@`odd`", i))
+	}
+	in.Baseline.Used = true
+	out := string(render(t, markdownOf, in))
+	// 3 + 50 diagnostics and 2 findings: 55 new, 50 listed.
+	for _, want := range []string{"**New** (55)\n", "- and 5 more\n", "**Fixed** (25)", "- `TMR-X00@'odd'`\n", "Against the baseline: 55 new, 25 fixed, 0 unchanged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "\n- `"); n != MaxMarkdownDiags+MaxMarkdownFixed {
+		t.Errorf("%d items listed, want %d:\n%s", n, MaxMarkdownDiags+MaxMarkdownFixed, out)
+	}
+	if strings.Contains(out, "TMR-I01") {
+		t.Errorf("findings past the cap listed:\n%s", out)
 	}
 }

@@ -74,9 +74,9 @@ func readBaselineFile(file string) (map[string]bool, error) {
 
 // applyBaseline drops the diagnostics and findings whose fingerprint is in
 // base. It returns what is left (with the fingerprints of the diagnostics
-// left), how many were dropped and how many baselined fingerprints no
-// longer occur.
-func applyBaseline(base map[string]bool, ds diag.Diagnostics, dfps []string, fs []*ir.Finding) (diag.Diagnostics, []string, []*ir.Finding, int, int) {
+// left), how many were dropped and, sorted, the baselined fingerprints that
+// no longer occur (fixed problems).
+func applyBaseline(base map[string]bool, ds diag.Diagnostics, dfps []string, fs []*ir.Finding) (diag.Diagnostics, []string, []*ir.Finding, int, []string) {
 	seen := map[string]bool{}
 	var keptD diag.Diagnostics
 	keptFP := []string{}
@@ -99,11 +99,12 @@ func applyBaseline(base map[string]bool, ds diag.Diagnostics, dfps []string, fs 
 		}
 		keptF = append(keptF, f)
 	}
-	gone := 0
+	fixed := []string{}
 	for fp := range base {
 		if !seen[fp] {
-			gone++
+			fixed = append(fixed, fp)
 		}
 	}
-	return keptD, keptFP, keptF, dropped, gone
+	sort.Strings(fixed)
+	return keptD, keptFP, keptF, dropped, fixed
 }

@@ -74,6 +74,24 @@ func TestBaseline(t *testing.T) {
 			t.Errorf("--format %s: the gone count is missing\nstderr: %s", format, errs)
 		}
 	}
+	// The pull-request summary lists the new problems and the fixed one.
+	var fixed string
+	for _, fp := range b.Fingerprints {
+		if strings.HasPrefix(fp, "TM301@") {
+			fixed = fp
+		}
+	}
+	_, out, _ = run(t, "check", "--baseline", bl, "--format", "markdown", model)
+	for _, want := range []string{"### New and fixed problems\n", "Against the baseline `" + bl + "`: ",
+		"error TM301 — unmarked boundary crossing: flow \"refund\"", "— finding TMR-S03 (high, score 15) — flow \"refund\"",
+		"**Fixed** (1): in the baseline, no longer found\n\n- `" + fixed + "`\n"} {
+		if fixed == "" || !strings.Contains(out, want) {
+			t.Errorf("markdown against the baseline lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "No baseline") {
+		t.Errorf("markdown against a baseline says there is none:\n%s", out)
+	}
 }
 
 func TestBaselineErrors(t *testing.T) {

@@ -87,17 +87,19 @@ exit status everything recorded, so a team can gate on what is new.`,
 			}
 			diags, findings := res.Diags, res.Model.Findings
 			if base != nil {
-				var dropped, gone int
-				diags, dfps, findings, dropped, gone = applyBaseline(base, diags, dfps, findings)
+				var dropped int
+				var fixed []string
+				diags, dfps, findings, dropped, fixed = applyBaseline(base, diags, dfps, findings)
 				in.Diags, in.DiagFingerprints, in.Findings = diags, dfps, cireport.Findings(findings)
 				m := *res.Model // the Markdown summary reads the model's findings
 				m.Findings = findings
 				in.Model = &m
+				in.Baseline = cireport.Baseline{Used: true, File: baseline, Suppressed: dropped, Fixed: fixed}
 				if dropped > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d problem(s) suppressed by the baseline %s\n", dropped, baseline)
 				}
-				if gone > 0 {
-					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d baselined problems are gone; the baseline can shrink: tmc check --write-baseline %s\n", gone, baseline)
+				if len(fixed) > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d baselined problems are gone; the baseline can shrink: tmc check --write-baseline %s\n", len(fixed), baseline)
 				}
 			}
 			p := printer(res)
