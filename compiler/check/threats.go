@@ -27,7 +27,7 @@ var Threats = &Check{
 		}
 		perBoundary := map[*ir.Boundary][]*ir.Threat{}
 		for _, t := range p.Model.Threats {
-			if t.Status != ir.Open || (t.Band != "high" && t.Band != "critical") {
+			if t.Status != ir.Open || !highRisk(t.Band) {
 				continue
 			}
 			for _, b := range boundariesOf(t.Target) {
@@ -47,6 +47,8 @@ var Threats = &Check{
 		}
 	},
 }
+
+func highRisk(band string) bool { return band == "high" || band == "critical" }
 
 // boundariesOf returns the boundaries a threat bears on: the boundary it
 // is on, the boundary of the element it is on, or every boundary the flow
