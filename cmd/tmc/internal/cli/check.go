@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -173,24 +175,81 @@ func findingsAtOrAbove(fs []*ir.Finding, band string) []string {
 	return fps
 }
 
-// textFindings prints the findings section of `tmc check`:
+// textFindings prints the findings section of `tmc check`, every finding
+// with, when it is not open, its status on a line of its own:
 //
-//	findings: 2
+//	findings: 2 (1 open, 1 accepted)
 //	path:line:col: finding[TMR-S03] high 15: message (TMR-S03@webhook)
+//	path:line:col: finding[TMR-R01] medium 9: message (TMR-R01@events)
+//	  = accepted until 2027-06-30 by "payments-lead": reason
 func textFindings(w io.Writer, p *diag.Printer, fs []*ir.Finding) error {
 	if len(fs) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "findings: %d\n", len(fs))
+	fmt.Fprintf(&b, "findings: %d", len(fs))
+	if counts := statusCounts(fs); counts != "" {
+		fmt.Fprintf(&b, " (%s)", counts)
+	}
+	b.WriteByte('\n')
 	for _, f := range fs {
 		if f.Range.Start.IsValid() && p.Path != nil {
 			fmt.Fprintf(&b, "%s:%d:%d: ", p.Path(f.Range.File), f.Range.Start.Line, f.Range.Start.Col)
 		}
 		fmt.Fprintf(&b, "finding[%s] %s %d: %s (%s)\n", f.Rule, f.Band, f.Score, f.Message, f.Fingerprint)
+		if f.Status != "" && f.Status != ir.Open {
+			fmt.Fprintf(&b, "  = %s\n", findingStatus(f))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// statusCounts is "14 open, 1 accepted, 1 claimed", or "" when every
+// finding is open.
+func statusCounts(fs []*ir.Finding) string {
+	n := map[string]int{}
+	for _, f := range fs {
+		st := f.Status
+		if st == "" {
+			st = ir.Open
+		}
+		n[st]++
+	}
+	if n[ir.Open] == len(fs) {
+		return ""
+	}
+	order := []string{ir.Open, ir.Accepted, ir.Claimed}
+	var other []string // statuses this version does not know
+	for st := range n {
+		if !slices.Contains(order, st) {
+			other = append(other, st)
+		}
+	}
+	sort.Strings(other)
+	var parts []string
+	for _, st := range append(order, other...) {
+		if n[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// findingStatus describes a finding's status: "claimed by threat
+// "cart_leak" (status accepted)", "accepted until 2027-06-30 by "lead": reason".
+func findingStatus(f *ir.Finding) string {
+	var parts []string
+	if f.Status == ir.Claimed && f.ClaimedBy != nil {
+		parts = append(parts, fmt.Sprintf("claimed by threat %q (status %s)", f.ClaimedBy.ID, f.ClaimedBy.Status))
+	}
+	if a := f.Acceptance; a != nil {
+		parts = append(parts, fmt.Sprintf("accepted until %s by %q: %s", a.Until, a.Owner, a.Reason))
+	}
+	if len(parts) == 0 {
+		return f.Status
+	}
+	return strings.Join(parts, "; also ")
 }
 
 type jsonTarget struct {
@@ -212,6 +271,16 @@ type jsonFinding struct {
 	File        string     `json:"file"`
 	Line        int        `json:"line"`
 	Column      int        `json:"column"`
+	// ClaimedBy is the threat that claims a claimed finding; Accepted the
+	// acceptance of an accepted one (as in model.json).
+	ClaimedBy string        `json:"claimed_by,omitempty"`
+	Accepted  *jsonAccepted `json:"accepted,omitempty"`
+}
+
+type jsonAccepted struct {
+	Reason string `json:"reason"`
+	Owner  string `json:"owner"`
+	Until  string `json:"until"`
 }
 
 // jsonFindings is the "findings" member of tmc/check/v1; never nil.
@@ -228,6 +297,13 @@ func jsonFindings(p *diag.Printer, fs []*ir.Finding) []jsonFinding {
 			Band: f.Band, Status: f.Status, Message: f.Message,
 			File: file, Line: f.Range.Start.Line, Column: f.Range.Start.Col,
 		})
+		jf := &out[len(out)-1]
+		if f.ClaimedBy != nil {
+			jf.ClaimedBy = f.ClaimedBy.ID
+		}
+		if a := f.Acceptance; a != nil {
+			jf.Accepted = &jsonAccepted{a.Reason, a.Owner, a.Until}
+		}
 	}
 	return out
 }

@@ -46,6 +46,39 @@ func TestCheckFindingsJSON(t *testing.T) {
 	if !hook {
 		t.Errorf("no complete TMR-S03@webhook finding:\n%s", out)
 	}
+	// Claimed and accepted findings say by what, as in model.json.
+	_, out, _ = run(t, "check", "--format", "json", "../../../../examples/checkout")
+	var settled struct {
+		Findings []struct {
+			Fingerprint, Status string
+			ClaimedBy           string `json:"claimed_by"`
+			Accepted            *struct{ Reason, Owner, Until string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &settled); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]int{}
+	for _, f := range settled.Findings {
+		statuses[f.Status]++
+		switch f.Fingerprint {
+		case "TMR-I01@cart_rw":
+			if f.Status != "claimed" || f.ClaimedBy != "cache_leak" || f.Accepted != nil {
+				t.Errorf("claimed finding: %+v", f)
+			}
+		case "TMR-R01@payment_delivery":
+			if f.Status != "accepted" || f.ClaimedBy != "" || f.Accepted == nil || f.Accepted.Owner != "payments-lead" || f.Accepted.Until != "2027-06-30" || f.Accepted.Reason == "" {
+				t.Errorf("accepted finding: %+v", f)
+			}
+		default:
+			if f.ClaimedBy != "" || f.Accepted != nil {
+				t.Errorf("open finding with a claim or acceptance: %+v", f)
+			}
+		}
+	}
+	if statuses["open"] != 14 || statuses["claimed"] != 1 || statuses["accepted"] != 1 {
+		t.Errorf("statuses %v, want 14 open, 1 claimed, 1 accepted", statuses)
+	}
 	// A model without findings still has the member.
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "m.tm"), []byte(`boundary b "B" { trust high }`+"\n"), 0o644); err != nil {
@@ -63,9 +96,21 @@ func TestCheckFindingsText(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("findings must not fail a run: exit %d\n%s", code, out)
 	}
-	if !strings.Contains(out, ": ok (") || !strings.Contains(out, "\nfindings: 16\n") ||
-		!strings.Contains(out, "orders.tm:31:6: finding[TMR-I01] high 12: ") || !strings.Contains(out, "(TMR-I01@cart_rw)\n") {
+	if !strings.Contains(out, ": ok (") || !strings.Contains(out, "\nfindings: 16 (14 open, 1 accepted, 1 claimed)\n") ||
+		!strings.Contains(out, "orders.tm:31:6: finding[TMR-I01] high 12: ") {
 		t.Errorf("text findings section wrong:\n%s", out)
+	}
+	// Every finding is listed, as in JSON; those not open say why.
+	for _, want := range []string{
+		"(TMR-I01@cart_rw)\n  = claimed by threat \"cache_leak\" (status accepted)\n",
+		"(TMR-R01@payment_delivery)\n  = accepted until 2027-06-30 by \"payments-lead\": payment events carry the order id",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks the status %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, ": finding["); n != 16 || strings.Count(out, "\n  = ") != 2 {
+		t.Errorf("%d findings listed, want 16, two with a status line:\n%s", n, out)
 	}
 	_, out, _ = run(t, "check", core)
 	if !strings.Contains(out, "core.tm:95:6: finding[TMR-S03] high 15: ") ||
