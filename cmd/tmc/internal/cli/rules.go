@@ -31,8 +31,12 @@ safeguard that silences it) and references. docs/rules.md has the same text.`,
 			out := cmd.OutOrStdout()
 			if len(args) == 0 {
 				var b strings.Builder
+				width := 0 // the categories column fits the longest list
 				for _, r := range rules.All {
-					fmt.Fprintf(&b, "%-8s  %-40s  %s\n", r.ID, strings.Join(r.Stride, ","), r.Title)
+					width = max(width, len(strings.Join(r.Stride, ",")))
+				}
+				for _, r := range rules.All {
+					fmt.Fprintf(&b, "%-8s  %-*s  %s\n", r.ID, width, strings.Join(r.Stride, ","), r.Title)
 				}
 				_, err := fmt.Fprint(out, b.String())
 				return err
