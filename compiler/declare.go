@@ -129,6 +129,9 @@ type compiler struct {
 	suggested  int             // did-you-mean searches so far
 	flowIndex  map[[2]*ir.Element][]*ir.Flow
 	nameCache  map[string][]string
+	// refFiles caches what the model's test, evidence and decision paths
+	// found on disk, by full path: controls often share one test file.
+	refFiles map[string]*refFile
 }
 
 // maxSuggestions bounds the did-you-mean searches of one compilation: each

@@ -300,15 +300,46 @@ func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
 	}
 	ref.Escapes = Escapes(ref.Path)
 	if ref.Path != "" && !ref.Escapes {
-		full := filepath.Join(c.root, filepath.FromSlash(ref.Path))
-		if st, err := os.Stat(full); err == nil {
-			ref.Found = true
-			if ref.Test != "" && st.Mode().IsRegular() && st.Size() <= maxTestFile {
-				ref.TestFound = declaresTest(full, ref.Test)
-			}
+		rf := c.refFile(filepath.Join(c.root, filepath.FromSlash(ref.Path)), ref.Test != "")
+		ref.Found = rf.found
+		if ref.Test != "" && rf.text != nil {
+			ref.TestFound = declaresTest(rf.text, ref.Test, rf.goFile)
 		}
 	}
 	return ref
+}
+
+// A refFile is what a path the model names found on disk.
+type refFile struct {
+	found  bool
+	goFile bool
+	text   []byte // the contents, once a named test needs them; nil if unreadable or too large
+	read   bool
+}
+
+// refFile stats full once per compile, and reads it once when a named
+// test must be looked up in it.
+func (c *compiler) refFile(full string, needText bool) *refFile {
+	if c.refFiles == nil {
+		c.refFiles = map[string]*refFile{}
+	}
+	rf := c.refFiles[full]
+	if rf == nil {
+		rf = &refFile{goFile: strings.HasSuffix(full, ".go")}
+		st, err := os.Stat(full)
+		rf.found = err == nil
+		if err != nil || !st.Mode().IsRegular() || st.Size() > maxTestFile {
+			rf.read = true // nothing to read
+		}
+		c.refFiles[full] = rf
+	}
+	if needText && !rf.read {
+		rf.read = true
+		if b, err := os.ReadFile(full); err == nil && len(b) <= maxTestFile {
+			rf.text = b
+		}
+	}
+	return rf
 }
 
 // Escapes reports whether a model path leaves the model root: an absolute
@@ -487,12 +518,8 @@ const maxTestFile = 8 << 20
 
 // declaresTest reports whether the file declares the named test: `func
 // Name(` in a Go file, the name as a whole word in any other file.
-func declaresTest(path, name string) bool {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	if strings.HasSuffix(path, ".go") {
+func declaresTest(b []byte, name string, goFile bool) bool {
+	if goFile {
 		return bytes.Contains(b, []byte("func "+name+"("))
 	}
 	for i := 0; ; {
