@@ -40,14 +40,19 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	fmt.Fprintf(&b, "## tmc: %s\n\n", EscapeMarkdown(name))
 
+	// Against a baseline, the diagnostics are the new ones.
+	newWord := ""
+	if in.Baseline.Used {
+		newWord = "new "
+	}
 	errs, warns := in.Diags.Count(diag.Error), in.Diags.Count(diag.Warning)
 	if errs == 0 {
-		fmt.Fprintf(&b, "✅ no errors")
+		fmt.Fprintf(&b, "✅ no %serrors", newWord)
 	} else {
-		fmt.Fprintf(&b, "❌ %s", plural(errs, "error"))
+		fmt.Fprintf(&b, "❌ %s", plural(errs, newWord+"error"))
 	}
 	if warns > 0 {
-		fmt.Fprintf(&b, ", %s", plural(warns, "warning"))
+		fmt.Fprintf(&b, ", %s", plural(warns, newWord+"warning"))
 	}
 	b.WriteString("\n\n")
 
@@ -62,9 +67,9 @@ func Markdown(w io.Writer, in Input) error {
 		}
 	}
 	b.WriteString("| | count |\n| --- | ---: |\n")
-	fmt.Fprintf(&b, "| Errors | %d |\n", errs)
-	fmt.Fprintf(&b, "| Warnings | %d |\n", warns)
-	fmt.Fprintf(&b, "| Findings (critical / high / medium / low) | %s |\n", byBand(findings))
+	fmt.Fprintf(&b, "| %s | %d |\n", upper(newWord+"errors"), errs)
+	fmt.Fprintf(&b, "| %s | %d |\n", upper(newWord+"warnings"), warns)
+	fmt.Fprintf(&b, "| %s (critical / high / medium / low) | %s |\n", upper(newWord+"findings"), byBand(findings))
 	fmt.Fprintf(&b, "| Open declared threats (critical / high / medium / low) | %s |\n", byBand(open))
 
 	if in.Baseline.Used {
@@ -178,6 +183,14 @@ func newAndFixed(b *bytes.Buffer, in Input) {
 		}
 		fmt.Fprintf(b, "- `%s`\n", codeSpan(fp))
 	}
+}
+
+// upper capitalises the first letter of an ASCII word.
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func plural(n int, word string) string {

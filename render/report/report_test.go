@@ -414,7 +414,7 @@ func TestGoldenBaseline(t *testing.T) {
 	in.Diags, in.DiagFingerprints, in.Findings, m.Findings = nil, nil, nil, nil
 	in.Baseline.Fixed = nil
 	out = render(t, markdownOf, in)
-	for _, want := range []string{"✅ no errors\n", "Against the baseline `.tmc-baseline.json`: 0 new, 0 fixed, ", "**New**: none\n", "**Fixed**: none\n"} {
+	for _, want := range []string{"✅ no new errors\n", "| New errors | 0 |\n", "Against the baseline `.tmc-baseline.json`: 0 new, 0 fixed, ", "**New**: none\n", "**Fixed**: none\n"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
