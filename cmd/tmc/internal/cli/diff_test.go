@@ -17,6 +17,12 @@ import (
 // writes baseline.json from the first. It returns the repository.
 func gitRepo(t *testing.T) string {
 	t.Helper()
+	return gitRepoWith(t, "model")
+}
+
+// gitRepoWith is gitRepo with the model in folder instead of "model".
+func gitRepoWith(t *testing.T, folder string) string {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed; skipping the end-to-end tests of tmc diff")
 	}
@@ -32,13 +38,9 @@ func gitRepo(t *testing.T) string {
 	repo := t.TempDir()
 	gitRun := func(args ...string) {
 		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"}, args...)...)
-		cmd.Dir = repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
+		gitIn(t, repo, args...)
 	}
-	src, err := os.ReadFile(filepath.Join(core, "core.tm"))
+	src, err := os.ReadFile(filepath.Join(pkgDir, core, "core.tm"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,18 +57,18 @@ func gitRepo(t *testing.T) string {
 	spare := "\ncontrol rate_limit \"Rate limit at the gateway\" { status proposed }\n"
 	write := func(text string) {
 		t.Helper()
-		if err := os.MkdirAll(filepath.Join(repo, "model"), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(repo, folder), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(repo, "model", "core.tm"), []byte(text), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(repo, folder, "core.tm"), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	gitRun("init", "-q")
 	write(v1 + spare)
-	gitRun("add", "model")
+	gitRun("add", folder)
 	gitRun("commit", "-q", "-m", "model")
-	if code, _, errs := run(t, "check", "--write-baseline", filepath.Join(repo, "baseline.json"), filepath.Join(repo, "model")); code != ExitOK {
+	if code, _, errs := run(t, "check", "--write-baseline", filepath.Join(repo, "baseline.json"), filepath.Join(repo, folder)); code != ExitOK {
 		t.Fatalf("--write-baseline: exit %d\n%s", code, errs)
 	}
 	v2 := strings.Replace(v1, "status planned        # proposed", "status implemented        # proposed", 1)
@@ -174,6 +176,17 @@ func TestBaselineGit(t *testing.T) {
 		t.Errorf("markdown: no fixed problems section:\n%s", out)
 	} else if fixed, _, _ := strings.Cut(out[i:], "\n###"); strings.Contains(fixed, "`TMR-") || strings.Contains(fixed, "`TM301@") {
 		t.Errorf("markdown: a finding or crossing listed as fixed:\n%s", out)
+	}
+}
+
+// gitIn runs git in dir, with the settings of gitRepo's environment, and
+// fails the test if git fails.
+func gitIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }
 
