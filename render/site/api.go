@@ -1,7 +1,16 @@
 // Package site builds the static threat-report site of a model: an
 // overview, a page per boundary, element, flow, data asset, threat,
-// control and decision, the threat register, the control backlog, the
-// diagnostics, search, and model.json. The site is static, uses relative
+// finding of the threat rules, control and decision, the threat register,
+// the threat rules (rules.html), the control backlog, the diagnostics,
+// search, and model.json.
+//
+// Findings are first-class: the register lists every declared threat and
+// every finding no declared threat claims (open or accepted), marked
+// "declared" or "rule TMR-xxx" (linked to rules.html#tmr-xxx, anchored as
+// docs/rules.md is); a claimed finding is listed on the row and the page
+// of the threat that claims it, never twice. The overview's heat map and
+// status bar count the register's rows; boundary, element and flow pages
+// list the findings on them, with the acceptance of an accepted one. The site is static, uses relative
 // links only (it works from any sub-path and from file://), makes no
 // external request, and is safe to publish from an untrusted model: every
 // string is escaped, Markdown raw HTML and javascript: links are refused,

@@ -123,14 +123,48 @@ func TestBrowser(t *testing.T) {
 	// The heat map's cell filters the register.
 	ctx = b.open(t, "file://"+filepath.ToSlash(filepath.Join(checkout, "register.html"))+"#impact=5&likelihood=3")
 	shown := eval[int](t, ctx, `[...document.querySelectorAll('#register tbody tr')].filter(r => !r.hidden).length`)
-	wantShown := 0
+	wantShown, wantFindings := 0, 0
 	for _, th := range in.Model.Threats {
 		if th.Impact == 5 && th.Likelihood == 3 {
 			wantShown++
 		}
 	}
+	for _, f := range in.Model.Findings {
+		if f.Status == "claimed" {
+			continue
+		}
+		wantFindings++
+		if f.Impact == 5 && f.Likelihood == 3 {
+			wantShown++
+		}
+	}
 	if shown != wantShown || wantShown == 0 {
 		t.Errorf("register#impact=5&likelihood=3 shows %d rows, want %d", shown, wantShown)
+	}
+	// The source filter: the findings no threat claims; a rule's findings
+	// and the threats that claim them.
+	ctx = b.open(t, "file://"+filepath.ToSlash(filepath.Join(checkout, "register.html"))+"#source=rule")
+	if shown := eval[int](t, ctx, `[...document.querySelectorAll('#register tbody tr')].filter(r => !r.hidden).length`); shown != wantFindings || shown == 0 {
+		t.Errorf("register#source=rule shows %d rows, want %d", shown, wantFindings)
+	}
+	wantOpen := 0
+	for _, th := range in.Model.Threats {
+		if th.Status == "open" {
+			wantOpen++
+		}
+	}
+	for _, f := range in.Model.Findings {
+		if f.Status == "open" {
+			wantOpen++
+		}
+	}
+	ctx = b.open(t, "file://"+filepath.ToSlash(filepath.Join(checkout, "register.html"))+"#status=open")
+	if shown := eval[int](t, ctx, `[...document.querySelectorAll('#register tbody tr')].filter(r => !r.hidden).length`); shown != wantOpen || shown == 0 {
+		t.Errorf("register#status=open shows %d rows, want %d", shown, wantOpen)
+	}
+	ctx = b.open(t, "file://"+filepath.ToSlash(filepath.Join(checkout, "register.html"))+"#source=TMR-I01")
+	if ids := eval[[]string](t, ctx, `[...document.querySelectorAll('#register tbody tr')].filter(r => !r.hidden).map(r => r.querySelector('.id').textContent)`); strings.Join(ids, " ") != "cache_leak" {
+		t.Errorf("register#source=TMR-I01 shows %v, want the threat that claims TMR-I01@cart_rw", ids)
 	}
 	ctx = b.open(t, "file://"+filepath.ToSlash(filepath.Join(checkout, "register.html"))+"#status=accepted&boundary=cluster")
 	shown = eval[int](t, ctx, `[...document.querySelectorAll('#register tbody tr')].filter(r => !r.hidden).length`)

@@ -69,6 +69,20 @@ type builder struct {
 	threatsByBoundary   map[*ir.Boundary][]*ir.Threat
 	crossingsOfBoundary map[*ir.Boundary][]crossingRef
 
+	// Findings of the threat rules, indexed like threats. A claimed
+	// finding is shown through the threat that claims it (claimsOf), never
+	// as a row of its own beside it.
+	findingsOn         map[ir.Target][]*ir.Finding // listed findings by target
+	claimedOn          map[ir.Target][]*ir.Finding // claimed findings by target
+	findingBounds      map[*ir.Finding][]*ir.Boundary
+	findingBoundsAll   map[*ir.Finding][]*ir.Boundary
+	findingsByBoundary map[*ir.Boundary][]*ir.Finding
+	claimsOf           map[*ir.Threat][]*ir.Finding
+	isThreat           map[*ir.Threat]bool // the model's threats (a finding claimed by another is listed)
+	findingByFP        map[string]*ir.Finding
+	expiredAcceptance  map[*ir.Finding]*ir.FindingAcceptance // an expired accept of an open finding
+	findingFile        map[*ir.Finding]string                // site path of each finding's page
+
 	carriedBy map[*ir.Data][]*ir.Flow
 	search    []searchEntry
 
@@ -113,6 +127,16 @@ func (b *builder) index() {
 	b.decisionFiles = map[string]string{}
 	b.threatsByBoundary = map[*ir.Boundary][]*ir.Threat{}
 	b.crossingsOfBoundary = map[*ir.Boundary][]crossingRef{}
+	b.findingsOn = map[ir.Target][]*ir.Finding{}
+	b.claimedOn = map[ir.Target][]*ir.Finding{}
+	b.findingBounds = map[*ir.Finding][]*ir.Boundary{}
+	b.findingBoundsAll = map[*ir.Finding][]*ir.Boundary{}
+	b.findingsByBoundary = map[*ir.Boundary][]*ir.Finding{}
+	b.claimsOf = map[*ir.Threat][]*ir.Finding{}
+	b.isThreat = map[*ir.Threat]bool{}
+	b.findingByFP = map[string]*ir.Finding{}
+	b.expiredAcceptance = map[*ir.Finding]*ir.FindingAcceptance{}
+	b.findingFile = map[*ir.Finding]string{}
 
 	for i, bd := range m.Boundaries {
 		if bd != nil {
@@ -145,7 +169,7 @@ func (b *builder) index() {
 		case t.Target.Element != nil:
 			b.threatsOnElement[t.Target.Element] = append(b.threatsOnElement[t.Target.Element], t)
 		}
-		direct := b.directBoundaries(t)
+		direct := b.directBoundaries(t.Target)
 		b.threatBounds[t] = direct
 		all := b.withAncestors(direct)
 		b.threatBoundsAll[t] = all
@@ -153,6 +177,7 @@ func (b *builder) index() {
 			b.threatsByBoundary[bd] = append(b.threatsByBoundary[bd], t)
 		}
 	}
+	b.indexFindings()
 	for _, d := range m.Decisions {
 		if d == nil {
 			continue
@@ -202,10 +227,63 @@ func (b *builder) index() {
 	}
 }
 
-// directBoundaries are the boundaries a threat is about: its target
-// boundary, the boundary of its target element, or the boundaries its
-// target flow crosses (the boundary of its ends when it crosses none).
-func (b *builder) directBoundaries(t *ir.Threat) []*ir.Boundary {
+// indexFindings indexes the findings of the threat rules by target and
+// boundary (as threats), the findings each threat claims, and gives each
+// finding its page.
+func (b *builder) indexFindings() {
+	for _, t := range b.m.Threats {
+		if t != nil {
+			b.isThreat[t] = true
+		}
+	}
+	taken := map[string]bool{}
+	for _, f := range b.m.Findings {
+		if f == nil {
+			continue
+		}
+		if _, dup := b.findingByFP[f.Fingerprint]; !dup {
+			b.findingByFP[f.Fingerprint] = f
+		}
+		p := findingPath(f)
+		if taken[p] { // only in an IR with duplicate or odd fingerprints
+			p = kindFinding + "/~~" + fileName(f.Fingerprint) + ".html"
+		}
+		taken[p] = true
+		b.findingFile[f] = p
+		direct := b.directBoundaries(f.Target)
+		b.findingBounds[f] = direct
+		all := b.withAncestors(direct)
+		b.findingBoundsAll[f] = all
+		if !b.listed(f) {
+			b.claimsOf[f.ClaimedBy] = append(b.claimsOf[f.ClaimedBy], f)
+			b.claimedOn[f.Target] = append(b.claimedOn[f.Target], f)
+			continue
+		}
+		b.findingsOn[f.Target] = append(b.findingsOn[f.Target], f)
+		for _, bd := range all {
+			b.findingsByBoundary[bd] = append(b.findingsByBoundary[bd], f)
+		}
+	}
+	for _, a := range b.m.Acceptances {
+		if a != nil && a.Expired && a.Finding != nil && a.Finding.Acceptance == nil {
+			if _, ok := b.expiredAcceptance[a.Finding]; !ok {
+				b.expiredAcceptance[a.Finding] = a
+			}
+		}
+	}
+}
+
+// listed reports whether a finding is a row of its own in the register
+// and on the pages of its target: open or accepted, not claimed by a
+// declared threat (then the threat's row stands for it).
+func (b *builder) listed(f *ir.Finding) bool {
+	return !(f.Status == ir.Claimed && b.isThreat[f.ClaimedBy])
+}
+
+// directBoundaries are the boundaries a threat or finding is about: its
+// target boundary, the boundary of its target element, or the boundaries
+// its target flow crosses (the boundary of its ends when it crosses none).
+func (b *builder) directBoundaries(target ir.Target) []*ir.Boundary {
 	var out []*ir.Boundary
 	add := func(bd *ir.Boundary) {
 		if bd == nil {
@@ -219,12 +297,12 @@ func (b *builder) directBoundaries(t *ir.Threat) []*ir.Boundary {
 		out = append(out, bd)
 	}
 	switch {
-	case t.Target.Boundary != nil:
-		add(t.Target.Boundary)
-	case t.Target.Element != nil:
-		add(t.Target.Element.Boundary)
-	case t.Target.Flow != nil:
-		f := t.Target.Flow
+	case target.Boundary != nil:
+		add(target.Boundary)
+	case target.Element != nil:
+		add(target.Element.Boundary)
+	case target.Flow != nil:
+		f := target.Flow
 		for _, x := range f.Crossings {
 			if x != nil {
 				add(x.Boundary)

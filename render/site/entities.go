@@ -38,6 +38,34 @@ type elementItem struct {
 	Kind string
 }
 
+// A findingsBlock is the findings section of a page: the findings of the
+// threat rules on a thing (open or accepted), and those found there but
+// claimed by a declared threat (shown on the threat's row).
+type findingsBlock struct {
+	Rows        []threatRow
+	Count       int // before a cut to the top ones
+	Claimed     []claimedNote
+	RegisterURL string
+}
+
+type claimedNote struct{ Finding, Threat link }
+
+// findingsBlock is the block of the findings on a target.
+func (pc *pctx) findingsBlock(t ir.Target) findingsBlock {
+	fb := findingsBlock{Rows: pc.findingRows(pc.b.findingsOn[t])}
+	fb.Count = len(fb.Rows)
+	fb.Claimed = pc.claimedNotes(pc.b.claimedOn[t])
+	return fb
+}
+
+func (pc *pctx) claimedNotes(fs []*ir.Finding) []claimedNote {
+	var out []claimedNote
+	for _, f := range fs {
+		out = append(out, claimedNote{pc.findingLink(f), pc.threatLink(f.ClaimedBy)})
+	}
+	return out
+}
+
 type crossingRow struct {
 	ID, Label, URL string
 	From, To       link
@@ -56,6 +84,7 @@ type boundaryData struct {
 	Threats                 []threatRow
 	ThreatCount             int
 	RegisterURL             string
+	Findings                findingsBlock
 	Diagrams                []link
 }
 
@@ -111,6 +140,12 @@ func (b *builder) boundaryPages() error {
 			rows = rows[:topThreats]
 		}
 		d.Threats = rows
+		d.Findings = findingsBlock{Rows: pc.findingRows(b.findingsByBoundary[bd]),
+			Claimed: pc.claimedNotes(b.claimedOn[ir.Target{Boundary: bd}]), RegisterURL: "../register.html#boundary=" + bd.ID + "&source=rule"}
+		d.Findings.Count = len(d.Findings.Rows)
+		if len(d.Findings.Rows) > topThreats {
+			d.Findings.Rows = d.Findings.Rows[:topThreats]
+		}
 		for _, vs := range b.appearsIn("boundary", bd.ID) {
 			l := pc.viewLink(vs.view)
 			l.URL += "#" + style.ID(vs.view.ID, "boundary", bd.ID)
@@ -160,6 +195,8 @@ type elementData struct {
 	Out, In                   flowTable
 	Data                      []dataChip
 	Threats, FlowThreats      []threatRow
+	Findings                  findingsBlock
+	FlowFindings              []threatRow
 	Controls                  []controlRow
 	Decisions                 []decisionItem
 	Diagrams                  []diagram
@@ -257,6 +294,16 @@ func (b *builder) elementPages() error {
 			}
 		}
 		d.FlowThreats = pc.threatRows(flowThreats)
+		d.Findings = pc.findingsBlock(ir.Target{Element: e})
+		var flowFindings []*ir.Finding
+		seenF := map[*ir.Flow]bool{}
+		for _, f := range flows {
+			if !seenF[f] {
+				seenF[f] = true
+				flowFindings = append(flowFindings, b.findingsOn[ir.Target{Flow: f}]...)
+			}
+		}
+		d.FlowFindings = pc.findingRows(flowFindings)
 		d.Controls = b.controlsOf(pc, append(append([]*ir.Threat(nil), b.threatsOnElement[e]...), flowThreats...))
 		for _, x := range b.decisionsFor[e] {
 			d.Decisions = append(d.Decisions, decisionItem{pc.decisionLink(x), x.Status})
@@ -369,6 +416,7 @@ type flowData struct {
 	Unmarked    int
 	Unresolved  bool
 	Threats     []threatRow
+	Findings    findingsBlock
 	Sequences   []seqItem
 	Diagrams    []link
 }
@@ -405,6 +453,7 @@ func (b *builder) flowPages() error {
 			d.Crossings = append(d.Crossings, r)
 		}
 		d.Threats = pc.threatRows(b.threatsOnFlow[f])
+		d.Findings = pc.findingsBlock(ir.Target{Flow: f})
 		for _, s := range b.sequencesOf[f] {
 			it := seqItem{Link: link{Text: title(s.Name, s.ID)}}
 			if v := b.viewOfSequence[s]; v != nil {
@@ -520,6 +569,16 @@ type threatData struct {
 	Mitigations        []controlRow
 	Acceptance         *acceptanceData
 	Transferred        string
+	Claims             []threatRow // the findings it claims
+	ClaimNotes         []claimNote // claims that claim nothing
+}
+
+// A claimNote is a fingerprint a threat claims without claiming the
+// finding: none has it (TM602), or another threat claimed it first.
+type claimNote struct {
+	Fingerprint string
+	Finding     link
+	By          link
 }
 
 func (b *builder) threatPages() error {
@@ -550,8 +609,22 @@ func (b *builder) threatPages() error {
 		if a := t.Acceptance; a != nil {
 			d.Acceptance = &acceptanceData{a.Reason, a.By, a.Until, a.Expired}
 		}
+		d.Claims = pc.findingRows(b.claimsOf[t])
+		for _, fp := range t.Claims {
+			f := b.findingByFP[fp]
+			switch {
+			case f == nil:
+				d.ClaimNotes = append(d.ClaimNotes, claimNote{Fingerprint: fp})
+			case f.ClaimedBy != t:
+				n := claimNote{Fingerprint: fp, Finding: pc.findingLink(f)}
+				if b.isThreat[f.ClaimedBy] {
+					n.By = pc.threatLink(f.ClaimedBy)
+				}
+				d.ClaimNotes = append(d.ClaimNotes, n)
+			}
+		}
 		crumbs := []link{{"Register", "../register.html"}}
-		b.addSearch(d.Name, kindThreat, t.ID, pagePath(kindThreat, t.ID), strings.Join(t.Stride, " "), t.Owner, t.Description)
+		b.addSearch(d.Name, kindThreat, t.ID, pagePath(kindThreat, t.ID), strings.Join(t.Stride, " "), t.Owner, strings.Join(t.Claims, " "), t.Description)
 		if err := b.render(pagePath(kindThreat, t.ID), &page{Kind: kindThreat, Root: "../", Title: d.Name, Crumbs: crumbs, D: d}); err != nil {
 			return err
 		}

@@ -50,10 +50,11 @@ system sys P {
 }
 data secret P { classification secret pii description P owner P }
 flow call: user -> sys.api P { protocol "h<b>ttp" auth P carries secret description P crosses outside, inside P }
-flow sys.api -> sys.db P { carries secret description P }
+flow sys.api -> sys.db P { protocol P carries secret description P }
 sequence seq P { user -> sys.api P note over sys.api P description P }
 threat t1 P { stride spoofing on call impact 5 likelihood 4 description P owner P mitigated_by c1 }
-threat t2 P { stride tampering on sys.db impact 3 likelihood 3 accepted P by P until 2027-01-01 description P }
+threat t2 P { stride tampering on sys.db impact 3 likelihood 3 accepted P by P until 2027-01-01 description P claims "TMR-R02@sys.api->sys.db", P }
+accept "TMR-I03@sys.db" { reason P owner P until 2027-01-01 }
 threat t3 P { stride repudiation on inside impact 1 likelihood 2 transferred P }
 control c1 P { status proposed owner P description P test "tests/x_test.go:TestX" evidence "docs/evidence <b>.md" }
 decision d1 P { status accepted file "docs/adr.md" affects sys.api description P }
@@ -168,6 +169,41 @@ func TestHostileModel(t *testing.T) {
 	}
 	if len(entries) == 0 || entries[0].Title != payload {
 		t.Errorf("search index: first entry %+v", entries[:min(1, len(entries))])
+	}
+
+	// Findings: the payload in a finding's message (the flow's protocol), in
+	// the reason and owner of an accepted finding and in a claim that
+	// matches nothing is shown as text wherever they appear.
+	byFP := map[string]string{}
+	for _, f := range in.Model.Findings {
+		byFP[f.Fingerprint] = f.Status
+	}
+	if byFP["TMR-I03@sys.db"] != "accepted" || byFP["TMR-R02@sys.api->sys.db"] != "claimed" || byFP["TMR-I02@sys.api->sys.db"] != "open" {
+		t.Fatalf("the hostile model's findings are not as intended: %v", byFP)
+	}
+	escaped := `&lt;script&gt;alert(1)&lt;/script&gt;`
+	reg := string(fm["register.html"])
+	for page, wants := range map[string][]string{
+		"register.html": {`href="finding/tmr-i03@sys.db.html"`, `<div class="accept-note">Accepted by <strong>` + escaped,
+			`href="finding/tmr-i02@sys.api-~3Esys.db.html"`, `<div class="finding-msg">flow &#34;sys.api-&gt;sys.db&#34;: secret cross a trust boundary over ` + escaped},
+		"finding/tmr-i03@sys.db.html":            {`<h2>Risk accepted</h2>`, `<p>` + escaped},
+		"finding/tmr-r02@sys.api-~3Esys.db.html": {`<section class="card claimed">`, `href="../threat/t2.html"`},
+		pagePath(kindThreat, "t2"):               {`href="../finding/tmr-r02@sys.api-~3Esys.db.html"`, `<li><code>` + escaped, "matches no finding"},
+		pagePath(kindElement, "sys.db"):          {`href="../finding/tmr-i03@sys.db.html"`, escaped},
+		pagePath(kindFlow, "sys.api->sys.db"):    {`href="../finding/tmr-i02@sys.api-~3Esys.db.html"`, `href="../finding/tmr-r02@sys.api-~3Esys.db.html"`},
+	} {
+		text := string(fm[page])
+		if text == "" {
+			t.Errorf("no page %s", page)
+		}
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: %q missing", page, want)
+			}
+		}
+	}
+	if strings.Contains(reg, `href="finding/tmr-r02@sys.api-~3Esys.db.html">Sensitive`) {
+		t.Error("register: the claimed finding has a row of its own")
 	}
 
 	// The decision record rendered (safely), links kept only where safe.

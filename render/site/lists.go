@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -14,12 +15,18 @@ type option struct{ Value, Text string }
 
 type registerData struct {
 	Rows       []threatRow
+	Sources    []option
 	Strides    []option
 	Bands      []string
 	Statuses   []string
 	Boundaries []option
+
+	Threats, Findings, Open, Accepted, Claimed int
 }
 
+// registerPage writes the register: every declared threat and every
+// finding no declared threat claims (a claimed finding is shown on the
+// row of the threat that claims it).
 func (b *builder) registerPage() error {
 	pc := b.pctx("")
 	var ts []*ir.Threat
@@ -28,7 +35,41 @@ func (b *builder) registerPage() error {
 			ts = append(ts, t)
 		}
 	}
-	d := &registerData{Rows: pc.threatRows(ts), Statuses: threatStatuses}
+	d := &registerData{Statuses: threatStatuses, Threats: len(ts)}
+	var fs []*ir.Finding
+	ruleSeen := map[string]bool{}
+	var ruleIDs []string
+	for _, f := range b.m.Findings {
+		if f == nil {
+			continue
+		}
+		if !ruleSeen[f.Rule] {
+			ruleSeen[f.Rule] = true
+			ruleIDs = append(ruleIDs, f.Rule)
+		}
+		if !b.listed(f) {
+			d.Claimed++
+			continue
+		}
+		fs = append(fs, f)
+		switch f.Status {
+		case ir.Open:
+			d.Open++
+		case ir.Accepted:
+			d.Accepted++
+		}
+	}
+	d.Findings = len(fs)
+	d.Rows = pc.riskRows(ts, fs)
+	d.Sources = []option{{"declared", "declared threats"}, {"rule", "findings of any rule"}}
+	sort.Strings(ruleIDs)
+	for _, id := range ruleIDs {
+		text := id
+		if r := rules.Lookup(id); r != nil {
+			text += " · " + r.Title
+		}
+		d.Sources = append(d.Sources, option{id, text})
+	}
 	for _, s := range strideOrder {
 		d.Strides = append(d.Strides, option{s, strideName(s)})
 	}

@@ -3,6 +3,8 @@ package site
 import (
 	"net/url"
 	"strings"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
 )
 
 // Page kinds: each has a folder of one page per thing.
@@ -15,12 +17,13 @@ const (
 	kindControl  = "control"
 	kindDecision = "decision"
 	kindView     = "view"
+	kindFinding  = "finding"
 )
 
 // pageKinds are the kinds that have a folder of pages.
 var pageKinds = map[string]bool{
 	kindBoundary: true, kindElement: true, kindFlow: true, kindData: true,
-	kindThreat: true, kindControl: true, kindDecision: true, kindView: true,
+	kindThreat: true, kindControl: true, kindDecision: true, kindView: true, kindFinding: true,
 }
 
 // fileName turns a model id into a file name stem, deterministically and
@@ -85,6 +88,39 @@ func reservedWindowsName(id string) bool {
 
 // pagePath is the site path of the page of a thing: kind/<fileName>.html.
 func pagePath(kind, id string) string { return kind + "/" + fileName(id) + ".html" }
+
+// findingPath is the site path of the page of a finding:
+// finding/<rule>@<target>.html, the rule id in lower case as in the
+// anchors of docs/rules.md ("finding/tmr-s03@webhook.html"), the target id
+// as fileName writes it. fileName never writes @, so the first @ splits
+// the two again. A fingerprint that is not RULE@TARGET with a rule id of
+// A-Z, 0-9 and - (never from the compiler) gets ~~ and its fileName.
+func findingPath(f *ir.Finding) string {
+	rule, target, ok := strings.Cut(f.Fingerprint, "@")
+	if !ok || rule != f.Rule || !canonicalRule(rule) || target != f.Target.ID() {
+		return kindFinding + "/~~" + fileName(f.Fingerprint) + ".html"
+	}
+	return kindFinding + "/" + fileName(strings.ToLower(rule)) + "@" + fileName(target) + ".html"
+}
+
+// canonicalRule reports whether a rule id is made of A-Z, 0-9 and -
+// only, starting with a letter (as every built-in rule's is).
+func canonicalRule(id string) bool {
+	if id == "" || id[0] < 'A' || id[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// ruleAnchor is the id of a rule's entry on rules.html, as in
+// docs/rules.md: "tmr-s03".
+func ruleAnchor(id string) string { return strings.ToLower(id) }
 
 // sourceLink turns a path relative to the model root into a link with the
 // --source-url template: {path} is replaced by the path, each segment

@@ -151,10 +151,29 @@ func (b *builder) overviewPage() error {
 			}
 		}
 	}
+	// The register's rows: declared threats, and the findings of the
+	// threat rules no declared threat claims (a claimed finding is counted
+	// once, as its threat).
 	byStatus := map[string]int{}
+	threatsOpen := 0
 	for _, t := range m.Threats {
 		if t != nil {
 			byStatus[t.Status]++
+			if t.Status == ir.Open {
+				threatsOpen++
+			}
+		}
+	}
+	findingStatus := map[string]int{}
+	findings := 0
+	for _, f := range m.Findings {
+		if f == nil {
+			continue
+		}
+		findings++
+		findingStatus[f.Status]++
+		if b.listed(f) {
+			byStatus[f.Status]++
 		}
 	}
 	ctlStatus := map[string]int{}
@@ -176,8 +195,19 @@ func (b *builder) overviewPage() error {
 		crossURL = "diagnostics.html"
 	}
 	openClass := ""
-	if byStatus[ir.Open] > 0 {
+	if threatsOpen > 0 {
 		openClass = "stat-warn"
+	}
+	findingClass := ""
+	if findingStatus[ir.Open] > 0 {
+		findingClass = "stat-warn"
+	}
+	findingSub := fmt.Sprintf("%d open", findingStatus[ir.Open])
+	if n := findingStatus[ir.Accepted]; n > 0 {
+		findingSub += fmt.Sprintf(" · %d accepted", n)
+	}
+	if n := findingStatus[ir.Claimed]; n > 0 {
+		findingSub += fmt.Sprintf(" · %d claimed", n)
 	}
 	d.Stats = []stat{
 		{Label: "Trust boundaries", Value: len(m.Boundaries), URL: "#boundaries"},
@@ -185,14 +215,15 @@ func (b *builder) overviewPage() error {
 		{Label: "Flows", Value: len(m.Flows), URL: "#diagrams"},
 		{Label: "Data assets", Value: len(m.Data), URL: ifThen(len(m.Data) > 0, "#data")},
 		{Label: "Boundary crossings", Value: marked + unmarked, Sub: crossSub, Class: crossClass, URL: crossURL},
-		{Label: "Threats", Value: len(m.Threats), Sub: fmt.Sprintf("%d open", byStatus[ir.Open]), Class: openClass, URL: "register.html"},
+		{Label: "Threats", Value: len(m.Threats), Sub: fmt.Sprintf("%d open", threatsOpen), Class: openClass, URL: "register.html#source=declared"},
+		{Label: "Findings", Value: findings, Sub: findingSub, Class: findingClass, URL: "register.html#source=rule"},
 		{Label: "Controls", Value: len(m.Controls), Sub: fmt.Sprintf("%d in place", inPlace), URL: "controls.html"},
 	}
 	var tItems []barItem
 	for _, s := range threatStatuses {
 		tItems = append(tItems, barItem{Name: s, Class: "status-" + s, URL: "register.html#status=" + s, Count: byStatus[s]})
 	}
-	d.ThreatStatus = newBar("threats by status", tItems)
+	d.ThreatStatus = newBar("threats and findings by status", tItems)
 	var cItems []barItem
 	for _, s := range controlStatuses {
 		cItems = append(cItems, barItem{Name: s, Class: "status-" + s, URL: "controls.html", Count: ctlStatus[s]})
@@ -204,15 +235,24 @@ func (b *builder) overviewPage() error {
 	})
 
 	// Heat map: impact 5 (top) to 1, likelihood 1 to 5.
+	// Every row of the register counts: declared threats and the findings
+	// no declared threat claims.
 	var counts [6][6]int
-	for _, t := range m.Threats {
-		if t == nil {
-			continue
-		}
-		if t.Impact >= 1 && t.Impact <= 5 && t.Likelihood >= 1 && t.Likelihood <= 5 {
-			counts[t.Impact][t.Likelihood]++
+	count := func(impact, likelihood int) {
+		if impact >= 1 && impact <= 5 && likelihood >= 1 && likelihood <= 5 {
+			counts[impact][likelihood]++
 		} else {
 			d.Heat.Unscored++
+		}
+	}
+	for _, t := range m.Threats {
+		if t != nil {
+			count(t.Impact, t.Likelihood)
+		}
+	}
+	for _, f := range m.Findings {
+		if f != nil && b.listed(f) {
+			count(f.Impact, f.Likelihood)
 		}
 	}
 	d.Heat.Likelihoods = []int{1, 2, 3, 4, 5}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -27,8 +28,8 @@ var templateFS embed.FS
 // pageTemplates are the page kinds, each a templates/<name>.html that
 // defines "content", executed inside templates/layout.html.
 var pageTemplates = []string{
-	"index", "register", "controls", "diagnostics", "search",
-	"boundary", "element", "flow", "data", "threat", "control", "decision", "view",
+	"index", "register", "controls", "diagnostics", "search", "rules",
+	"boundary", "element", "flow", "data", "threat", "finding", "control", "decision", "view",
 }
 
 var (
@@ -48,6 +49,27 @@ var templateFuncs = template.FuncMap{
 	"strideName":  strideName,
 	"strideShort": strideShort,
 	"sub":         func(a, b int) int { return a - b },
+	"rowsHeading": rowsHeading,
+}
+
+// rowsHeading is the heading of the first column of a threat table:
+// "Threat", "Finding" or "Threat or finding".
+func rowsHeading(rows []threatRow) string {
+	threats, findings := false, false
+	for _, r := range rows {
+		if r.Finding {
+			findings = true
+		} else {
+			threats = true
+		}
+	}
+	switch {
+	case findings && threats:
+		return "Threat or finding"
+	case findings:
+		return "Finding"
+	}
+	return "Threat"
 }
 
 func templates() (map[string]*template.Template, error) {
@@ -110,6 +132,8 @@ type crossingChip struct {
 	Reason   string
 }
 
+// A threatRow is one row of a threat table: a declared threat, or a
+// finding of a threat rule (Finding set).
 type threatRow struct {
 	ID, Name, URL string
 	Stride        []string
@@ -126,6 +150,14 @@ type threatRow struct {
 	BandKey       string
 	BandRank      int
 	Status        string
+
+	Finding    bool
+	Rule       link   // a finding's rule, linked to its entry on rules.html
+	Message    string // a finding's message: what is wrong at its target
+	SourceKeys string // for the register's filter: "declared" (and the rules of the findings it claims) or "rule RULE"
+	Claims     []link // the findings a declared threat claims
+	ClaimedBy  link   // the threat that claims a finding
+	Acceptance *acceptanceData
 }
 
 type controlRow struct {
@@ -263,7 +295,13 @@ func yesNo(v bool) string {
 	return "no"
 }
 
+// strideName is the name of a STRIDE category, or of a LINDDUN one
+// ("linddun:data_disclosure": "LINDDUN data disclosure"), as rules spell
+// them.
 func strideName(s string) string {
+	if rest, ok := strings.CutPrefix(s, "linddun:"); ok {
+		return "LINDDUN " + strings.ReplaceAll(rest, "_", " ")
+	}
 	switch s {
 	case "spoofing":
 		return "Spoofing"
@@ -281,7 +319,11 @@ func strideName(s string) string {
 	return s
 }
 
+// strideShort is the letter of a category (L for LINDDUN ones).
 func strideShort(s string) string {
+	if strings.HasPrefix(s, "linddun:") {
+		return "L"
+	}
 	switch s {
 	case "spoofing":
 		return "S"
@@ -381,54 +423,135 @@ func crossingVerb(dir string) string {
 	return "leaves"
 }
 
-// sortThreats orders threats by score, highest first, then id.
-func sortThreats(ts []*ir.Threat) {
-	sort.SliceStable(ts, func(i, j int) bool {
-		if ts[i].Score != ts[j].Score {
-			return ts[i].Score > ts[j].Score
-		}
-		return ts[i].ID < ts[j].ID
-	})
-}
-
 func (pc *pctx) threatRow(t *ir.Threat) threatRow {
 	r := threatRow{ID: t.ID, Name: title(t.Name, t.ID), URL: pc.url(kindThreat, t.ID),
 		Stride: t.Stride, StrideKeys: strings.Join(t.Stride, " "),
 		Impact: t.Impact, Likelihood: t.Likelihood, Score: t.Score,
 		Band: t.Band, BandKey: t.Band, BandRank: bandRank(t.Band), Status: t.Status}
-	if r.BandKey == "" {
-		r.BandKey = "unscored"
+	pc.fillRisk(&r, t.Target, pc.b.threatBounds[t], pc.b.threatBoundsAll[t])
+	sources := []string{"declared"}
+	for _, f := range pc.b.claimsOf[t] {
+		r.Claims = append(r.Claims, pc.findingLink(f))
+		sources = append(sources, f.Rule)
 	}
-	switch {
-	case t.Target.Flow != nil:
-		r.Target, r.TargetKind = pc.flowLink(t.Target.Flow), "flow "+t.Target.Flow.ID
-	case t.Target.Element != nil:
-		r.Target, r.TargetKind = pc.elementLink(t.Target.Element), t.Target.Element.Kind+" "+t.Target.Element.ID
-	case t.Target.Boundary != nil:
-		r.Target, r.TargetKind = pc.boundaryLink(t.Target.Boundary), "boundary "+t.Target.Boundary.ID
-	default:
-		r.Target, r.TargetKind = link{Text: "(unresolved)"}, ""
+	r.SourceKeys = strings.Join(sources, " ")
+	if a := t.Acceptance; a != nil && (t.Status == ir.Accepted || a.Expired) { // one that counts, or one that no longer does
+		r.Acceptance = &acceptanceData{a.Reason, a.By, a.Until, a.Expired}
 	}
-	r.TargetKey = strings.ToLower(r.Target.Text + " " + t.Target.ID())
-	for _, bd := range pc.b.threatBounds[t] {
-		r.Boundaries = append(r.Boundaries, pc.boundaryLink(bd))
-	}
-	var keys []string
-	for _, bd := range pc.b.threatBoundsAll[t] {
-		keys = append(keys, bd.ID)
-	}
-	r.BoundaryKeys = strings.Join(keys, " ")
 	return r
 }
 
-func (pc *pctx) threatRows(ts []*ir.Threat) []threatRow {
-	ts = append([]*ir.Threat(nil), ts...)
-	sortThreats(ts)
-	out := make([]threatRow, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, pc.threatRow(t))
+// findingRow is the row of a finding: its rule's title, its fingerprint
+// as id, its message.
+func (pc *pctx) findingRow(f *ir.Finding) threatRow {
+	r := threatRow{ID: f.Fingerprint, Name: title(f.Title, f.Rule), URL: pc.findingURL(f),
+		Stride: f.Stride, StrideKeys: strings.Join(f.Stride, " "),
+		Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score,
+		Band: f.Band, BandKey: f.Band, BandRank: bandRank(f.Band), Status: f.Status,
+		Finding: true, Rule: pc.ruleLink(f.Rule), Message: f.Message, SourceKeys: "rule " + f.Rule}
+	pc.fillRisk(&r, f.Target, pc.b.findingBounds[f], pc.b.findingBoundsAll[f])
+	if pc.b.isThreat[f.ClaimedBy] {
+		r.ClaimedBy = pc.threatLink(f.ClaimedBy)
 	}
+	r.Acceptance = pc.b.findingAcceptance(f)
+	return r
+}
+
+// findingAcceptance is the acceptance of a finding: the one in force, or
+// an expired one (the finding is open again).
+func (b *builder) findingAcceptance(f *ir.Finding) *acceptanceData {
+	if a := f.Acceptance; a != nil {
+		return &acceptanceData{a.Reason, a.Owner, a.Until, a.Expired}
+	}
+	if a := b.expiredAcceptance[f]; a != nil {
+		return &acceptanceData{a.Reason, a.Owner, a.Until, true}
+	}
+	return nil
+}
+
+// fillRisk sets the band key, the target and the boundaries of a row.
+func (pc *pctx) fillRisk(r *threatRow, target ir.Target, direct, all []*ir.Boundary) {
+	if r.BandKey == "" {
+		r.BandKey = "unscored"
+	}
+	r.Target, r.TargetKind = pc.targetLink(target)
+	r.TargetKey = strings.ToLower(r.Target.Text + " " + target.ID())
+	for _, bd := range direct {
+		r.Boundaries = append(r.Boundaries, pc.boundaryLink(bd))
+	}
+	var keys []string
+	for _, bd := range all {
+		keys = append(keys, bd.ID)
+	}
+	r.BoundaryKeys = strings.Join(keys, " ")
+}
+
+// targetLink is the link to what a threat or finding is on, and what it is
+// ("flow webhook", "container shop.api").
+func (pc *pctx) targetLink(t ir.Target) (link, string) {
+	switch {
+	case t.Flow != nil:
+		return pc.flowLink(t.Flow), "flow " + t.Flow.ID
+	case t.Element != nil:
+		return pc.elementLink(t.Element), t.Element.Kind + " " + t.Element.ID
+	case t.Boundary != nil:
+		return pc.boundaryLink(t.Boundary), "boundary " + t.Boundary.ID
+	}
+	return link{Text: "(unresolved)"}, ""
+}
+
+func (pc *pctx) findingURL(f *ir.Finding) string {
+	if p, ok := pc.b.findingFile[f]; ok {
+		return pc.root + p
+	}
+	return ""
+}
+
+func (pc *pctx) findingLink(f *ir.Finding) link { return link{f.Fingerprint, pc.findingURL(f)} }
+
+// ruleLink links a rule id to its entry on rules.html (anchored as in
+// docs/rules.md: rules.html#tmr-s03); an id that is no built-in rule is
+// text.
+func (pc *pctx) ruleLink(id string) link {
+	if r := rules.Lookup(id); r != nil {
+		return link{id, pc.root + "rules.html#" + ruleAnchor(r.ID)}
+	}
+	return link{Text: id}
+}
+
+func (pc *pctx) threatRows(ts []*ir.Threat) []threatRow { return pc.riskRows(ts, nil) }
+
+func (pc *pctx) findingRows(fs []*ir.Finding) []threatRow { return pc.riskRows(nil, fs) }
+
+// riskRows are the rows of threats and findings, highest score first; at
+// one score declared threats first, then findings; then by id.
+func (pc *pctx) riskRows(ts []*ir.Threat, fs []*ir.Finding) []threatRow {
+	out := make([]threatRow, 0, len(ts)+len(fs))
+	for _, t := range ts {
+		if t != nil {
+			out = append(out, pc.threatRow(t))
+		}
+	}
+	for _, f := range fs {
+		if f != nil {
+			out = append(out, pc.findingRow(f))
+		}
+	}
+	sortRows(out)
 	return out
+}
+
+func sortRows(rows []threatRow) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := &rows[i], &rows[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.Finding != b.Finding {
+			return !a.Finding
+		}
+		return a.ID < b.ID
+	})
 }
 
 func (pc *pctx) fileRow(f *ir.FileRef) fileRow {
@@ -517,8 +640,8 @@ func plural(n int, word string) string {
 // pages writes every page, the assets, the search index and model.json.
 func (b *builder) pages() error {
 	steps := []func() error{
-		b.overviewPage, b.registerPage, b.controlsPage, b.diagnosticsPage, b.searchPage,
-		b.boundaryPages, b.elementPages, b.flowPages, b.dataPages, b.threatPages, b.controlPages,
+		b.overviewPage, b.registerPage, b.controlsPage, b.diagnosticsPage, b.searchPage, b.rulesPage,
+		b.boundaryPages, b.elementPages, b.flowPages, b.dataPages, b.threatPages, b.findingPages, b.controlPages,
 		b.decisionPages, b.viewPages, b.assets, b.modelJSON,
 	}
 	for _, step := range steps {

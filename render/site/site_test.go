@@ -207,9 +207,9 @@ func TestSourceLink(t *testing.T) {
 }
 
 // TestLinks: every relative href and src of every page resolves to a file
-// of the build, every internal fragment to an id of its page, and every
-// boundary, element, flow, data asset, threat, control, decision and view
-// has its page.
+// of the build, every internal fragment to an id of its page (the rules'
+// entries on rules.html included), and every boundary, element, flow, data
+// asset, threat, finding, control, decision and view has its page.
 func TestLinks(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -296,7 +296,7 @@ func checkLinks(t *testing.T, m *ir.Model, files []File) {
 	if links < 50 {
 		t.Errorf("only %d internal links checked", links)
 	}
-	want := []string{"index.html", "register.html", "controls.html", "diagnostics.html", "search.html", "model.json",
+	want := []string{"index.html", "register.html", "controls.html", "diagnostics.html", "search.html", "rules.html", "model.json",
 		"assets/site.css", "assets/site.js", "assets/search-index.js"}
 	for _, b := range m.Boundaries {
 		want = append(want, pagePath(kindBoundary, b.ID))
@@ -321,6 +321,9 @@ func checkLinks(t *testing.T, m *ir.Model, files []File) {
 	}
 	for _, v := range m.Views {
 		want = append(want, pagePath(kindView, v.ID))
+	}
+	for _, f := range m.Findings {
+		want = append(want, findingPath(f))
 	}
 	for _, p := range want {
 		if _, ok := fm[p]; !ok {
@@ -500,13 +503,22 @@ func TestBrokenIR(t *testing.T) {
 		Controls:   []*ir.Control{ctl},
 		Decisions:  []*ir.Decision{{ID: "dec", File: &ir.FileRef{Path: "nope.md"}, Affects: []*ir.Element{nil, c}}},
 		Views:      []*ir.View{{ID: "v", Kind: "nonsense"}, {ID: "v", Kind: ir.ViewSequence}},
+		// Findings claimed by a threat of no model, twice the same
+		// fingerprint, no rule, no target, an odd status.
+		Findings: []*ir.Finding{
+			{Rule: "TMR-S03", Fingerprint: "TMR-S03@f", Target: ir.Target{Flow: f}, Status: ir.Claimed, ClaimedBy: &ir.Threat{ID: "ghost"}},
+			{Rule: "TMR-S03", Fingerprint: "TMR-S03@f", Target: ir.Target{Flow: f}, Status: ir.Open, Impact: 7},
+			{Rule: "NOPE", Fingerprint: "odd", Status: "weird", Acceptance: &ir.FindingAcceptance{}},
+		},
+		Acceptances: []*ir.FindingAcceptance{{Fingerprint: "odd", Expired: true}},
 	}
 	files, err := Build(context.Background(), Input{Model: m, ReadFile: func(string) ([]byte, error) { return nil, os.ErrNotExist }}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fm := fileMap(files)
-	for _, p := range []string{"element/p.c.html", "flow/f.html", "threat/t2.html", "view/v.html", "decision/dec.html"} {
+	for _, p := range []string{"element/p.c.html", "flow/f.html", "threat/t2.html", "view/v.html", "decision/dec.html",
+		"finding/tmr-s03@f.html", "finding/~~~54~4D~52-~5303~40f.html", "finding/~~odd.html", "rules.html"} {
 		if _, ok := fm[p]; !ok {
 			t.Errorf("no %s", p)
 		}

@@ -82,8 +82,10 @@
     });
   });
 
-  // Threat register filters, mirrored in the URL hash
-  // (stride=, band=, status=, boundary=, target=, impact=, likelihood=).
+  // Threat register filters, mirrored in the URL hash (source=, stride=,
+  // band=, status=, boundary=, target=, impact=, likelihood=). source= is
+  // declared, rule (any finding) or a rule id (its findings and the
+  // threats that claim them).
   var filters = document.getElementById('register-filters');
   var register = document.getElementById('register');
   if (filters && register) {
@@ -102,6 +104,7 @@
       rows.forEach(function (r) {
         var ok = true;
         var words = function (attr) { return (r.getAttribute(attr) || '').split(' '); };
+        if (want.source && words('data-source').indexOf(want.source) < 0) ok = false;
         if (want.stride && words('data-stride').indexOf(want.stride) < 0) ok = false;
         if (want.band && r.getAttribute('data-band') !== want.band) ok = false;
         if (want.status && r.getAttribute('data-status') !== want.status) ok = false;
@@ -168,8 +171,8 @@
   if (input && list) {
     var index = Array.isArray(window.TMC_SEARCH) ? window.TMC_SEARCH : [];
     var status = document.getElementById('search-status');
-    var safeURL = /^(?:[a-z]+\/)?[A-Za-z0-9_.~-]+\.html$/;
-    var kinds = { boundary: 'boundary', element: 'element', flow: 'flow', data: 'data', threat: 'threat', control: 'control', decision: 'decision', view: 'diagram', overview: 'overview', page: 'page' };
+    var safeURL = /^(?:[a-z]+\/)?[A-Za-z0-9_.~@-]+\.html$/;
+    var kinds = { boundary: 'boundary', element: 'element', flow: 'flow', data: 'data', threat: 'threat', finding: 'finding', control: 'control', decision: 'decision', view: 'diagram', overview: 'overview', page: 'page' };
     var prepared = index.map(function (e) {
       return { e: e, title: String(e.title || '').toLowerCase(), id: String(e.id || '').toLowerCase(), text: String(e.text || '').toLowerCase() };
     });

@@ -1,0 +1,177 @@
+package site
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tmc-dev/tmc/compiler/ir"
+)
+
+var (
+	registerRow = regexp.MustCompile(`(?s)<tr( class="finding-row")? data-source="[^"]*".*?</tr>`)
+	heatCount   = regexp.MustCompile(`: (\d+) threats? or findings?">`)
+)
+
+// TestRegisterFindings: the register of examples/checkout lists every
+// finding of the threat rules that no declared threat claims, once, beside
+// the declared threats; a claimed finding is shown on its threat's row
+// only; an accepted one shows its acceptance; the heat map counts the
+// register's rows; target pages and the search index hold the findings.
+func TestRegisterFindings(t *testing.T) {
+	in := inputFor(t, checkoutDir)
+	m := in.Model
+	fm := fileMap(build(t, in, Options{}))
+	reg := string(fm["register.html"])
+
+	status := map[string]string{}
+	listed := 0
+	for _, f := range m.Findings {
+		status[f.Fingerprint] = f.Status
+		if f.Status != ir.Claimed {
+			listed++
+		}
+	}
+	// The example holds every kind: open, accepted, claimed.
+	if len(m.Findings) < 16 || status["TMR-I01@cart_rw"] != ir.Claimed || status["TMR-R01@payment_delivery"] != ir.Accepted ||
+		status["TMR-T02@webhook_fwd"] != ir.Open {
+		t.Fatalf("examples/checkout's findings are not as this test expects: %v", status)
+	}
+
+	rows := registerRow.FindAllStringSubmatch(reg, -1)
+	findingRows := map[string]string{}
+	threatRows := 0
+	for _, r := range rows {
+		if r[1] == "" {
+			threatRows++
+			continue
+		}
+		fp := regexp.MustCompile(`<div class="id">([^<]*)</div>`).FindStringSubmatch(r[0])
+		if fp == nil {
+			t.Fatalf("a finding row without its fingerprint: %s", r[0])
+		}
+		if _, dup := findingRows[fp[1]]; dup {
+			t.Errorf("register: %s listed twice", fp[1])
+		}
+		findingRows[fp[1]] = r[0]
+	}
+	if threatRows != len(m.Threats) || len(findingRows) != listed || listed == 0 {
+		t.Errorf("register: %d threat rows and %d finding rows, want %d and %d", threatRows, len(findingRows), len(m.Threats), listed)
+	}
+	if !strings.Contains(reg, `<span class="count">`+strconv.Itoa(len(m.Threats)+listed)+`</span>`) {
+		t.Errorf("register: the count is not %d", len(m.Threats)+listed)
+	}
+	for _, f := range m.Findings {
+		row, ok := findingRows[f.Fingerprint]
+		if f.Status == ir.Claimed {
+			if ok {
+				t.Errorf("register: claimed %s has a row of its own", f.Fingerprint)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("register: no row for %s", f.Fingerprint)
+			continue
+		}
+		for _, want := range []string{
+			`href="` + findingPath(f) + `"`,
+			`<span class="badge source-rule">rule <a href="rules.html#` + strings.ToLower(f.Rule) + `">` + f.Rule + `</a></span>`,
+			`data-source="rule ` + f.Rule + `"`,
+			`data-status="` + f.Status + `"`,
+			`data-impact="` + strconv.Itoa(f.Impact) + `"`,
+			`<td data-value="` + strconv.Itoa(bandRank(f.Band)) + `"><span class="badge band band-` + f.Band + `">`,
+		} {
+			if !strings.Contains(row, want) {
+				t.Errorf("register: the row of %s has no %q", f.Fingerprint, want)
+			}
+		}
+	}
+
+	// The claimed finding is on the row of the threat that claims it, and
+	// the rule filter finds that threat.
+	claimed := `claims <a href="finding/tmr-i01@cart_rw.html">TMR-I01@cart_rw</a>`
+	if n := strings.Count(reg, "TMR-I01@cart_rw"); n != 1 || !strings.Contains(reg, claimed) ||
+		!strings.Contains(reg, `data-source="declared TMR-I01"`) {
+		t.Errorf("register: TMR-I01@cart_rw appears %d times, want once, as %q on cache_leak's row", n, claimed)
+	}
+	// The accepted finding shows its acceptance: owner, date, reason.
+	accepted := `<div class="accept-note">Accepted by <strong>payments-lead</strong> until <time>2027-06-30</time>: payment events carry the order id`
+	if !strings.Contains(findingRows["TMR-R01@payment_delivery"], accepted) {
+		t.Errorf("register: the accepted finding's row has no %q", accepted)
+	}
+
+	// The heat map counts every row of the register.
+	heat := 0
+	for _, c := range heatCount.FindAllStringSubmatch(string(fm["index.html"]), -1) {
+		n, _ := strconv.Atoi(c[1])
+		heat += n
+	}
+	if heat != len(m.Threats)+listed {
+		t.Errorf("heat map counts %d, want %d threats and findings", heat, len(m.Threats)+listed)
+	}
+
+	// Target pages, the claiming threat's page, the finding's own page.
+	for page, wants := range map[string][]string{
+		pagePath(kindElement, "shop.events"):    {`href="../finding/tmr-i05@shop.events.html"`, `href="../finding/tmr-i08@shop.events.html"`},
+		pagePath(kindFlow, "payment_delivery"):  {`href="../finding/tmr-r01@payment_delivery.html"`, accepted},
+		pagePath(kindFlow, "cart_rw"):           {`Also found here, claimed by a declared threat: <a href="../finding/tmr-i01@cart_rw.html">TMR-I01@cart_rw</a> by <a href="../threat/cache_leak.html">`},
+		pagePath(kindBoundary, "cluster"):       {`href="../finding/tmr-t02@webhook_fwd.html"`, `href="../register.html#boundary=cluster&amp;source=rule"`},
+		pagePath(kindThreat, "cache_leak"):      {`<h2>Findings it claims <span class="count">1</span></h2>`, `href="../finding/tmr-i01@cart_rw.html"`},
+		"finding/tmr-i01@cart_rw.html":          {`<section class="card claimed">`, `href="../threat/cache_leak.html"`, `href="../rules.html#tmr-i01"`},
+		"finding/tmr-r01@payment_delivery.html": {`<h2>Risk accepted</h2>`, `<strong>payments-lead</strong> until <time>2027-06-30</time>`},
+		"rules.html":                            {`id="tmr-i01"`, `href="register.html#source=TMR-I01"`},
+	} {
+		text := string(fm[page])
+		if text == "" {
+			t.Errorf("no page %s", page)
+		}
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: %q missing", page, want)
+			}
+		}
+	}
+
+	// The search index has a page per finding.
+	idx := fm["assets/search-index.js"]
+	idx = idx[strings.IndexByte(string(idx), '['):]
+	idx = []byte(strings.TrimSuffix(strings.TrimSpace(string(idx)), ";"))
+	var entries []searchEntry
+	if err := json.Unmarshal(idx, &entries); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, e := range entries {
+		if e.Kind == kindFinding {
+			found[e.ID] = e.URL
+		}
+	}
+	for _, f := range m.Findings {
+		if found[f.Fingerprint] != findingPath(f) {
+			t.Errorf("search index: %s at %q, want %q", f.Fingerprint, found[f.Fingerprint], findingPath(f))
+		}
+	}
+}
+
+// TestFindingPath: finding pages are named rule@target, readable and
+// distinct; an odd fingerprint gets an escaped name.
+func TestFindingPath(t *testing.T) {
+	flow := &ir.Flow{ID: "a->b"}
+	el := &ir.Element{ID: "API"}
+	cases := []struct {
+		f    *ir.Finding
+		want string
+	}{
+		{&ir.Finding{Rule: "TMR-S03", Fingerprint: "TMR-S03@a->b", Target: ir.Target{Flow: flow}}, "finding/tmr-s03@a-~3Eb.html"},
+		{&ir.Finding{Rule: "TMR-S03", Fingerprint: "TMR-S03@API", Target: ir.Target{Element: el}}, "finding/tmr-s03@~41~50~49.html"},
+		{&ir.Finding{Rule: "x/y", Fingerprint: "x/y@API", Target: ir.Target{Element: el}}, "finding/~~x~2Fy~40~41~50~49.html"},
+		{&ir.Finding{Rule: "TMR-S03", Fingerprint: "TMR-S03@other", Target: ir.Target{Element: el}}, "finding/~~~54~4D~52-~5303~40other.html"},
+	}
+	for _, c := range cases {
+		if got := findingPath(c.f); got != c.want {
+			t.Errorf("findingPath(%q) = %q, want %q", c.f.Fingerprint, got, c.want)
+		}
+	}
+}
