@@ -143,6 +143,19 @@ func TestSARIFFindings(t *testing.T) {
 	if bytes.Contains(out, []byte(`"helpUri"`)) || !bytes.Contains(out, []byte(`See docs/rules.md#tmr-s03`)) {
 		t.Errorf("relative help links must stay out of helpUri:\n%s", out)
 	}
+	if bytes.Contains(out, []byte(`"baselineState"`)) {
+		t.Errorf("baselineState without a baseline:\n%s", out)
+	}
+	// Against a baseline every result is new, and the log still validates.
+	in.Baseline = Baseline{Used: true, File: "b.json", Fixed: []string{"TMR-S01@gone"}}
+	withBase := render(t, sarifOf, in)
+	if doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(withBase)); err != nil || schema.Validate(doc) != nil {
+		t.Errorf("SARIF against a baseline does not validate: %v\n%s", err, withBase)
+	}
+	if n := bytes.Count(withBase, []byte(`"baselineState": "new"`)); n != len(in.Diags)+len(in.Findings) {
+		t.Errorf("%d results with baselineState new, want %d", n, len(in.Diags)+len(in.Findings))
+	}
+	in.Baseline = Baseline{}
 	in.DocsBase = "https://example.com/docs/"
 	out = render(t, sarifOf, in)
 	if !bytes.Contains(out, []byte(`"helpUri": "https://example.com/docs/rules.md#tmr-s03"`)) ||

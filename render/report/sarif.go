@@ -68,7 +68,10 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          map[string]any    `json:"properties,omitempty"`
+	// BaselineState is "new" for every result of a check against a
+	// baseline (the baseline leaves out the others); empty without one.
+	BaselineState string         `json:"baselineState,omitempty"`
+	Properties    map[string]any `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -236,12 +239,17 @@ func SARIF(w io.Writer, in Input) error {
 	}
 
 	results := []sarifResult{}
+	state := ""
+	if in.Baseline.Used {
+		state = "new"
+	}
 	fps := in.Fingerprints()
 	for i, d := range in.Diags {
 		res := sarifResult{
 			RuleID: d.Code, RuleIndex: index[d.Code], Level: sarifLevel(d.Severity),
 			Message:             sarifText{diagMessage(d)},
 			PartialFingerprints: map[string]string{FingerprintKey: fps[i]},
+			BaselineState:       state,
 		}
 		if d.Subject.File != "" {
 			res.Locations = []sarifLocation{in.location(d.Subject, "")}
@@ -262,6 +270,7 @@ func SARIF(w io.Writer, in Input) error {
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: findingLevel(f.Band),
 			Message:             sarifText{findingMessage(f)},
 			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+			BaselineState:       state,
 			Properties:          findingProperties(f),
 		}
 		if f.Range.File != "" {
