@@ -323,7 +323,11 @@ var ghExpr = map[string]string{
 	"github.sha":        "0123456789abcdef0123456789abcdef01234567",
 }
 
-var ghExprRE = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
+var (
+	ghExprRE     = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
+	tmcInShellRE = regexp.MustCompile(`(^|[;&|{]\s*|then\s+)tmc\s`)
+	assignRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+)
 
 // skipped are commands the recipes run that need a service or the
 // network: they are not run.
@@ -358,7 +362,7 @@ func (ci *ciRun) script(s string) {
 		switch words[0] {
 		case "if":
 			for ; i < len(lines) && strings.TrimSpace(lines[i]) != "fi"; i++ {
-				if regexp.MustCompile(`(^|[;&|{]\s*|then\s+)tmc\s`).MatchString(strings.TrimSpace(lines[i])) {
+				if tmcInShellRE.MatchString(strings.TrimSpace(lines[i])) {
 					t.Fatalf("a tmc command inside an if block, which the test cannot run: %q", lines[i])
 				}
 			}
@@ -453,7 +457,7 @@ func (ci *ciRun) simple(words []string, group *bytes.Buffer, undefined []string,
 			}
 			ci.written[words[i+1]] = from
 		}
-	case regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`).MatchString(name) && len(words) == 1:
+	case assignRE.MatchString(name) && len(words) == 1:
 		k, v, _ := strings.Cut(name, "=")
 		ci.vars[k] = v
 	default:
