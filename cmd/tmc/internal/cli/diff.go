@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -124,15 +125,25 @@ func compileRevisions(rev1, rev2, path string) (*compiler.Result, *compiler.Resu
 		return nil, nil, err
 	}
 	defer os.RemoveAll(tmp)
+	// The two extractions run at once (git archive and file writes wait on
+	// I/O); errors are reported in argument order.
 	var roots [2]string
+	var errs [2]error
+	var wg sync.WaitGroup
 	for i, rev := range []string{rev1, rev2} {
-		dir := filepath.Join(tmp, fmt.Sprint(i))
-		present, err := extract(top, rev, rel, dir)
+		wg.Go(func() {
+			dir := filepath.Join(tmp, fmt.Sprint(i))
+			present, err := extract(top, rev, rel, dir)
+			if present {
+				roots[i] = filepath.Join(dir, filepath.FromSlash(rel))
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, nil, &usageError{err}
-		}
-		if present {
-			roots[i] = filepath.Join(dir, filepath.FromSlash(rel))
 		}
 	}
 	return compileBoth(roots[0], roots[1])
