@@ -77,7 +77,7 @@ func FuzzCheck(f *testing.F) {
 	}
 	opts := compiler.Options{Now: fuzzNow}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		res := compiler.ParseFile(root, "fuzz.tm", src, opts)
+		res := compileWithin(t, fuzzLimit, func() *compiler.Result { return compiler.ParseFile(root, "fuzz.tm", src, opts) })
 		if res == nil || res.Model == nil {
 			t.Fatal("ParseFile returned no model")
 		}
@@ -93,6 +93,27 @@ func FuzzCheck(f *testing.F) {
 			t.Errorf("two runs disagree:\n%s\n----\n%s", a, b)
 		}
 	})
+}
+
+// fuzzLimit is how long one input may take to compile. Inputs are small
+// (the fuzzer keeps them under a few kilobytes), so anything near this is
+// a hang or super-linear work, not a big model.
+const fuzzLimit = 10 * time.Second
+
+// compileWithin runs compile and fails the test when it takes longer than
+// limit, so the fuzzer records an input that hangs instead of stalling on
+// it until -fuzztime runs out.
+func compileWithin(t *testing.T, limit time.Duration, compile func() *compiler.Result) *compiler.Result {
+	t.Helper()
+	done := make(chan *compiler.Result, 1)
+	go func() { done <- compile() }()
+	select {
+	case res := <-done:
+		return res
+	case <-time.After(limit):
+		t.Fatalf("compiling took more than %v", limit)
+		return nil
+	}
 }
 
 // diagLess is the order diag.Diagnostics.Sort promises.
