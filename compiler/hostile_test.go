@@ -72,7 +72,18 @@ func symlink(tb testing.TB, target, link string) {
 // to dir, passing core.tm through edit.
 func copyCore(tb testing.TB, dir string, edit func([]byte) []byte) {
 	tb.Helper()
-	src := filepath.Join("testdata", "core")
+	copyTree(tb, filepath.Join("testdata", "core"), dir, func(rel string, data []byte) []byte {
+		if rel == "core.tm" {
+			return edit(data)
+		}
+		return data
+	})
+}
+
+// copyTree copies the files under src to dst, passing each through edit
+// (with its path relative to src, with /) when edit is not nil.
+func copyTree(tb testing.TB, src, dst string, edit func(rel string, data []byte) []byte) {
+	tb.Helper()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -82,10 +93,10 @@ func copyCore(tb testing.TB, dir string, edit func([]byte) []byte) {
 		if err != nil {
 			return err
 		}
-		if rel == "core.tm" {
-			data = edit(data)
+		if edit != nil {
+			data = edit(filepath.ToSlash(rel), data)
 		}
-		write(tb, filepath.Join(dir, rel), data)
+		write(tb, filepath.Join(dst, rel), data)
 		return nil
 	})
 	if err != nil {
