@@ -591,15 +591,7 @@ func (b *builder) threatPages() error {
 		d := &threatData{ID: t.ID, Name: title(t.Name, t.ID), Status: t.Status, Stride: t.Stride, Impact: t.Impact, Likelihood: t.Likelihood,
 			Score: t.Score, Band: t.Band, BandClass: row.BandKey, Transferred: t.Transferred,
 			Description: pc.markdown(t.Description, "md-", fileDir(t.Range))}
-		var stride []string
-		for _, s := range t.Stride {
-			stride = append(stride, strideName(s))
-		}
-		target := prop{Key: "Target", Links: []link{row.Target}}
-		if row.TargetKind != "" {
-			target.Links = append(target.Links, link{Text: row.TargetKind})
-		}
-		d.Props = []prop{target, {Key: "Boundaries", Links: row.Boundaries}, {Key: "STRIDE", Value: strings.Join(stride, ", ")},
+		d.Props = []prop{row.targetProp(), {Key: "Boundaries", Links: row.Boundaries}, {Key: "STRIDE", Value: categoryNames(t.Stride)},
 			{Key: "Owner", Value: t.Owner}, pc.sourceProp(t.Range)}
 		for _, c := range t.MitigatedBy {
 			if c != nil {

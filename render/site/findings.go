@@ -45,18 +45,10 @@ func (b *builder) findingPages() error {
 		d := &findingData{Fingerprint: f.Fingerprint, Title: row.Name, Status: f.Status, Rule: row.Rule, Message: f.Message,
 			Stride: f.Stride, Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score, Band: f.Band, BandClass: row.BandKey,
 			Acceptance: row.Acceptance, Open: f.Status == ir.Open}
-		var stride []string
-		for _, s := range f.Stride {
-			stride = append(stride, strideName(s))
-		}
-		target := prop{Key: "Target", Links: []link{row.Target}}
-		if row.TargetKind != "" {
-			target.Links = append(target.Links, link{Text: row.TargetKind})
-		}
 		ruleProp := prop{Key: "Rule", Links: []link{row.Rule}}
 		found := pc.sourceProp(f.Range)
 		found.Key = "Found at"
-		d.Props = []prop{ruleProp, target, {Key: "Boundaries", Links: row.Boundaries}, {Key: "Categories", Value: strings.Join(stride, ", ")},
+		d.Props = []prop{ruleProp, row.targetProp(), {Key: "Boundaries", Links: row.Boundaries}, {Key: "Categories", Value: categoryNames(f.Stride)},
 			{Key: "Fingerprint", Value: f.Fingerprint, Code: true}, found}
 		if b.isThreat[f.ClaimedBy] {
 			d.ClaimedBy = &claimData{pc.threatLink(f.ClaimedBy), f.ClaimedBy.Status}

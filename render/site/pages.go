@@ -423,6 +423,16 @@ func crossingVerb(dir string) string {
 	return "leaves"
 }
 
+// targetProp is the "Target" property of a threat or finding page: the
+// link to what it is on, and its kind.
+func (r threatRow) targetProp() prop {
+	p := prop{Key: "Target", Links: []link{r.Target}}
+	if r.TargetKind != "" {
+		p.Links = append(p.Links, link{Text: r.TargetKind})
+	}
+	return p
+}
+
 func (pc *pctx) threatRow(t *ir.Threat) threatRow {
 	r := threatRow{ID: t.ID, Name: title(t.Name, t.ID), URL: pc.url(kindThreat, t.ID),
 		Stride: t.Stride, StrideKeys: strings.Join(t.Stride, " "),
