@@ -7,7 +7,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -288,19 +287,22 @@ func unlink(l ast.Node) {
 }
 
 // urlScheme returns the scheme of a URL, lower-cased, the way a browser
-// reads it: control characters and whitespace are ignored (a browser
-// strips tabs and newlines anywhere, "java\tscript:" is javascript:), and
-// the scheme is what comes before the first ":" when no "/", "?" or "#"
-// precedes it. ok is false when there is no scheme (a relative URL).
+// reads it (a browser strips tabs and newlines anywhere, so
+// "java\tscript:" is javascript:): what comes before the first ":" when no
+// "/", "?" or "#" precedes it. ok is false when there is no scheme (a
+// relative URL).
 func urlScheme(u string) (scheme string, ok bool) {
-	var b strings.Builder
-	for _, r := range u {
-		if r <= 0x20 || r == 0x7f || r == utf8.RuneError {
-			continue
+	// As the URL standard: leading and trailing C0 controls and spaces are
+	// trimmed, ASCII tabs and newlines removed anywhere. Anything else
+	// stays, so an odd character makes an odd scheme, which is not allowed
+	// (skipping it could turn "htt\uFFFDps:" into an allowed "https:").
+	u = strings.TrimFunc(u, func(r rune) bool { return r <= 0x20 })
+	s := strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
 		}
-		b.WriteRune(r)
-	}
-	s := b.String()
+		return r
+	}, u)
 	i := strings.IndexAny(s, ":/?#")
 	if i < 0 || s[i] != ':' {
 		return "", false
