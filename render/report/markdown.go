@@ -56,9 +56,15 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	b.WriteString("\n\n")
 
-	findings := map[string]int{}
+	// Findings a threat claims or an acceptance covers are counted apart:
+	// the open ones are what needs work.
+	findings, closed := map[string]int{}, 0
 	for _, f := range in.Findings {
-		findings[f.Band]++
+		if f.Status == ir.Open {
+			findings[f.Band]++
+		} else {
+			closed++
+		}
 	}
 	open := map[string]int{}
 	for _, t := range openThreats(in) {
@@ -69,7 +75,10 @@ func Markdown(w io.Writer, in Input) error {
 	b.WriteString("| | count |\n| --- | ---: |\n")
 	fmt.Fprintf(&b, "| %s | %d |\n", upper(newWord+"errors"), errs)
 	fmt.Fprintf(&b, "| %s | %d |\n", upper(newWord+"warnings"), warns)
-	fmt.Fprintf(&b, "| %s (critical / high / medium / low) | %s |\n", upper(newWord+"findings"), byBand(findings))
+	fmt.Fprintf(&b, "| %s (critical / high / medium / low) | %s |\n", upper(newWord+"open findings"), byBand(findings))
+	if closed > 0 {
+		fmt.Fprintf(&b, "| %s claimed by a threat or accepted | %d |\n", upper(newWord+"findings"), closed)
+	}
 	fmt.Fprintf(&b, "| Open declared threats (critical / high / medium / low) | %s |\n", byBand(open))
 
 	if in.Baseline.Used {

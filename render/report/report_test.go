@@ -373,7 +373,7 @@ func TestMarkdownEscaping(t *testing.T) {
 	for _, want := range []string{
 		"## tmc: Shop \\| \\*bold\\* \\<script\\>\n",
 		"❌ 1 error, 2 warnings\n",
-		"| Findings (critical / high / medium / low) | 1 / 0 / 0 / 1 |\n",
+		"| Open findings (critical / high / medium / low) | 1 / 0 / 0 / 1 |\n",
 		"- `models/shop/core.tm:2` — error TM301 — unmarked boundary crossing",
 		"new check second line \\<b\\>\\|x\\|\\</b\\>\n",
 	} {
