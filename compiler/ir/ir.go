@@ -8,7 +8,12 @@
 // re-derive them.
 package ir
 
-import "github.com/tmc-dev/tmc/dsl/diag"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tmc-dev/tmc/dsl/diag"
+)
 
 // A Model is a whole compiled threat model.
 type Model struct {
@@ -400,6 +405,21 @@ type Finding struct {
 	Range       diag.Range // the target's head or id
 	ClaimedBy   *Threat    // the threat that claims the finding, or nil
 	Acceptance  *FindingAcceptance
+}
+
+// StatusNote says why a finding is not open: "claimed by threat
+// "cache_leak" (status accepted)", "accepted until 2027-06-30 by "lead":
+// reason", or both joined by "; also ". It is "" for an open finding that
+// no acceptance covers.
+func (f *Finding) StatusNote() string {
+	var parts []string
+	if f.Status == Claimed && f.ClaimedBy != nil {
+		parts = append(parts, fmt.Sprintf("claimed by threat %q (status %s)", f.ClaimedBy.ID, f.ClaimedBy.Status))
+	}
+	if a := f.Acceptance; a != nil {
+		parts = append(parts, fmt.Sprintf("accepted until %s by %q: %s", a.Until, a.Owner, a.Reason))
+	}
+	return strings.Join(parts, "; also ")
 }
 
 // A FindingAcceptance is `accept "RULE@TARGET" { reason owner until }`: a

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -15,7 +16,9 @@ import (
 //	::error file=models/core.tm,line=95,col=6,endLine=95,endColumn=13,title=TM301::unmarked boundary crossing: ...
 //
 // Errors are ::error, warnings ::warning, other diagnostics ::notice;
-// findings are ::warning when high or critical, else ::notice.
+// open findings are ::warning when high or critical, else ::notice. A
+// finding a threat claims or the model accepts gets no annotation: GitHub
+// shows only ten of each kind per step, and those are for open problems.
 func GitHub(w io.Writer, in Input) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range in.Diags {
@@ -33,6 +36,9 @@ func GitHub(w io.Writer, in Input) error {
 		writeCommand(bw, cmd, in.annotationProps(d.Subject, d.Code), msg)
 	}
 	for _, f := range in.Findings {
+		if f.Status != "" && f.Status != ir.Open {
+			continue
+		}
 		cmd := "notice"
 		if findingIsWarning(f.Band) {
 			cmd = "warning"

@@ -80,9 +80,12 @@ type FindingInput struct {
 	Likelihood  int
 	Score       int
 	Band        string // low | medium | high | critical
-	Status      string // open, ...
-	Message     string
-	Range       diag.Range
+	Status      string // open, accepted or claimed
+	// StatusNote says why a finding that is not open is closed: by which
+	// threat's claim, or until when, by whom and why it is accepted.
+	StatusNote string
+	Message    string
+	Range      diag.Range
 }
 
 // Findings converts the findings of a compiled model.
@@ -92,7 +95,7 @@ func Findings(fs []*ir.Finding) []FindingInput {
 		out = append(out, FindingInput{
 			Rule: f.Rule, Title: f.Title, Fingerprint: f.Fingerprint, Target: f.Target.ID(),
 			Stride: f.Stride, Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score,
-			Band: f.Band, Status: f.Status, Message: f.Message, Range: f.Range,
+			Band: f.Band, Status: f.Status, StatusNote: f.StatusNote(), Message: f.Message, Range: f.Range,
 		})
 	}
 	return out

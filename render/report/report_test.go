@@ -468,3 +468,50 @@ func TestMarkdownBaselineMore(t *testing.T) {
 		t.Errorf("findings past the cap listed:\n%s", out)
 	}
 }
+
+// TestSARIFSuppressions: in the checkout example, the finding a threat
+// claims and the one an accept covers carry an inSource suppression with
+// the reason; open ones carry none. GitHub annotations leave both out.
+func TestSARIFSuppressions(t *testing.T) {
+	in := compile(t, "../../examples/checkout", "examples/checkout/")
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+				Suppressions        []struct{ Kind, Status, Justification string }
+			}
+		}
+	}
+	if err := json.Unmarshal(render(t, sarifOf, in), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range doc.Runs[0].Results {
+		for _, s := range r.Suppressions {
+			if s.Kind != "inSource" || s.Status != "accepted" {
+				t.Errorf("%s: suppression %+v", r.PartialFingerprints[FingerprintKey], s)
+			}
+			got[r.PartialFingerprints[FingerprintKey]] = s.Justification
+		}
+	}
+	want := map[string]string{
+		"TMR-I01@cart_rw":          `claimed by threat "cache_leak" (status accepted)`,
+		"TMR-R01@payment_delivery": `accepted until 2027-06-30 by "payments-lead": payment events carry the order id; end-to-end trace ids come with the tracing rollout`,
+	}
+	if len(got) != len(want) {
+		t.Errorf("suppressed results %v, want %v", got, want)
+	}
+	for fp, j := range want {
+		if got[fp] != j {
+			t.Errorf("%s: justification %q, want %q", fp, got[fp], j)
+		}
+	}
+	for _, line := range strings.Split(string(render(t, githubOf, in)), "\n") {
+		for fp := range want {
+			rule, target, _ := strings.Cut(fp, "@")
+			if strings.Contains(line, "title="+rule+" ") && strings.Contains(line, `::flow "`+target+`"`) {
+				t.Errorf("GitHub annotates %s, which the model closed:\n%s", fp, line)
+			}
+		}
+	}
+}

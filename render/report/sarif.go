@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -70,8 +71,17 @@ type sarifResult struct {
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	// BaselineState is "new" for every result of a check against a
 	// baseline (the baseline leaves out the others); empty without one.
-	BaselineState string         `json:"baselineState,omitempty"`
-	Properties    map[string]any `json:"properties,omitempty"`
+	BaselineState string `json:"baselineState,omitempty"`
+	// Suppressions record, for a finding the model accepts or a threat
+	// claims, that the model itself closed it (kind inSource), and why.
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	Properties   map[string]any     `json:"properties,omitempty"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
 }
 
 type sarifLocation struct {
@@ -272,6 +282,9 @@ func SARIF(w io.Writer, in Input) error {
 			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
 			BaselineState:       state,
 			Properties:          findingProperties(f),
+		}
+		if f.Status != "" && f.Status != ir.Open {
+			res.Suppressions = []sarifSuppression{{Kind: "inSource", Status: "accepted", Justification: f.StatusNote}}
 		}
 		if f.Range.File != "" {
 			loc := in.location(f.Range, "")

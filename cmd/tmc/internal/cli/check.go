@@ -236,20 +236,13 @@ func statusCounts(fs []*ir.Finding) string {
 	return strings.Join(parts, ", ")
 }
 
-// findingStatus describes a finding's status: "claimed by threat
-// "cart_leak" (status accepted)", "accepted until 2027-06-30 by "lead": reason".
+// findingStatus describes a finding's status: its StatusNote, or its
+// status when nothing more is to be said.
 func findingStatus(f *ir.Finding) string {
-	var parts []string
-	if f.Status == ir.Claimed && f.ClaimedBy != nil {
-		parts = append(parts, fmt.Sprintf("claimed by threat %q (status %s)", f.ClaimedBy.ID, f.ClaimedBy.Status))
+	if note := f.StatusNote(); note != "" {
+		return note
 	}
-	if a := f.Acceptance; a != nil {
-		parts = append(parts, fmt.Sprintf("accepted until %s by %q: %s", a.Until, a.Owner, a.Reason))
-	}
-	if len(parts) == 0 {
-		return f.Status
-	}
-	return strings.Join(parts, "; also ")
+	return f.Status
 }
 
 type jsonTarget struct {
