@@ -113,7 +113,7 @@ func TestRegisterFindings(t *testing.T) {
 	}
 
 	// Target pages, the claiming threat's page, the finding's own page.
-	for page, wants := range map[string][]string{
+	wantOnPages(t, fm, map[string][]string{
 		pagePath(kindElement, "shop.events"):    {`href="../finding/tmr-i05@shop.events.html"`, `href="../finding/tmr-i08@shop.events.html"`},
 		pagePath(kindFlow, "payment_delivery"):  {`href="../finding/tmr-r01@payment_delivery.html"`, accepted},
 		pagePath(kindFlow, "cart_rw"):           {`Also found here, claimed by a declared threat: <a href="../finding/tmr-i01@cart_rw.html">TMR-I01@cart_rw</a> by <a href="../threat/cache_leak.html">`},
@@ -122,17 +122,7 @@ func TestRegisterFindings(t *testing.T) {
 		"finding/tmr-i01@cart_rw.html":          {`<section class="card claimed">`, `href="../threat/cache_leak.html"`, `href="../rules.html#tmr-i01"`},
 		"finding/tmr-r01@payment_delivery.html": {`<h2>Risk accepted</h2>`, `<strong>payments-lead</strong> until <time>2027-06-30</time>`},
 		"rules.html":                            {`id="tmr-i01"`, `href="register.html#source=TMR-I01"`},
-	} {
-		text := string(fm[page])
-		if text == "" {
-			t.Errorf("no page %s", page)
-		}
-		for _, want := range wants {
-			if !strings.Contains(text, want) {
-				t.Errorf("%s: %q missing", page, want)
-			}
-		}
-	}
+	})
 
 	// The search index has a page per finding.
 	idx := fm["assets/search-index.js"]

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,23 @@ func fileMap(files []File) map[string][]byte {
 }
 
 // writeSite writes the files under dir.
+// wantOnPages checks that each page of the site exists and contains every
+// string listed for it.
+func wantOnPages(t *testing.T, fm map[string][]byte, pages map[string][]string) {
+	t.Helper()
+	for page, wants := range pages {
+		text := string(fm[page])
+		if text == "" {
+			t.Errorf("no page %s", page)
+		}
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: %q missing", page, want)
+			}
+		}
+	}
+}
+
 func writeSite(tb testing.TB, dir string, files []File) {
 	tb.Helper()
 	for _, f := range files {

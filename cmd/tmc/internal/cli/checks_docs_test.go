@@ -2,7 +2,6 @@ package cli
 
 import (
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -33,14 +32,14 @@ func TestChecksDocExamples(t *testing.T) {
 		if k := strings.Index(string(body), "**Example.**"); k >= 0 {
 			body = body[k:] // the "How to fix" part may show a tm line of its own
 		}
-		files := map[string]string{}
+		files := map[string][]byte{}
 		var console string
 		for _, m := range fence.FindAllSubmatchIndex(body, -1) {
 			lang, text := string(body[m[2]:m[3]]), string(body[m[4]:m[5]])
 			switch lang {
 			case "tm":
 				if _, ok := files["model.tm"]; !ok {
-					files["model.tm"] = text
+					files["model.tm"] = []byte(text)
 				}
 			case "go":
 				p := named.FindSubmatch(body[:m[0]])
@@ -48,28 +47,20 @@ func TestChecksDocExamples(t *testing.T) {
 					t.Errorf("%s: a go block without a path named before it", code)
 					continue
 				}
-				files[string(p[1])] = text
+				files[string(p[1])] = []byte(text)
 			case "console":
 				if console == "" && strings.HasPrefix(text, "$ tmc check model.tm\n") {
 					console = strings.TrimPrefix(text, "$ tmc check model.tm\n")
 				}
 			}
 		}
-		if console == "" || files["model.tm"] == "" {
+		if console == "" || len(files["model.tm"]) == 0 {
 			continue
 		}
 		ran++
 		t.Run(code, func(t *testing.T) {
 			dir := t.TempDir()
-			for name, text := range files {
-				p := filepath.Join(dir, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, files)
 			t.Chdir(dir)
 			_, out, _ := run(t, "check", "model.tm")
 			if !matchConsole(console, out) {
