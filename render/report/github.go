@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -36,7 +35,7 @@ func GitHub(w io.Writer, in Input) error {
 		writeCommand(bw, cmd, in.annotationProps(d.Subject, d.Code), msg)
 	}
 	for _, f := range in.Findings {
-		if f.Status != "" && f.Status != ir.Open {
+		if f.Closed() {
 			continue
 		}
 		cmd := "notice"

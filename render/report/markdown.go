@@ -60,10 +60,10 @@ func Markdown(w io.Writer, in Input) error {
 	// the open ones are what needs work.
 	findings, closed := map[string]int{}, 0
 	for _, f := range in.Findings {
-		if f.Status == ir.Open {
-			findings[f.Band]++
-		} else {
+		if f.Closed() {
 			closed++
+		} else {
+			findings[f.Band]++
 		}
 	}
 	open := map[string]int{}
@@ -168,7 +168,7 @@ func newAndFixed(b *bytes.Buffer, in Input) {
 				break
 			}
 			status := ""
-			if f.Status != "" && f.Status != ir.Open {
+			if f.Closed() {
 				status = ", " + f.Status
 			}
 			fmt.Fprintf(b, "- `%s` — finding %s (%s, score %d%s) — %s\n", codeSpan(in.position(f.Range)),

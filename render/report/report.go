@@ -88,6 +88,10 @@ type FindingInput struct {
 	Range      diag.Range
 }
 
+// Closed reports whether a threat claims the finding or the model accepts
+// it; a finding without a status is open.
+func (f FindingInput) Closed() bool { return f.Status != "" && f.Status != ir.Open }
+
 // Findings converts the findings of a compiled model.
 func Findings(fs []*ir.Finding) []FindingInput {
 	out := make([]FindingInput, 0, len(fs))

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -283,7 +282,7 @@ func SARIF(w io.Writer, in Input) error {
 			BaselineState:       state,
 			Properties:          findingProperties(f),
 		}
-		if f.Status != "" && f.Status != ir.Open {
+		if f.Closed() {
 			res.Suppressions = []sarifSuppression{{Kind: "inSource", Status: "accepted", Justification: f.StatusNote}}
 		}
 		if f.Range.File != "" {
