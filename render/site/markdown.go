@@ -221,6 +221,10 @@ func (mc *mdContext) fixLink(l *ast.Link, prefix, base string) {
 			unlink(l)
 			return
 		}
+		// Write the URL as the scheme was read: goldmark percent-encodes
+		// the controls a browser would strip, so "\x12http:" would
+		// otherwise reach the page as the relative "%12http:".
+		l.Destination = []byte(browserURL(dest))
 		l.SetAttributeString("rel", []byte("nofollow noopener noreferrer"))
 		return
 	case strings.TrimSpace(dest) == "":
@@ -292,22 +296,27 @@ func unlink(l ast.Node) {
 // "/", "?" or "#" precedes it. ok is false when there is no scheme (a
 // relative URL).
 func urlScheme(u string) (scheme string, ok bool) {
-	// As the URL standard: leading and trailing C0 controls and spaces are
-	// trimmed, ASCII tabs and newlines removed anywhere. Anything else
-	// stays, so an odd character makes an odd scheme, which is not allowed
-	// (skipping it could turn "htt\uFFFDps:" into an allowed "https:").
-	u = strings.TrimFunc(u, func(r rune) bool { return r <= 0x20 })
-	s := strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' {
-			return -1
-		}
-		return r
-	}, u)
+	s := browserURL(u)
 	i := strings.IndexAny(s, ":/?#")
 	if i < 0 || s[i] != ':' {
 		return "", false
 	}
 	return strings.ToLower(s[:i]), true
+}
+
+// browserURL is u as a browser's URL parser first sees it. As the URL
+// standard: leading and trailing C0 controls and spaces are trimmed, ASCII
+// tabs and newlines removed anywhere. Anything else stays, so an odd
+// character makes an odd scheme, which is not allowed (skipping it could
+// turn "htt\uFFFDps:" into an allowed "https:").
+func browserURL(u string) string {
+	u = strings.TrimFunc(u, func(r rune) bool { return r <= 0x20 })
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, u)
 }
 
 func allowedScheme(s string) bool { return s == "http" || s == "https" || s == "mailto" }

@@ -13,15 +13,18 @@ var (
 	fuzzInput     = regexp.MustCompile(`(?i)<input\b[^>]*>`)
 	fuzzTaskBox   = regexp.MustCompile(`^<input (checked="" )?disabled="" type="checkbox"\s*/?>$`)
 	fuzzEventAttr = regexp.MustCompile(`(?i)<[a-z][^>]*\s(on[a-z]+|style|src|srcset|formaction)\s*=`)
+	// fuzzCellAlign is the one style attribute allowed: a GFM table
+	// column's alignment, which goldmark writes from a fixed set.
+	fuzzCellAlign = regexp.MustCompile(`<(th|td) style="text-align:(left|right|center)">`)
 )
 
 // FuzzMarkdown renders arbitrary Markdown as a model description is
 // rendered on the site. It must not panic, must give the same HTML twice,
 // and the HTML may only hold the elements and links the rules in
 // markdown.go allow: no raw HTML, no images, no event handlers, no form
-// controls but the disabled checkboxes of task lists, and every
-// link http(s), mailto, a heading of the same text, a decision page or the
-// --source-url.
+// controls but the disabled checkboxes of task lists, no style but a
+// table column's alignment, and every link http(s), mailto, a heading of
+// the same text, a decision page or the --source-url.
 func FuzzMarkdown(f *testing.F) {
 	for _, s := range []string{
 		"# Title\n\nSee [part](#title) and [adr](docs/adr/0001.md) and [src](../x.go).",
@@ -54,7 +57,7 @@ func FuzzMarkdown(f *testing.F) {
 				t.Errorf("HTML holds %q:\n%s", m, out)
 			}
 		}
-		if m := fuzzEventAttr.FindString(out); m != "" {
+		if m := fuzzEventAttr.FindString(fuzzCellAlign.ReplaceAllString(out, "<$1>")); m != "" {
 			t.Errorf("HTML holds an attribute it must not: %q:\n%s", m, out)
 		}
 		for _, m := range fuzzHref.FindAllStringSubmatch(out, -1) {
