@@ -111,6 +111,7 @@ type compiler struct {
 	claimRanges []claimRef
 	opts        Options
 	root        string
+	tree        Tree // the model's files when it is held in memory (LoadTree)
 	syms        map[string]*symbol
 	byName      map[string][]*symbol // last path segment -> symbols
 	props       map[any]map[string]diag.Range

@@ -6,6 +6,9 @@
 //  1. Load (load.go): find every .tm file under the model root (or take the
 //     one file given), read it, and parse files in parallel with dsl.Parse.
 //     A file that fails to parse keeps the declarations that did parse.
+//     LoadTree does the same for a model held in memory (tmc diff reads
+//     git revisions that way); the paths a model names are then looked
+//     up in the tree, not on disk.
 //  2. Declare (declare.go): enter every declaration in one symbol table by
 //     its dotted path (paths follow where a declaration is written, and an
 //     `extend` block adds under its target); duplicates are TM203. Extends

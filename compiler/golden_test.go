@@ -28,12 +28,27 @@ func diagnosticsText(t *testing.T, dir string) (string, *compiler.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return printDiagnostics(t, res), res
+}
+
+func printDiagnostics(t *testing.T, res *compiler.Result) string {
+	t.Helper()
 	var b bytes.Buffer
 	p := &diag.Printer{Source: res.Source.File}
 	if err := p.Text(&b, res.Diags); err != nil {
 		t.Fatal(err)
 	}
-	return b.String(), res
+	return b.String()
+}
+
+// treeDiagnosticsText is diagnosticsText for the model held in tree.
+func treeDiagnosticsText(t *testing.T, root string, tree compiler.Tree) string {
+	t.Helper()
+	src, err := compiler.LoadTree(root, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return printDiagnostics(t, compiler.CompileSource(src, compiler.Options{Now: today}))
 }
 
 // TestDiagnostics runs every testdata/checks/*.txtar case: the archive's
@@ -53,12 +68,14 @@ func TestDiagnostics(t *testing.T) {
 			}
 			dir := t.TempDir()
 			var want *txtar.File
+			tree := compiler.Tree{}
 			for i := range ar.Files {
 				f := &ar.Files[i]
 				if f.Name == "diagnostics" {
 					want = f
 					continue
 				}
+				tree[f.Name] = f.Data
 				full := filepath.Join(dir, filepath.FromSlash(f.Name))
 				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 					t.Fatal(err)
@@ -71,6 +88,11 @@ func TestDiagnostics(t *testing.T) {
 			again, _ := diagnosticsText(t, dir)
 			if got != again {
 				t.Fatalf("two runs differ:\n%s\n---\n%s", got, again)
+			}
+			// tmc diff compiles git revisions held in memory: the same
+			// files must give the same diagnostics as on disk.
+			if fromTree := treeDiagnosticsText(t, dir, tree); fromTree != got {
+				t.Errorf("the model held in memory (LoadTree) gives other diagnostics\n--- in memory\n%s\n--- on disk\n%s", fromTree, got)
 			}
 			if update {
 				if want == nil {

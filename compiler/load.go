@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -25,7 +26,16 @@ type Source struct {
 	Root  string // absolute path of the model root
 	Files []*dsl.File
 	Diags diag.Diagnostics
+
+	// tree, when set, holds every file of the model (LoadTree): the paths
+	// the model names are looked up in it instead of under Root.
+	tree Tree
 }
+
+// A Tree is a model held in memory, as a git revision holds it: the
+// regular files below the model root by root-relative, slash-separated
+// name, and their contents.
+type Tree map[string][]byte
 
 // File returns the text of the file with the given root-relative name, or nil.
 func (s *Source) File(name string) []byte {
@@ -48,14 +58,22 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // full path), is left out of a model, like the go tool leaves out testdata
 // and _ and . folders. tmc serve watches exactly what this loads.
 func SkipDir(dir, name string) bool {
+	if skipDirName(name) {
+		return true
+	}
+	_, err := os.Lstat(filepath.Join(dir, OutputMarker))
+	return err == nil
+}
+
+// skipDirName is SkipDir's rule on the folder's name alone.
+func skipDirName(name string) bool {
 	switch {
 	case name == "testdata", name == "vendor", name == "node_modules", name == "tmc-out":
 		return true
 	case strings.HasPrefix(name, "."), strings.HasPrefix(name, "_"):
 		return true
 	}
-	_, err := os.Lstat(filepath.Join(dir, OutputMarker))
-	return err == nil
+	return false
 }
 
 // skipFile reports whether a .tm file in a folder is left out: like the go
@@ -85,10 +103,80 @@ func Load(path string) (*Source, error) {
 		names = []string{filepath.Base(abs)}
 	}
 	if len(names) == 0 && len(src.Diags) == 0 {
-		return nil, &UsageError{fmt.Errorf("no .tm files under %s (folders named testdata, vendor, node_modules, tmc-out or starting with . or _ are skipped)", path)}
+		return nil, noFiles(path)
 	}
-	src.parse(names)
+	src.parse(names, src.parseOne)
 	return src, nil
+}
+
+func noFiles(path string) error {
+	return &UsageError{fmt.Errorf("no .tm files under %s (folders named testdata, vendor, node_modules, tmc-out or starting with . or _ are skipped)", path)}
+}
+
+// LoadTree reads the model held in t as Load reads a folder: the same
+// folders and files are left out, and the paths the model names (tests,
+// evidence) are looked up in t. root is where the model lives, for
+// messages; nothing is read from it. It returns a *UsageError when t
+// holds no .tm file.
+func LoadTree(root string, t Tree) (*Source, error) {
+	src := &Source{Root: root, tree: t}
+	var names []string
+	for name := range t {
+		if strings.HasSuffix(name, ".tm") && t.loads(name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, noFiles(root)
+	}
+	sort.Strings(names) // map order
+	src.parse(names, func(name string) (*dsl.File, diag.Diagnostics) {
+		data := t[name]
+		if len(data) > dsl.MaxFileSize {
+			var ds diag.Diagnostics
+			ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(int64(len(data))))
+			return nil, ds
+		}
+		return dsl.Parse(name, data)
+	})
+	return src, nil
+}
+
+// loads reports whether the walk of Load would take the file name: no
+// folder on its way is left out by SkipDir, and its own name is not.
+func (t Tree) loads(name string) bool {
+	parts := strings.Split(name, "/")
+	if skipFile(parts[len(parts)-1]) {
+		return false
+	}
+	for i, dir := range parts[:len(parts)-1] {
+		if skipDirName(dir) {
+			return false
+		}
+		if _, marked := t[strings.Join(parts[:i+1], "/")+"/"+OutputMarker]; marked {
+			return false
+		}
+	}
+	return true
+}
+
+// stat reports what the tree holds at the root-relative path p: a file
+// (with its contents), a folder (a prefix of some file), or nothing.
+func (t Tree) stat(p string) (data []byte, isFile, isDir bool) {
+	p = path.Clean(p) // as filepath.Join cleans it on disk
+	if data, ok := t[p]; ok {
+		return data, true, false
+	}
+	if p == "." {
+		return nil, false, true
+	}
+	prefix := p + "/"
+	for name := range t {
+		if strings.HasPrefix(name, prefix) {
+			return nil, false, true
+		}
+	}
+	return nil, false, false
 }
 
 // walk lists the .tm files below the root, following symbolic links to
@@ -145,6 +233,11 @@ func (s *Source) walk() []string {
 	return names
 }
 
+func tooBig(size int64) string {
+	return fmt.Sprintf("file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
+		float64(size)/(1<<20), dsl.MaxFileSize>>20)
+}
+
 func relOrDot(rel string) string {
 	if rel == "" {
 		return "."
@@ -160,9 +253,9 @@ func cleanErr(err error) string {
 	return err.Error()
 }
 
-// parse reads and parses the named files in parallel. Results keep the
-// order of names.
-func (s *Source) parse(names []string) {
+// parse reads and parses the named files in parallel with one. Results
+// keep the order of names.
+func (s *Source) parse(names []string, one func(name string) (*dsl.File, diag.Diagnostics)) {
 	files := make([]*dsl.File, len(names))
 	diags := make([]diag.Diagnostics, len(names))
 	work := make(chan int)
@@ -172,7 +265,7 @@ func (s *Source) parse(names []string) {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				files[i], diags[i] = s.parseOne(names[i])
+				files[i], diags[i] = one(names[i])
 			}
 		}()
 	}
@@ -208,8 +301,7 @@ func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
 	defer f.Close()
 	info, err := f.Stat()
 	if err == nil && info.Size() > dsl.MaxFileSize {
-		ds.Errorf("TM100", diag.Range{File: name}, "file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
-			float64(info.Size())/(1<<20), dsl.MaxFileSize>>20)
+		ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(info.Size()))
 		return nil, ds
 	}
 	data, err := io.ReadAll(io.LimitReader(f, dsl.MaxFileSize+1))

@@ -300,7 +300,7 @@ func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
 	}
 	ref.Escapes = Escapes(ref.Path)
 	if ref.Path != "" && !ref.Escapes {
-		rf := c.refFile(filepath.Join(c.root, filepath.FromSlash(ref.Path)), ref.Test != "")
+		rf := c.refFile(ref.Path, ref.Test != "")
 		ref.Found = rf.found
 		if ref.Test != "" && rf.text != nil {
 			ref.TestFound = declaresTest(rf.text, ref.Test, rf.goFile)
@@ -317,25 +317,35 @@ type refFile struct {
 	read   bool
 }
 
-// refFile stats full once per compile, and reads it once when a named
-// test must be looked up in it.
-func (c *compiler) refFile(full string, needText bool) *refFile {
+// refFile stats the root-relative path p once per compile (on disk, or
+// in the model's Tree), and reads it once when a named test must be
+// looked up in it.
+func (c *compiler) refFile(p string, needText bool) *refFile {
 	if c.refFiles == nil {
 		c.refFiles = map[string]*refFile{}
 	}
-	rf := c.refFiles[full]
+	rf := c.refFiles[p]
 	if rf == nil {
-		rf = &refFile{goFile: strings.HasSuffix(full, ".go")}
-		st, err := os.Stat(full)
+		rf = &refFile{goFile: strings.HasSuffix(p, ".go")}
+		c.refFiles[p] = rf
+		if c.tree != nil {
+			data, isFile, isDir := c.tree.stat(p)
+			rf.found = isFile || isDir
+			rf.read = true
+			if isFile && len(data) <= maxTestFile {
+				rf.text = data
+			}
+			return rf
+		}
+		st, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(p)))
 		rf.found = err == nil
 		if err != nil || !st.Mode().IsRegular() || st.Size() > maxTestFile {
 			rf.read = true // nothing to read
 		}
-		c.refFiles[full] = rf
 	}
 	if needText && !rf.read {
 		rf.read = true
-		if b, err := os.ReadFile(full); err == nil && len(b) <= maxTestFile {
+		if b, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(p))); err == nil && len(b) <= maxTestFile {
 			rf.text = b
 		}
 	}

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -104,15 +104,15 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 	return cmd
 }
 
-// compileRevisions extracts path at two git revisions into temporary
-// folders and compiles both.
-func compileRevisions(rev1, rev2, path string) (*compiler.Result, *compiler.Result, error) {
+// compileRevisions reads the model at modelPath at two git revisions into
+// memory and compiles both.
+func compileRevisions(rev1, rev2, modelPath string) (*compiler.Result, *compiler.Result, error) {
 	top, err := git("", "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, nil, &usageError{fmt.Errorf("tmc diff REV1 REV2 -- PATH needs a git repository: %v", err)}
 	}
 	top = strings.TrimSpace(top)
-	abs, err := filepath.Abs(path)
+	abs, err := filepath.Abs(modelPath)
 	if err != nil {
 		return nil, nil, &usageError{err}
 	}
@@ -120,25 +120,14 @@ func compileRevisions(rev1, rev2, path string) (*compiler.Result, *compiler.Resu
 	if err != nil {
 		return nil, nil, &usageError{err}
 	}
-	tmp, err := os.MkdirTemp("", "tmc-diff-")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer os.RemoveAll(tmp)
-	// The two extractions run at once (git archive and file writes wait on
-	// I/O); errors are reported in argument order.
-	var roots [2]string
+	// The two extractions run at once (each waits on git); errors are
+	// reported in argument order.
+	var trees [2]compiler.Tree
+	var isFile [2]bool
 	var errs [2]error
 	var wg sync.WaitGroup
 	for i, rev := range []string{rev1, rev2} {
-		wg.Go(func() {
-			dir := filepath.Join(tmp, fmt.Sprint(i))
-			present, err := extract(top, rev, rel, dir)
-			if present {
-				roots[i] = filepath.Join(dir, filepath.FromSlash(rel))
-			}
-			errs[i] = err
-		})
+		wg.Go(func() { trees[i], isFile[i], errs[i] = extract(top, rev, rel) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -146,21 +135,41 @@ func compileRevisions(rev1, rev2, path string) (*compiler.Result, *compiler.Resu
 			return nil, nil, &usageError{err}
 		}
 	}
-	return compileBoth(roots[0], roots[1])
+	// The root names the model in messages; nothing is read from it.
+	root := filepath.Join(top, filepath.FromSlash(rel))
+	if isFile[0] || isFile[1] {
+		root = filepath.Dir(root)
+	}
+	now, err := compiler.Today()
+	if err != nil {
+		return nil, nil, &usageError{err}
+	}
+	// As compileBoth: one side at a time, keeping only what the diff needs.
+	var res [2]*compiler.Result
+	for i := range trees {
+		t := trees[i]
+		trees[i] = nil // let the collector take it once compiled
+		if t == nil { // PATH is absent at this revision: an empty model
+			res[i] = compiler.CompileSource(&compiler.Source{}, compiler.Options{Now: now})
+			continue
+		}
+		src, err := compiler.LoadTree(root, t)
+		if err != nil {
+			return nil, nil, &usageError{fmt.Errorf("%s at %s: %w", rel, []string{rev1, rev2}[i], err)}
+		}
+		r := compiler.CompileSource(src, compiler.Options{Now: now})
+		res[i] = &compiler.Result{Model: r.Model, Diags: r.Diags}
+	}
+	return res[0], res[1], nil
 }
 
-// compileBoth compiles two models, one after the other, keeping only the
-// model and the diagnostics of the first: the parse trees of two big
-// models at once would crowd the binary's memory limit and make the
-// collector run all the time. An empty path is an empty model (a PATH
-// absent at a revision).
+// compileBoth compiles two model folders, one after the other, keeping
+// only the model and the diagnostics of the first: the parse trees of two
+// big models at once would crowd the binary's memory limit and make the
+// collector run all the time.
 func compileBoth(a, b string) (*compiler.Result, *compiler.Result, error) {
 	var res [2]*compiler.Result
 	for i, p := range []string{a, b} {
-		if p == "" {
-			res[i] = compiler.CompileSource(&compiler.Source{}, compiler.Options{})
-			continue
-		}
 		r, err := compile(p)
 		if err != nil {
 			return nil, nil, err
@@ -197,19 +206,16 @@ func relInRepo(top, abs string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// extract writes the files under rel at rev into dir, like
-// `git archive REV -- REL | tar -x -C DIR`, and reports whether REL exists
-// at REV.
-func extract(top, rev, rel, dir string) (bool, error) {
+// extract reads the files under rel at rev, like `git archive REV -- REL`,
+// into a tree of names relative to rel, or of rel's own name when rel is
+// a file (isFile). The tree is nil when rel does not exist at rev.
+func extract(top, rev, rel string) (tree compiler.Tree, isFile bool, err error) {
 	if _, err := git(top, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
-		return false, fmt.Errorf("%q is not a git revision", rev)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, err
+		return nil, false, fmt.Errorf("%q is not a git revision", rev)
 	}
 	if rel != "." {
 		if ls, err := git(top, "ls-tree", "--name-only", rev, "--", rel); err != nil || strings.TrimSpace(ls) == "" {
-			return false, nil
+			return nil, false, nil
 		}
 	}
 	cmd := exec.Command("git", "archive", "--format=tar", rev, "--", rel)
@@ -218,42 +224,36 @@ func extract(top, rev, rel, dir string) (bool, error) {
 	cmd.Stderr = &stderr
 	data, err := cmd.Output()
 	if err != nil {
-		return false, fmt.Errorf("git archive %s -- %s: %v: %s", rev, rel, err, strings.TrimSpace(stderr.String()))
+		return nil, false, fmt.Errorf("git archive %s -- %s: %v: %s", rev, rel, err, strings.TrimSpace(stderr.String()))
 	}
+	tree = compiler.Tree{}
 	tr := tar.NewReader(bytes.NewReader(data))
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return true, nil
+			return tree, isFile, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("reading git archive: %v", err)
+			return nil, false, fmt.Errorf("reading git archive: %v", err)
 		}
-		if !filepath.IsLocal(h.Name) {
+		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(h.Name) {
+			continue // folders are implied; links are not followed
+		}
+		name := h.Name
+		switch {
+		case rel == ".":
+		case name == rel:
+			name, isFile = path.Base(name), true
+		case strings.HasPrefix(name, rel+"/"):
+			name = name[len(rel)+1:]
+		default:
 			continue
 		}
-		target := filepath.Join(dir, filepath.FromSlash(h.Name))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return false, err
-			}
-		case tar.TypeReg:
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return false, err
-			}
-			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-			if err != nil {
-				return false, err
-			}
-			_, err = io.Copy(f, tr)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return false, err
-			}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, false, fmt.Errorf("reading git archive: %v", err)
 		}
+		tree[name] = b
 	}
 }
 

@@ -114,6 +114,11 @@ func TestDiffGit(t *testing.T) {
 	if code, out, errs := run(t, "diff", "--fail-on-new-crossing", filepath.Join(old, "model"), "model"); code != ExitOK || !strings.Contains(out, "decision adr9") {
 		t.Errorf("folders, with a decision: exit %d, want 0\n%s%s", code, out, errs)
 	}
+	// The model's one file, named instead of its folder: the same diff.
+	_, folderOut, _ := run(t, "diff", "HEAD~1", "HEAD", "--", "model")
+	if code, out, errs := run(t, "diff", "HEAD~1", "HEAD", "--", "model/core.tm"); code != ExitOK || out != folderOut {
+		t.Errorf("-- model/core.tm: exit %d, want 0 and the folder's diff\n%s%s\n--- folder\n%s", code, out, errs, folderOut)
+	}
 	// Same revision: nothing.
 	if code, out, _ := run(t, "diff", "HEAD", "HEAD", "--", "model"); code != ExitOK || !strings.Contains(out, "no change in threat terms") {
 		t.Errorf("HEAD HEAD: exit %d\n%s", code, out)
@@ -190,11 +195,14 @@ func gitIn(t *testing.T, dir string, args ...string) {
 	}
 }
 
+// extractTo writes the folder model of rev into dir/model.
 func extractTo(t *testing.T, repo, rev, dir string) {
 	t.Helper()
-	if _, err := extract(repo, rev, "model", dir); err != nil {
-		t.Fatal(err)
+	tree, isFile, err := extract(repo, rev, "model")
+	if err != nil || isFile || len(tree) == 0 {
+		t.Fatalf("extract: %d files, isFile %v, %v", len(tree), isFile, err)
 	}
+	writeFiles(t, filepath.Join(dir, "model"), tree)
 }
 
 // pkgDir is the package folder, taken before any test changes folder.
