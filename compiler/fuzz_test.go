@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,7 +51,8 @@ var fuzzNow = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
 // FuzzCheck compiles arbitrary bytes as a one-file model rooted at the core
 // example's folder: it must not panic, diagnostics must come sorted, with
-// valid codes and positions inside the file, and two runs must agree.
+// valid codes and positions inside the file, and a second run, from
+// memory (LoadTree), must agree.
 func FuzzCheck(f *testing.F) {
 	root, err := filepath.Abs("testdata/core")
 	if err != nil {
@@ -78,6 +80,18 @@ func FuzzCheck(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	opts := compiler.Options{Now: fuzzNow}
+	tree := compiler.Tree{}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".tm") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		tree[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		res := compileWithin(t, fuzzLimit, func() *compiler.Result { return compiler.ParseFile(root, "fuzz.tm", src, opts) })
 		if res == nil || res.Model == nil {
@@ -90,9 +104,16 @@ func FuzzCheck(f *testing.F) {
 				t.Errorf("diagnostics not sorted: %v before %v", res.Diags[i-1], d)
 			}
 		}
-		again := compiler.ParseFile(root, "fuzz.tm", src, opts)
+		// The second run holds the model in memory, as tmc diff does:
+		// fuzz.tm beside the files of the core folder.
+		tree["fuzz.tm"] = src
+		loaded, err := compiler.LoadTree(root, tree)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := compiler.CompileSource(loaded, opts)
 		if a, b := renderDiags(res.Diags), renderDiags(again.Diags); a != b {
-			t.Errorf("two runs disagree:\n%s\n----\n%s", a, b)
+			t.Errorf("on disk and in memory disagree:\n%s\n----\n%s", a, b)
 		}
 	})
 }
