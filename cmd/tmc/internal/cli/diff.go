@@ -147,8 +147,9 @@ func compileRevisions(rev1, rev2, modelPath string) (*compiler.Result, *compiler
 	// As compileBoth: one side at a time, keeping only what the diff needs.
 	var res [2]*compiler.Result
 	for i := range trees {
+		// Let the collector take each tree once it is compiled.
 		t := trees[i]
-		trees[i] = nil // let the collector take it once compiled
+		trees[i] = nil
 		if t == nil { // PATH is absent at this revision: an empty model
 			res[i] = compiler.CompileSource(&compiler.Source{}, compiler.Options{Now: now})
 			continue
