@@ -2,8 +2,11 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -40,6 +43,15 @@ func (c *compiler) declareAccept(file string, d *dsl.AcceptDecl) {
 			}
 		}
 	}
+	if strings.Contains(a.Fingerprint, "*") {
+		rule, target, _ := strings.Cut(a.Fingerprint, "@")
+		if rule == "" || strings.Contains(rule, "*") || strings.Count(target, "*") != 1 || !strings.HasSuffix(target, "*") {
+			d := c.diags.Errorf("TM103", a.Range, "invalid acceptance pattern %q", a.Fingerprint)
+			d.Detail = "a pattern names one rule and ends its target with *: \"RULE@*\" accepts every finding of the rule, \"RULE@shop.*\" those whose target starts with shop."
+			return
+		}
+		a.Pattern = true
+	}
 	for _, old := range c.m.Acceptances {
 		if old.Fingerprint == a.Fingerprint {
 			d := c.diags.Errorf("TM203", a.Range, "duplicate acceptance of %q", a.Fingerprint)
@@ -52,8 +64,10 @@ func (c *compiler) declareAccept(file string, d *dsl.AcceptDecl) {
 
 // settleFindings applies the claims of threats and the accept declarations
 // to the findings: a claimed finding has status claimed, an accepted one
-// accepted. An expired acceptance is TM601 and leaves the finding open; a
-// claim or acceptance that matches no finding is TM602.
+// accepted. An acceptance by fingerprint comes before a pattern, and a
+// longer pattern before a shorter one, so the most specific reason is the
+// one a finding shows. An expired acceptance is TM601 and leaves its
+// findings open; a claim or acceptance that matches no finding is TM602.
 func (c *compiler) settleFindings() {
 	byFP := make(map[string]*ir.Finding, len(c.m.Findings))
 	for _, f := range c.m.Findings {
@@ -70,22 +84,49 @@ func (c *compiler) settleFindings() {
 			f.Status = ir.Claimed
 		}
 	}
-	for _, a := range c.m.Acceptances {
-		f := byFP[a.Fingerprint]
-		if f == nil {
+	order := slices.Clone(c.m.Acceptances)
+	slices.SortStableFunc(order, func(a, b *ir.FindingAcceptance) int {
+		if a.Pattern != b.Pattern {
+			if b.Pattern {
+				return -1
+			}
+			return 1
+		}
+		return len(b.Fingerprint) - len(a.Fingerprint)
+	})
+	for _, a := range order {
+		if a.Pattern {
+			prefix := strings.TrimSuffix(a.Fingerprint, "*")
+			for _, f := range c.m.Findings { // in model order
+				if strings.HasPrefix(f.Fingerprint, prefix) {
+					a.Findings = append(a.Findings, f)
+				}
+			}
+		} else if f := byFP[a.Fingerprint]; f != nil {
+			a.Findings = []*ir.Finding{f}
+		}
+		if len(a.Findings) == 0 && a.Pattern {
+			c.noPatternMatch(a)
+			continue
+		}
+		if len(a.Findings) == 0 {
 			c.noMatch(a.Range, fmt.Sprintf("accept %q", a.Fingerprint), a.Fingerprint)
 			continue
 		}
-		a.Finding = f
 		if a.Expired {
 			d := c.diags.Errorf("TM601", a.Range, "acceptance of %q expired on %s", a.Fingerprint, a.Until)
 			d.Detail = "the finding is open again: fix it, or review the acceptance and set a new `until` date"
+			if len(a.Findings) > 1 {
+				d.Detail = fmt.Sprintf("its %d findings are open again: fix them, or review the acceptance and set a new `until` date", len(a.Findings))
+			}
 			continue
 		}
-		if f.Acceptance == nil {
-			f.Acceptance = a
-			if f.Status == ir.Open {
-				f.Status = ir.Accepted
+		for _, f := range a.Findings {
+			if f.Acceptance == nil {
+				f.Acceptance = a
+				if f.Status == ir.Open {
+					f.Status = ir.Accepted
+				}
 			}
 		}
 	}
@@ -97,6 +138,26 @@ func (c *compiler) noMatch(r diag.Range, what, fp string) {
 	if s := dsl.Suggest(fp, c.fingerprints()); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 	}
+}
+
+// noPatternMatch is TM602 for a pattern: it names a rule that does not
+// exist (with the closest rule id), or no finding of the rule matches.
+func (c *compiler) noPatternMatch(a *ir.FindingAcceptance) {
+	rule, _, _ := strings.Cut(a.Fingerprint, "@")
+	if rules.Lookup(rule) == nil {
+		ids := make([]string, len(rules.All))
+		for i, r := range rules.All {
+			ids[i] = r.ID
+		}
+		d := c.diags.Warnf("TM602", a.Range, "accept %q names no rule %q, so it matches no finding", a.Fingerprint, rule)
+		d.Detail = "`tmc rules` lists the rules"
+		if s := dsl.Suggest(rule, ids); s != "" {
+			d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return
+	}
+	d := c.diags.Warnf("TM602", a.Range, "accept %q, which matches no finding", a.Fingerprint)
+	d.Detail = "the findings were fixed or their targets renamed: remove the acceptance, or correct the pattern (RULE@PREFIX*, as the fingerprints `tmc check` prints start)"
 }
 
 func (c *compiler) fingerprints() []string {

@@ -1,6 +1,7 @@
 package compiler_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,7 +123,64 @@ accept "TMR-D03@charge" { reason "manual retries" owner "payments" until 2026-11
 	if strings.Join(codes, " ") != "TM501 TM601" {
 		t.Errorf("diagnostics: %v", codes)
 	}
-	if len(res.Model.Acceptances) != 2 || res.Model.Acceptances[0].Finding == nil {
+	if len(res.Model.Acceptances) != 2 || len(res.Model.Acceptances[0].Findings) != 1 {
 		t.Errorf("acceptances: %+v", res.Model.Acceptances)
+	}
+}
+
+// An acceptance pattern ("RULE@*", "RULE@prefix*") accepts every finding
+// of its rule whose fingerprint starts with the prefix; an acceptance by
+// fingerprint comes before a pattern, a longer pattern before a shorter
+// one; an expired pattern is one TM601 and leaves its findings open; a
+// pattern that matches nothing is TM602; a malformed one TM103.
+func TestAcceptancePatterns(t *testing.T) {
+	src := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system shop "Shop" {
+  container api "API" in core
+  container admin "Admin" in core
+}
+system ops "Ops" { container api "Ops API" in core }
+flow hook: psp -> shop.api "Webhook" { crosses vendor, core "allow-list" }
+flow hook2: psp -> shop.admin "Webhook 2" { crosses vendor, core "allow-list" }
+flow hook3: psp -> ops.api "Webhook 3" { crosses vendor, core "allow-list" }
+accept "TMR-S01@*" { reason "all" owner "edge" until 2027-06-30 }
+accept "TMR-S01@hook2" { reason "one" owner "edge" until 2027-06-30 }
+accept "TMR-S03@hook*" { reason "expired" owner "edge" until 2026-01-31 }
+accept "TMR-S05@hook*" { reason "short" owner "edge" until 2027-06-30 }
+accept "TMR-S05@hook3*" { reason "long" owner "edge" until 2027-06-30 }
+accept "TMR-D01@*" { reason "none" owner "edge" until 2027-06-30 }
+accept "TMR-*@hook" { reason "bad" owner "edge" until 2027-06-30 }
+accept "TMR-S01@h*k" { reason "bad" owner "edge" until 2027-06-30 }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	var got []string
+	for _, f := range res.Model.Findings {
+		reason := "-"
+		if f.Acceptance != nil {
+			reason = f.Acceptance.Reason
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", f.Fingerprint, f.Status, reason))
+	}
+	want := []string{
+		"TMR-S01@hook accepted all", "TMR-S01@hook2 accepted one", "TMR-S01@hook3 accepted all",
+		"TMR-S03@hook open -", "TMR-S03@hook2 open -", "TMR-S03@hook3 open -",
+		"TMR-S05@hook accepted short", "TMR-S05@hook2 accepted short", "TMR-S05@hook3 accepted long",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var codes []string
+	for _, d := range res.Diags {
+		codes = append(codes, fmt.Sprintf("%d:%s", d.Subject.Start.Line, d.Code))
+	}
+	if g, w := strings.Join(codes, " "), "14:TM601 17:TM602 18:TM103 19:TM103"; g != w {
+		t.Errorf("diagnostics: %s, want %s", g, w)
+	}
+	for _, a := range res.Model.Acceptances {
+		if a.Fingerprint == "TMR-S03@hook*" && len(a.Findings) != 3 {
+			t.Errorf("the expired pattern matches %d findings, want 3", len(a.Findings))
+		}
 	}
 }

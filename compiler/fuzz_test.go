@@ -45,6 +45,7 @@ var checkSeeds = []string{
 	"system data in note { container alt }\nflow data -> data.alt \"x\"",
 	"control p { status planned } control i { status implemented test \"t_test.go:TestT\" } control v { status verified evidence \"e.md\" }\nsystem s\nthreat a { on s stride spoofing impact 5 likelihood 5 mitigated_by p }\nthreat b { on s stride spoofing impact 4 likelihood 4 mitigated_by i, v, nope }",
 	"system s { container c }\naccept \"TMR-D01@s.c\" { reason \"r\" owner \"o\" until 2020-01-01 }\nthreat t { on s.c stride spoofing impact 5 likelihood 5 claims \"TMR-D01@s.c\", \"X@y\" }",
+	"system s { container c container d }\naccept \"TMR-D01@s.*\" { reason \"r\" owner \"o\" until 2030-01-01 }\naccept \"TMR-D01@*\" { reason \"r\" owner \"o\" until 2020-01-01 }\naccept \"*@*\" { }",
 }
 
 var fuzzNow = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)

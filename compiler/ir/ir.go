@@ -423,13 +423,16 @@ func (f *Finding) StatusNote() string {
 }
 
 // A FindingAcceptance is `accept "RULE@TARGET" { reason owner until }`: a
-// finding accepted in the model until a date.
+// finding accepted in the model until a date. With a pattern
+// ("RULE@*", "RULE@shop.*") it accepts every finding of the rule whose
+// fingerprint starts with what comes before the *.
 type FindingAcceptance struct {
-	Fingerprint string
+	Fingerprint string // the fingerprint or the pattern, as written
+	Pattern     bool   // Fingerprint ends with *
 	Reason      string
 	Owner       string
 	Until       string // YYYY-MM-DD
 	Expired     bool
-	Finding     *Finding // the finding it accepts, or nil
+	Findings    []*Finding // the findings it matches, in model order (one without a pattern)
 	Range       diag.Range
 }

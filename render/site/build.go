@@ -264,10 +264,16 @@ func (b *builder) indexFindings() {
 			b.findingsByBoundary[bd] = append(b.findingsByBoundary[bd], f)
 		}
 	}
-	for _, a := range b.m.Acceptances {
-		if a != nil && a.Expired && a.Finding != nil && a.Finding.Acceptance == nil {
-			if _, ok := b.expiredAcceptance[a.Finding]; !ok {
-				b.expiredAcceptance[a.Finding] = a
+	// By fingerprint before patterns, as the compiler applies them.
+	for _, pattern := range []bool{false, true} {
+		for _, a := range b.m.Acceptances {
+			if a == nil || !a.Expired || a.Pattern != pattern {
+				continue
+			}
+			for _, f := range a.Findings {
+				if _, ok := b.expiredAcceptance[f]; !ok && f.Acceptance == nil {
+					b.expiredAcceptance[f] = a
+				}
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tmc-dev/tmc/compiler"
 	"github.com/tmc-dev/tmc/compiler/ir"
 )
 
@@ -163,5 +164,36 @@ func TestFindingPath(t *testing.T) {
 		if got := findingPath(c.f); got != c.want {
 			t.Errorf("findingPath(%q) = %q, want %q", c.f.Fingerprint, got, c.want)
 		}
+	}
+}
+
+// TestPatternAcceptances: the findings an acceptance pattern covers show
+// its reason on their pages; when a pattern has expired, each of its
+// findings shows it as expired, unless an acceptance by fingerprint
+// still holds for it.
+func TestPatternAcceptances(t *testing.T) {
+	src := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system shop "Shop" {
+  container api "API" in core
+  container admin "Admin" in core
+}
+flow hook: psp -> shop.api "Webhook" { crosses vendor, core "allow-list" }
+flow hook2: psp -> shop.admin "Webhook 2" { crosses vendor, core "allow-list" }
+accept "TMR-S01@*" { reason "gateway mTLS for all providers" owner "edge" until 2027-06-30 }
+accept "TMR-S03@hook*" { reason "signatures were due" owner "edge" until 2026-01-31 }
+accept "TMR-S03@hook2" { reason "hook2 verified by the proxy" owner "edge" until 2027-06-30 }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	fm := fileMap(build(t, Input{Model: res.Model, Diags: res.Diags}, Options{}))
+	wantOnPages(t, fm, map[string][]string{
+		"finding/tmr-s01@hook.html":  {"gateway mTLS for all providers"},
+		"finding/tmr-s01@hook2.html": {"gateway mTLS for all providers"},
+		"finding/tmr-s03@hook.html":  {"signatures were due", "expired"},
+		"finding/tmr-s03@hook2.html": {"hook2 verified by the proxy"},
+	})
+	if p := string(fm["finding/tmr-s03@hook2.html"]); strings.Contains(p, "signatures were due") {
+		t.Error("finding/tmr-s03@hook2.html shows the expired pattern beside the acceptance that holds")
 	}
 }

@@ -48,7 +48,6 @@ func fileMap(files []File) map[string][]byte {
 	return m
 }
 
-// writeSite writes the files under dir.
 // wantOnPages checks that each page of the site exists and contains every
 // string listed for it.
 func wantOnPages(t *testing.T, fm map[string][]byte, pages map[string][]string) {
@@ -66,6 +65,7 @@ func wantOnPages(t *testing.T, fm map[string][]byte, pages map[string][]string) 
 	}
 }
 
+// writeSite writes the files under dir.
 func writeSite(tb testing.TB, dir string, files []File) {
 	tb.Helper()
 	for _, f := range files {
