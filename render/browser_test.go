@@ -61,6 +61,11 @@ const checkScript = `(() => {
       if (w > tol && h > tol) problems.push('overlap: ' + boxes[i].id + ' and ' + boxes[j].id);
     }
   }
+  // An embedded font the browser rejects (a broken subset) falls back to
+  // another font silently; its status says so.
+  for (const f of document.fonts) {
+    if (f.status !== 'loaded') problems.push('font ' + f.family + ' ' + f.weight + ': ' + f.status);
+  }
   const svg = document.documentElement;
   return JSON.stringify({problems, nodes: nodes.length, width: svg.width.baseVal.value, height: svg.height.baseVal.value});
 })()`
@@ -108,17 +113,19 @@ func TestBrowserCheckerCatchesProblems(t *testing.T) {
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">
 <g class="tm-node" id="a"><rect class="tm-shape" x="10" y="10" width="60" height="30"/><text x="15" y="30" font-size="13">a label far too long for its box</text></g>
 <g class="tm-node" id="b"><rect class="tm-shape" x="40" y="20" width="60" height="30"/><text x="45" y="40" font-size="13">b</text></g>
+<style>@font-face{font-family:"Broken";src:url(data:font/ttf;base64,AAEAAAALAIAAAwAwT1MvMg==)} text{font-family:"Broken"}</style>
 </svg>`
 	if err := os.WriteFile(bad, []byte(svg), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := check(t, bctx, bad)
-	var overflow, overlap bool
+	var overflow, overlap, badFont bool
 	for _, p := range r.Problems {
 		overflow = overflow || strings.HasPrefix(p, "text overflows a")
 		overlap = overlap || strings.HasPrefix(p, "overlap: a and b")
+		badFont = badFont || strings.HasPrefix(p, `font "Broken"`) || strings.HasPrefix(p, "font Broken")
 	}
-	if !overflow || !overlap {
+	if !overflow || !overlap || !badFont {
 		t.Errorf("checker missed problems: %q", r.Problems)
 	}
 }

@@ -11,8 +11,9 @@ type Options struct {
 	// "flow", "boundary", "threat"...; id its model id), or "" for none.
 	// Nil: no links. The site uses it to link diagrams to its pages.
 	Link func(kind, id string) string
-	// EmbedFont embeds the font in the SVG, for standalone files; a page
-	// that inlines many diagrams embeds it once instead (FontFace).
+	// EmbedFont embeds the font in the SVG, for standalone files, cut
+	// down to the characters the SVG holds; a page that inlines many
+	// diagrams embeds it once instead (FontFace).
 	EmbedFont bool
 }
 
@@ -26,7 +27,7 @@ func Header(b *strings.Builder, width, height float64, viewID, title, extraCSS s
 		Escape(ID(viewID, "view", viewID)), Num(width), Num(height), Num(width), Num(height), Escape(title))
 	fmt.Fprintf(b, "\n<title>%s</title>\n<style>", Escape(title))
 	if opts.EmbedFont {
-		b.WriteString(FontFace())
+		b.WriteString(fontPlaceholder) // Footer embeds the glyphs the document uses
 	}
 	b.WriteString(CSS())
 	b.WriteString(extraCSS)
@@ -34,8 +35,23 @@ func Header(b *strings.Builder, width, height float64, viewID, title, extraCSS s
 	fmt.Fprintf(b, `<rect class="tm-bg" x="0" y="0" width="%s" height="%s"/>`+"\n", Num(width), Num(height))
 }
 
-// Footer ends an SVG document.
-func Footer(b *strings.Builder) { b.WriteString("</svg>\n") }
+// fontPlaceholder marks where Footer embeds the font. Escape turns < into
+// &lt; in every text of the model, so only Header can write it.
+const fontPlaceholder = "<tm-font/>"
+
+// Footer ends an SVG document, and embeds the font where Header asked for
+// it, cut down to the characters the document holds.
+func Footer(b *strings.Builder) {
+	b.WriteString("</svg>\n")
+	doc := b.String()
+	if i := strings.Index(doc, fontPlaceholder); i >= 0 {
+		b.Reset()
+		b.Grow(len(doc) + 100_000)
+		b.WriteString(doc[:i])
+		b.WriteString(FontFaceFor(doc))
+		b.WriteString(doc[i+len(fontPlaceholder):])
+	}
+}
 
 // OpenGroup starts a <g> for one model thing: its id, its classes, a
 // <title> tooltip, and a link around it when opts.Link gives one. Close it
