@@ -1,10 +1,59 @@
 package dsl
 
+import "strings"
+
 // A block kind names the statements allowed inside one kind of block, with
 // the usage shown when a statement is malformed.
 type blockKind struct {
 	name  string
 	forms map[string]string // keyword -> usage
+}
+
+// synonyms are the words other threat-modeling and architecture tools
+// (Structurizr, Threagile, pytm, Threat Dragon, OWASP's templates) use for
+// one of our keywords, by block: a word too far from the keyword for
+// Suggest gets the keyword suggested all the same.
+var synonyms = map[*blockKind]map[string]string{
+	topLevel: {
+		"actor": "person", "user": "person", "service": "container", "microservice": "container",
+		"datastore": "database", "data_store": "database", "db": "database", "store": "database",
+		"topic": "queue", "stream": "queue", "trust_boundary": "boundary", "zone": "boundary",
+		"dataflow": "flow", "data_flow": "flow", "mitigation": "control", "adr": "decision",
+		"diagram": "view", "asset": "data", "data_asset": "data",
+	},
+	boundaryBlock: {"trust_level": "trust", "level": "trust", "trustlevel": "trust"},
+	elementBlock: {
+		"technology": "tech", "technologies": "tech", "encrypted": "encrypted_at_rest", "encryption": "encrypted_at_rest",
+		"public": "exposure", "internet_facing": "exposure", "internet": "exposure", "tenant": "tenancy",
+		"multitenant": "multi_tenant", "admin": "admin_interface", "logs": "writes_logs", "logging": "writes_logs",
+		"controls": "safeguards", "mitigations": "safeguards", "team": "owner",
+	},
+	dataBlock: {
+		"sensitivity": "classification", "confidentiality": "classification", "personal": "pii",
+		"personal_data": "pii", "secrets": "credentials", "tenant": "tenant_scoped", "team": "owner",
+	},
+	flowBlock: {
+		"data": "carries", "data_assets": "carries", "payload": "carries", "authentication": "auth", "authn": "auth",
+		"trust": "crosses", "boundary": "crosses", "idempotent": "idempotency_key", "controls": "safeguards",
+		"technology": "protocol", "tech": "protocol",
+	},
+	threatBlock: {
+		"category": "stride", "categories": "stride", "severity": "impact", "probability": "likelihood",
+		"mitigation": "mitigated_by", "mitigations": "mitigated_by", "mitigated": "mitigated_by", "controls": "mitigated_by",
+		"target": "on", "targets": "on", "finding": "claims", "accept": "accepted", "team": "owner",
+	},
+	controlBlock:  {"state": "status", "tests": "test", "proof": "evidence", "team": "owner"},
+	decisionBlock: {"adr": "file", "path": "file", "elements": "affects", "state": "status"},
+	acceptBlock:   {"why": "reason", "expires": "until", "expiry": "until", "team": "owner"},
+}
+
+// suggest returns the keyword of the block closest to word (an edit or
+// two away), or the one other tools name word, or "".
+func (b *blockKind) suggest(word string) string {
+	if s := Suggest(word, b.keywords()); s != "" {
+		return s
+	}
+	return synonyms[b][strings.ToLower(word)]
 }
 
 // Keywords returns the statement keywords of a block kind, for docs and

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -230,7 +231,7 @@ func (p *fileParser) decl(toks []token, sp span) {
 	}
 	first := toks[0]
 	if first.typ != tokIdent || topLevel.forms[first.value] == "" {
-		p.unknownDecl(first)
+		p.unknownDecl(toks)
 		return
 	}
 	if sp.tooDeep >= 0 {
@@ -286,7 +287,8 @@ func (p *fileParser) decl(toks []token, sp span) {
 	p.file.Decls = append(p.file.Decls, d)
 }
 
-func (p *fileParser) unknownDecl(t token) {
+func (p *fileParser) unknownDecl(toks []token) {
+	t := toks[0]
 	if t.typ != tokIdent {
 		what := fmt.Sprintf("%q", t.value)
 		if t.typ == tokString {
@@ -296,7 +298,12 @@ func (p *fileParser) unknownDecl(t token) {
 		return
 	}
 	d := p.diags.Errorf("TM102", p.rng(t.start, t.end), "unknown declaration %q", t.value)
-	if s := Suggest(t.value, topLevel.keywords()); s != "" {
+	if arrow := slices.IndexFunc(toks, func(t token) bool { return t.value == "->" || t.value == "-->" }); arrow > 0 && arrow <= 8 {
+		d.Summary += "; a flow starts with \"flow\""
+		d.Detail = "form: " + topLevel.forms["flow"]
+		return
+	}
+	if s := topLevel.suggest(t.value); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + topLevel.forms[s]
 	} else {

@@ -110,3 +110,18 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// Every synonym suggests a keyword its block has, and is not itself one
+// (it would never be reached).
+func TestSynonymsNameKeywords(t *testing.T) {
+	for block, words := range synonyms {
+		for word, kw := range words {
+			if block.forms[kw] == "" {
+				t.Errorf("%s block: %q suggests %q, which the block does not have", block.name, word, kw)
+			}
+			if block.forms[word] != "" {
+				t.Errorf("%s block: %q is a keyword already", block.name, word)
+			}
+		}
+	}
+}

@@ -120,9 +120,13 @@ func (p *fileParser) unknown(u *Unknown, block *blockKind) {
 		what = "statement"
 	}
 	d := p.diags.Errorf("TM102", head, "unknown %s %s %q", block.name, what, u.Name)
-	if s := Suggest(u.Name, block.keywords()); s != "" {
+	if s := block.suggest(u.Name); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + block.forms[s]
+		return
+	}
+	if block == elementBlock && (u.Name == "kind" || u.Name == "type") {
+		d.Detail = "an element's kind is the keyword that declares it: person, system, container, component, database, cache, queue or bucket (`database db \"Orders DB\"`)"
 		return
 	}
 	kw := block.keywords()
