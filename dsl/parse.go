@@ -122,7 +122,8 @@ func isPunct(t token, v string) bool { return t.typ == tokPunct && t.value == v 
 // split cuts a file's tokens into top-level declarations, so that each can
 // be parsed (and fail) on its own. A declaration ends after the "}" that
 // closes its block, or before a line that starts with a top-level keyword
-// while no block is open. If a block is never closed, the declaration ends
+// while no block is open (or, for one that does not start with a keyword,
+// before any line that starts in column 1). If a block is never closed, the declaration ends
 // before the next line that starts in column 1 with a top-level keyword.
 //
 // Braces are matched once for the whole file, so splitting is linear in
@@ -169,12 +170,18 @@ func split(toks []token) []span {
 	var out []span
 	for i := 0; i < n; {
 		sp := span{start: i, tooDeep: -1, unclosed: -1}
+		// What does not start with a keyword is an error of its own; it
+		// ends at the next line that starts in column 1 too, so that each
+		// of several such lines is reported.
+		unknown := toks[i].typ != tokIdent || topLevel.forms[toks[i].value] == ""
 		j := i
 	scan:
 		for ; j < n; j++ {
 			t := toks[j]
 			switch {
 			case j > i && t.first && t.typ == tokIdent && topLevel.forms[t.value] != "":
+				break scan
+			case unknown && j > i && t.first && t.start.Column == 1:
 				break scan
 			case isPunct(t, "{"):
 				if innerMax[j] > MaxNesting {
