@@ -120,7 +120,7 @@ func NewWatcher(path string, opts WatchOptions) (*Watcher, error) {
 	go w.debounce()
 	if opts.Poll {
 		w.mu.Lock()
-		w.startPolling(false)
+		w.startPolling(false, false)
 		w.mu.Unlock()
 		return w, nil
 	}
@@ -290,9 +290,10 @@ func (w *Watcher) handle(ev fsnotify.Event) bool {
 	}
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 		if name == w.root {
-			// Nothing left to watch: poll until it comes back.
+			// Nothing left to watch: poll until it comes back, then
+			// watch it again.
 			fmt.Fprintf(w.opts.Log, "tmc: the model folder %s was removed or moved: polling for it every %v\n", w.root, w.opts.PollInterval)
-			w.startPolling(true)
+			w.startPolling(true, true)
 			return true
 		}
 		if w.model[name] || w.extra[name] {
@@ -535,25 +536,34 @@ func (w *Watcher) fallback(err error) {
 	}
 	fmt.Fprint(w.opts.Log, limitMessage(err))
 	fmt.Fprintf(w.opts.Log, "tmc: polling the model every %v instead\n", w.opts.PollInterval)
-	w.startPolling(true)
+	w.startPolling(true, false)
 }
 
 // startPolling stops inotify and polls; with lost, the first poll counts
-// as a change (events may have been lost on the way). The caller holds
-// w.mu.
-func (w *Watcher) startPolling(lost bool) {
+// as a change (events may have been lost on the way); with resume, the
+// poller goes back to inotify once the model folder exists again. The
+// caller holds w.mu.
+func (w *Watcher) startPolling(lost, resume bool) {
+	w.stopEvents()
+	w.wg.Add(1)
+	go w.poll(lost, resume)
+}
+
+// stopEvents closes the inotify watcher and forgets its watches. The
+// caller holds w.mu.
+func (w *Watcher) stopEvents() {
 	w.polling = true
 	if fsw := w.fsw; fsw != nil {
 		w.fsw = nil
 		go fsw.Close() // not here: its reader may be waiting for our event loop
 	}
 	w.model, w.extra = map[string]bool{}, map[string]bool{}
-	w.wg.Add(1)
-	go w.poll(lost)
 }
 
-// poll compares a summary of the model's files every PollInterval.
-func (w *Watcher) poll(lost bool) {
+// poll compares a summary of the model's files every PollInterval. With
+// resume it stops once the model folder is back and watched by inotify
+// again.
+func (w *Watcher) poll(lost, resume bool) {
 	defer w.wg.Done()
 	tick := time.NewTicker(w.opts.PollInterval)
 	defer tick.Stop()
@@ -570,8 +580,50 @@ func (w *Watcher) poll(lost bool) {
 				last = s
 				w.kick()
 			}
+			if resume {
+				if info, err := os.Stat(w.root); err == nil && info.IsDir() && w.resumeEvents() {
+					return
+				}
+			}
 		}
 	}
+}
+
+// resumeEvents switches from polling back to inotify, once the model
+// folder is back. It reports whether this poller is done: inotify watches
+// the folder again, or another poller took over (the kernel's limits were
+// reached on the way), or the watcher is closed.
+func (w *Watcher) resumeEvents() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return true
+	}
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return false // keep polling; try again on the next tick
+	}
+	w.polling = false
+	w.fsw = fsw
+	w.wg.Add(1)
+	go w.events(fsw)
+	if w.only != "" {
+		w.addDir(w.root, w.model)
+	} else {
+		w.addTree(w.root)
+	}
+	w.syncRefs()
+	switch {
+	case w.polling: // a limit was reached: fallback started another poller
+		return true
+	case !w.model[w.root]: // gone again before it was watched
+		w.stopEvents()
+		return false
+	}
+	fmt.Fprintf(w.opts.Log, "tmc: the model folder %s is back: watching it for changes again\n", w.root)
+	// Anything saved between the last poll and the new watches.
+	w.kick()
+	return true
 }
 
 // snapshot sums up what a rebuild reads: the folders of the model tree,

@@ -394,7 +394,8 @@ func TestSingleFileModel(t *testing.T) {
 }
 
 // A model folder that goes away and comes back (a branch switch that
-// removes it, a move and back) is found again by polling.
+// removes it, a move and back) is found again by polling, and then
+// watched by inotify again.
 func TestRootRemovedAndBack(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "model")
@@ -420,6 +421,21 @@ func TestRootRemovedAndBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the return", func() bool { return count() > before })
+	waitFor(t, "inotify again", func() bool { return !w.Polling() })
+	if !strings.Contains(log.String(), "is back: watching it for changes again") {
+		t.Errorf("log: %s", log.String())
+	}
+	// New folders are followed again, as only inotify does it.
+	before = count()
+	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
+	os.WriteFile(filepath.Join(dir, "sub", "n.tm"), []byte("y"), 0o644)
+	waitFor(t, "an edit after the return", func() bool { return count() > before })
+	w.mu.Lock()
+	watched := w.model[filepath.Join(dir, "sub")]
+	w.mu.Unlock()
+	if !watched {
+		t.Error("the new folder is not watched")
+	}
 }
 
 // A site that cannot be built fails the first build (the command stops);
