@@ -50,25 +50,37 @@ type jModel struct {
 }
 
 type jFinding struct {
-	Rule        string   `json:"rule"`
-	Fingerprint string   `json:"fingerprint"`
-	Target      *jTarget `json:"target"`
-	Stride      []string `json:"stride"`
-	Impact      int      `json:"impact"`
-	Likelihood  int      `json:"likelihood"`
-	Score       int      `json:"score"`
-	Band        string   `json:"band"`
-	Status      string   `json:"status"`
-	Message     string   `json:"message"`
-	Range       *jRange  `json:"range"`
-	ClaimedBy   string   `json:"claimed_by,omitempty"` // the id of the threat that claims it
-	Accepted    *jAccept `json:"accepted,omitempty"`
+	Rule        string        `json:"rule"`
+	Fingerprint string        `json:"fingerprint"`
+	Target      *jTarget      `json:"target"`
+	Stride      []string      `json:"stride"`
+	Impact      int           `json:"impact"`
+	Likelihood  int           `json:"likelihood"`
+	Score       int           `json:"score"`
+	Band        string        `json:"band"`
+	Status      string        `json:"status"`
+	Message     string        `json:"message"`
+	Range       *jRange       `json:"range"`
+	ClaimedBy   string        `json:"claimed_by,omitempty"` // the id of the threat that claims it
+	Accepted    *AcceptedJSON `json:"accepted,omitempty"`
 }
 
-type jAccept struct {
+// AcceptedJSON is the acceptance of a finding, in model.json and in
+// tmc check's JSON: the fingerprint or pattern it was written with, and
+// its reason, owner and expiry.
+type AcceptedJSON struct {
+	Accept string `json:"accept"`
 	Reason string `json:"reason"`
 	Owner  string `json:"owner"`
 	Until  string `json:"until"`
+}
+
+// JSON is the acceptance as AcceptedJSON, or nil for none.
+func (a *FindingAcceptance) JSON() *AcceptedJSON {
+	if a == nil {
+		return nil
+	}
+	return &AcceptedJSON{a.Fingerprint, a.Reason, a.Owner, a.Until}
 }
 
 type jBoundary struct {
@@ -394,9 +406,7 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		if f.ClaimedBy != nil {
 			jf.ClaimedBy = f.ClaimedBy.ID
 		}
-		if a := f.Acceptance; a != nil {
-			jf.Accepted = &jAccept{a.Reason, a.Owner, a.Until}
-		}
+		jf.Accepted = f.Acceptance.JSON()
 		j.Findings = append(j.Findings, jf)
 	}
 	var buf bytes.Buffer

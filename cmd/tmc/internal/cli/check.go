@@ -266,14 +266,8 @@ type jsonFinding struct {
 	Column      int        `json:"column"`
 	// ClaimedBy is the threat that claims a claimed finding; Accepted the
 	// acceptance of an accepted one (as in model.json).
-	ClaimedBy string        `json:"claimed_by,omitempty"`
-	Accepted  *jsonAccepted `json:"accepted,omitempty"`
-}
-
-type jsonAccepted struct {
-	Reason string `json:"reason"`
-	Owner  string `json:"owner"`
-	Until  string `json:"until"`
+	ClaimedBy string           `json:"claimed_by,omitempty"`
+	Accepted  *ir.AcceptedJSON `json:"accepted,omitempty"`
 }
 
 // jsonFindings is the "findings" member of tmc/check/v1; never nil.
@@ -294,9 +288,7 @@ func jsonFindings(p *diag.Printer, fs []*ir.Finding) []jsonFinding {
 		if f.ClaimedBy != nil {
 			jf.ClaimedBy = f.ClaimedBy.ID
 		}
-		if a := f.Acceptance; a != nil {
-			jf.Accepted = &jsonAccepted{a.Reason, a.Owner, a.Until}
-		}
+		jf.Accepted = f.Acceptance.JSON()
 	}
 	return out
 }
