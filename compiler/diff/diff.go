@@ -1,7 +1,8 @@
 // Package diff compares two compiled threat models in threat terms:
 // elements, boundaries and flows added or removed; boundary crossings added
 // or removed and their `crosses` reasons changed; threats, findings and
-// controls added, removed or changing band or status; decisions added.
+// controls added, removed or changing band or status; acceptances of
+// findings added, removed or changed; decisions added.
 //
 // A Result depends only on the two models: every list is sorted, so the
 // output of its writers is deterministic.
@@ -36,7 +37,24 @@ type Result struct {
 	Findings []Change `json:"findings"`
 	Controls []Change `json:"controls"`
 
+	Acceptances []Acceptance `json:"acceptances"`
+
 	DecisionsAdded []Decision `json:"decisions_added"`
+}
+
+// An Acceptance is an `accept` declaration added, removed, or changed in
+// reason, owner or expiry. Accept is its fingerprint or pattern; the other
+// fields are the new side's (the old side's for a removed one), and
+// OldUntil is the expiry before a change.
+type Acceptance struct {
+	Kind     string `json:"kind"`
+	Accept   string `json:"accept"`
+	Owner    string `json:"owner"`
+	Until    string `json:"until"`
+	OldUntil string `json:"old_until,omitempty"`
+	Reason   string `json:"reason"`
+	// Findings is how many findings it matches on its side.
+	Findings int `json:"findings"`
 }
 
 // A Set lists ids added and removed, sorted.
@@ -100,7 +118,7 @@ type Decision struct {
 func (r *Result) Empty() bool {
 	return len(r.Elements.Added)+len(r.Elements.Removed)+len(r.Boundaries.Added)+len(r.Boundaries.Removed)+
 		len(r.Flows.Added)+len(r.Flows.Removed)+len(r.CrossingsAdded)+len(r.CrossingsRemoved)+len(r.ReasonsChanged)+
-		len(r.Threats)+len(r.Findings)+len(r.Controls)+len(r.DecisionsAdded) == 0
+		len(r.Threats)+len(r.Findings)+len(r.Controls)+len(r.Acceptances)+len(r.DecisionsAdded) == 0
 }
 
 // Unrecorded returns the added crossings that no added decision covers.
@@ -224,7 +242,52 @@ func Diff(old, new *ir.Model) *Result {
 	r.Threats = changes(threats(old), threats(new))
 	r.Findings = changes(findings(old), findings(new))
 	r.Controls = changes(controls(old), controls(new))
+	r.Acceptances = acceptances(old, new)
 	return r
+}
+
+// acceptances lists the accept declarations added, removed or changed,
+// sorted like the other changes.
+func acceptances(old, new *ir.Model) []Acceptance {
+	index := func(m *ir.Model) map[string]*ir.FindingAcceptance {
+		out := map[string]*ir.FindingAcceptance{}
+		for _, a := range m.Acceptances {
+			if a != nil {
+				out[a.Fingerprint] = a
+			}
+		}
+		return out
+	}
+	export := func(kind string, a *ir.FindingAcceptance) Acceptance {
+		return Acceptance{Kind: kind, Accept: a.Fingerprint, Owner: a.Owner, Until: a.Until, Reason: a.Reason, Findings: len(a.Findings)}
+	}
+	o, n := index(old), index(new)
+	var out []Acceptance
+	for fp, a := range n {
+		b, ok := o[fp]
+		switch {
+		case !ok:
+			out = append(out, export(Added, a))
+		case a.Reason != b.Reason || a.Owner != b.Owner || a.Until != b.Until:
+			c := export(Changed, a)
+			if b.Until != a.Until {
+				c.OldUntil = b.Until
+			}
+			out = append(out, c)
+		}
+	}
+	for fp, b := range o {
+		if _, ok := n[fp]; !ok {
+			out = append(out, export(Removed, b))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return kindRank[out[i].Kind] < kindRank[out[j].Kind]
+		}
+		return out[i].Accept < out[j].Accept
+	})
+	return out
 }
 
 var kindRank = map[string]int{Added: 0, Removed: 1, Changed: 2}

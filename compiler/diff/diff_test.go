@@ -129,3 +129,61 @@ decision adr9 "Deploys through OIDC only" {
 		t.Errorf("reverse diff: %+v", back)
 	}
 }
+
+// Acceptances added, removed and changed (an expiry pushed back) are
+// listed with the findings they cover, in every format.
+func TestDiffAcceptances(t *testing.T) {
+	base := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system shop "Shop" {
+  container api "API" in core
+  container admin "Admin" in core
+}
+flow hook: psp -> shop.api "Webhook" { auth hmac crosses vendor, core "allow-list" }
+flow hook2: psp -> shop.admin "Webhook 2" { auth hmac crosses vendor, core "allow-list" }
+`
+	oldSrc := base + `accept "TMR-S05@hook" { reason "dedup by event id" owner "payments" until 2027-01-31 }
+accept "TMR-S05@hook2" { reason "dedup by event id" owner "payments" until 2027-01-31 }
+`
+	newSrc := base + `accept "TMR-S05@hook" { reason "dedup by event id" owner "payments" until 2027-06-30 }
+accept "TMR-S03@*" { reason "the proxy verifies signatures" owner "edge" until 2027-06-30 }
+`
+	r := Diff(compile(t, oldSrc).Model, compile(t, newSrc).Model)
+	want := []Acceptance{
+		{Kind: Added, Accept: "TMR-S03@*", Owner: "edge", Until: "2027-06-30", Reason: "the proxy verifies signatures", Findings: 2},
+		{Kind: Removed, Accept: "TMR-S05@hook2", Owner: "payments", Until: "2027-01-31", Reason: "dedup by event id", Findings: 1},
+		{Kind: Changed, Accept: "TMR-S05@hook", Owner: "payments", Until: "2027-06-30", OldUntil: "2027-01-31", Reason: "dedup by event id", Findings: 1},
+	}
+	if len(r.Acceptances) != len(want) {
+		t.Fatalf("acceptances: %+v", r.Acceptances)
+	}
+	for i := range want {
+		if r.Acceptances[i] != want[i] {
+			t.Errorf("acceptance %d: %+v, want %+v", i, r.Acceptances[i], want[i])
+		}
+	}
+	var txt, md, js bytes.Buffer
+	Text(&txt, r)
+	Markdown(&md, r)
+	JSON(&js, r)
+	for _, line := range []string{
+		"acceptances: +1 -1 ~1\n",
+		`  + TMR-S03@* (2 findings): by "edge" until 2027-06-30: the proxy verifies signatures` + "\n",
+		`  - was TMR-S05@hook2 (1 finding): by "payments" until 2027-01-31: dedup by event id` + "\n",
+		`  ~ TMR-S05@hook (1 finding): by "payments" until 2027-01-31 -> 2027-06-30: dedup by event id` + "\n",
+	} {
+		if !strings.Contains(txt.String(), line) {
+			t.Errorf("text: no %q in\n%s", line, txt.String())
+		}
+	}
+	if !strings.Contains(md.String(), "- ➕ `TMR-S03@*` (2 findings)") || !strings.Contains(md.String(), "until 2027-01-31 → 2027-06-30") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+	if !strings.Contains(js.String(), `"old_until": "2027-01-31"`) {
+		t.Errorf("json:\n%s", js.String())
+	}
+	if same := Diff(compile(t, newSrc).Model, compile(t, newSrc).Model); !same.Empty() {
+		t.Errorf("a model differs from itself: %+v", same.Acceptances)
+	}
+}

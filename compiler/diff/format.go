@@ -30,6 +30,9 @@ func JSON(w io.Writer, r *Result) error {
 			*l = []Change{}
 		}
 	}
+	if c.Acceptances == nil {
+		c.Acceptances = []Acceptance{}
+	}
 	if c.DecisionsAdded == nil {
 		c.DecisionsAdded = []Decision{}
 	}
@@ -122,6 +125,23 @@ func Text(w io.Writer, r *Result) error {
 	changes("threats", r.Threats)
 	changes("findings", r.Findings)
 	changes("controls", r.Controls)
+	if len(r.Acceptances) > 0 {
+		var a, rm, ch int
+		for _, x := range r.Acceptances {
+			switch x.Kind {
+			case Added:
+				a++
+			case Removed:
+				rm++
+			default:
+				ch++
+			}
+		}
+		fmt.Fprintf(&b, "acceptances: %s\n", counts(a, rm, ch))
+		for _, x := range r.Acceptances {
+			fmt.Fprintf(&b, "  %s %s\n", sign(x.Kind), acceptanceText(x))
+		}
+	}
 	if len(r.DecisionsAdded) > 0 {
 		fmt.Fprintf(&b, "decisions: +%d\n", len(r.DecisionsAdded))
 		for _, d := range r.DecisionsAdded {
@@ -194,6 +214,25 @@ func changeText(c Change) string {
 		parts = append(parts, fmt.Sprintf("band %s -> %s", orNone(c.OldBand), orNone(c.NewBand)))
 	}
 	return s + ": " + strings.Join(parts, ", ")
+}
+
+// acceptanceText is one acceptance change:
+//
+//	TMR-S03@* (2 findings): by "edge" until 2027-06-30: the proxy verifies signatures
+func acceptanceText(a Acceptance) string {
+	n := "findings"
+	if a.Findings == 1 {
+		n = "finding"
+	}
+	until := a.Until
+	if a.OldUntil != "" {
+		until = a.OldUntil + " -> " + a.Until
+	}
+	s := fmt.Sprintf("%s (%d %s): by %q until %s: %s", a.Accept, a.Findings, n, a.Owner, until, a.Reason)
+	if a.Kind == Removed {
+		s = "was " + s
+	}
+	return s
 }
 
 func join(status, band string) string {
@@ -283,6 +322,16 @@ func Markdown(w io.Writer, r *Result) error {
 	changes("Threats", r.Threats)
 	changes("Findings", r.Findings)
 	changes("Controls", r.Controls)
+	if len(r.Acceptances) > 0 {
+		b.WriteString("**Acceptances of findings**\n\n")
+		for _, x := range r.Acceptances {
+			mark := map[string]string{Added: "➕", Removed: "➖", Changed: "✏️"}[x.Kind]
+			text := strings.TrimPrefix(acceptanceText(x), "was ")
+			rest := strings.TrimPrefix(text, x.Accept)
+			fmt.Fprintf(&b, "- %s %s%s\n", mark, code(x.Accept), strings.ReplaceAll(cell(rest), " -&gt; ", " → "))
+		}
+		b.WriteString("\n")
+	}
 	if len(r.DecisionsAdded) > 0 {
 		b.WriteString("**Decisions added**\n\n")
 		for _, d := range r.DecisionsAdded {

@@ -29,7 +29,8 @@ func newDiff() *cobra.Command {
 		Long: `Diff compiles two versions of a model and lists what changed in threat
 terms: elements, boundaries and flows added or removed; boundary crossings
 added or removed and crosses reasons changed; threats, findings and
-controls added, removed or changing band or status; decisions added.
+controls added, removed or changing band or status; acceptances of
+findings added, removed or changed; decisions added.
 
 OLD and NEW are two model folders (or .tm files), or, with -- PATH, two
 git revisions of the model at PATH in the repository of the current
