@@ -556,6 +556,7 @@ func (b *builder) dataPages() error {
 type acceptanceData struct {
 	Reason, By, Until string
 	Expired           bool
+	Pattern           string // the accept pattern that covers a finding, if one does
 }
 
 type threatData struct {
@@ -599,7 +600,7 @@ func (b *builder) threatPages() error {
 			}
 		}
 		if a := t.Acceptance; a != nil {
-			d.Acceptance = &acceptanceData{a.Reason, a.By, a.Until, a.Expired}
+			d.Acceptance = &acceptanceData{Reason: a.Reason, By: a.By, Until: a.Until, Expired: a.Expired}
 		}
 		d.Claims = pc.findingRows(b.claimsOf[t])
 		for _, fp := range t.Claims {

@@ -188,7 +188,7 @@ accept "TMR-S03@hook2" { reason "hook2 verified by the proxy" owner "edge" until
 	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
 	fm := fileMap(build(t, Input{Model: res.Model, Diags: res.Diags}, Options{}))
 	wantOnPages(t, fm, map[string][]string{
-		"finding/tmr-s01@hook.html":  {"gateway mTLS for all providers"},
+		"finding/tmr-s01@hook.html":  {"gateway mTLS for all providers", "with every finding of <code>TMR-S01@*</code>"},
 		"finding/tmr-s01@hook2.html": {"gateway mTLS for all providers"},
 		"finding/tmr-s03@hook.html":  {"signatures were due", "expired"},
 		"finding/tmr-s03@hook2.html": {"hook2 verified by the proxy"},

@@ -446,7 +446,7 @@ func (pc *pctx) threatRow(t *ir.Threat) threatRow {
 	}
 	r.SourceKeys = strings.Join(sources, " ")
 	if a := t.Acceptance; a != nil && (t.Status == ir.Accepted || a.Expired) { // one that counts, or one that no longer does
-		r.Acceptance = &acceptanceData{a.Reason, a.By, a.Until, a.Expired}
+		r.Acceptance = &acceptanceData{Reason: a.Reason, By: a.By, Until: a.Until, Expired: a.Expired}
 	}
 	return r
 }
@@ -470,13 +470,18 @@ func (pc *pctx) findingRow(f *ir.Finding) threatRow {
 // findingAcceptance is the acceptance of a finding: the one in force, or
 // an expired one (the finding is open again).
 func (b *builder) findingAcceptance(f *ir.Finding) *acceptanceData {
-	if a := f.Acceptance; a != nil {
-		return &acceptanceData{a.Reason, a.Owner, a.Until, a.Expired}
+	a := f.Acceptance
+	if a == nil {
+		a = b.expiredAcceptance[f]
 	}
-	if a := b.expiredAcceptance[f]; a != nil {
-		return &acceptanceData{a.Reason, a.Owner, a.Until, true}
+	if a == nil {
+		return nil
 	}
-	return nil
+	d := &acceptanceData{Reason: a.Reason, By: a.Owner, Until: a.Until, Expired: a.Expired}
+	if a.Pattern {
+		d.Pattern = a.Fingerprint
+	}
+	return d
 }
 
 // fillRisk sets the band key, the target and the boundaries of a row.
