@@ -105,12 +105,12 @@ func (c *compiler) settleFindings() {
 		} else if f := byFP[a.Fingerprint]; f != nil {
 			a.Findings = []*ir.Finding{f}
 		}
-		if len(a.Findings) == 0 && a.Pattern {
-			c.noPatternMatch(a)
-			continue
-		}
 		if len(a.Findings) == 0 {
-			c.noMatch(a.Range, fmt.Sprintf("accept %q", a.Fingerprint), a.Fingerprint)
+			if a.Pattern {
+				c.noPatternMatch(a)
+			} else {
+				c.noMatch(a.Range, fmt.Sprintf("accept %q", a.Fingerprint), a.Fingerprint)
+			}
 			continue
 		}
 		if a.Expired {
@@ -145,13 +145,9 @@ func (c *compiler) noMatch(r diag.Range, what, fp string) {
 func (c *compiler) noPatternMatch(a *ir.FindingAcceptance) {
 	rule, _, _ := strings.Cut(a.Fingerprint, "@")
 	if rules.Lookup(rule) == nil {
-		ids := make([]string, len(rules.All))
-		for i, r := range rules.All {
-			ids[i] = r.ID
-		}
 		d := c.diags.Warnf("TM602", a.Range, "accept %q names no rule %q, so it matches no finding", a.Fingerprint, rule)
 		d.Detail = "`tmc rules` lists the rules"
-		if s := dsl.Suggest(rule, ids); s != "" {
+		if s := dsl.Suggest(rule, rules.IDs()); s != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		}
 		return
