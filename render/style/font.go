@@ -163,7 +163,7 @@ var (
 
 // FontFaceFor is FontFace for one standalone SVG document: the fonts are
 // cut down to the glyphs doc can draw (printable ASCII, and every other
-// character doc holds), which makes the file about a sixth of the size.
+// character doc holds), about 85 KB instead of 400 KB.
 // Should a font fail to subset, it is embedded whole.
 func FontFaceFor(doc string) string {
 	seen := map[rune]bool{}
