@@ -106,18 +106,7 @@ func Text(w io.Writer, r *Result) error {
 		if len(cs) == 0 {
 			return
 		}
-		var a, rm, ch int
-		for _, c := range cs {
-			switch c.Kind {
-			case Added:
-				a++
-			case Removed:
-				rm++
-			default:
-				ch++
-			}
-		}
-		fmt.Fprintf(&b, "%s: %s\n", name, counts(a, rm, ch))
+		fmt.Fprintf(&b, "%s: %s\n", name, kindCounts(len(cs), func(i int) string { return cs[i].Kind }))
 		for _, c := range cs {
 			fmt.Fprintf(&b, "  %s %s\n", sign(c.Kind), changeText(c))
 		}
@@ -126,18 +115,7 @@ func Text(w io.Writer, r *Result) error {
 	changes("findings", r.Findings)
 	changes("controls", r.Controls)
 	if len(r.Acceptances) > 0 {
-		var a, rm, ch int
-		for _, x := range r.Acceptances {
-			switch x.Kind {
-			case Added:
-				a++
-			case Removed:
-				rm++
-			default:
-				ch++
-			}
-		}
-		fmt.Fprintf(&b, "acceptances: %s\n", counts(a, rm, ch))
+		fmt.Fprintf(&b, "acceptances: %s\n", kindCounts(len(r.Acceptances), func(i int) string { return r.Acceptances[i].Kind }))
 		for _, x := range r.Acceptances {
 			fmt.Fprintf(&b, "  %s %s\n", sign(x.Kind), acceptanceText(x))
 		}
@@ -150,6 +128,22 @@ func Text(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// kindCounts is counts of n changes whose kinds kind gives.
+func kindCounts(n int, kind func(i int) string) string {
+	var a, rm, ch int
+	for i := 0; i < n; i++ {
+		switch kind(i) {
+		case Added:
+			a++
+		case Removed:
+			rm++
+		default:
+			ch++
+		}
+	}
+	return counts(a, rm, ch)
 }
 
 func counts(added, removed, changed int) string {

@@ -132,6 +132,15 @@ func NewWatcher(path string, opts WatchOptions) (*Watcher, error) {
 		return w, nil
 	}
 	w.mu.Lock()
+	w.startEvents(fsw)
+	w.mu.Unlock()
+	return w, nil
+}
+
+// startEvents reads fsw's events and watches the model with it. The
+// caller holds w.mu.
+func (w *Watcher) startEvents(fsw *fsnotify.Watcher) {
+	w.polling = false
 	w.fsw = fsw
 	w.wg.Add(1)
 	go w.events(fsw)
@@ -140,8 +149,6 @@ func NewWatcher(path string, opts WatchOptions) (*Watcher, error) {
 	} else {
 		w.addTree(w.root)
 	}
-	w.mu.Unlock()
-	return w, nil
 }
 
 // Changes delivers one value per change (a burst of events is one
@@ -603,15 +610,7 @@ func (w *Watcher) resumeEvents() bool {
 	if err != nil {
 		return false // keep polling; try again on the next tick
 	}
-	w.polling = false
-	w.fsw = fsw
-	w.wg.Add(1)
-	go w.events(fsw)
-	if w.only != "" {
-		w.addDir(w.root, w.model)
-	} else {
-		w.addTree(w.root)
-	}
+	w.startEvents(fsw)
 	w.syncRefs()
 	switch {
 	case w.polling: // a limit was reached: fallback started another poller
