@@ -119,6 +119,11 @@ func (c *compiler) settleFindings() {
 			if len(a.Findings) > 1 {
 				d.Detail = fmt.Sprintf("its %d findings are open again: fix them, or review the acceptance and set a new `until` date", len(a.Findings))
 			}
+			for _, f := range a.Findings {
+				if f.ExpiredAcceptance == nil {
+					f.ExpiredAcceptance = a
+				}
+			}
 			continue
 		}
 		for _, f := range a.Findings {

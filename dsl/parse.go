@@ -123,8 +123,9 @@ func isPunct(t token, v string) bool { return t.typ == tokPunct && t.value == v 
 // be parsed (and fail) on its own. A declaration ends after the "}" that
 // closes its block, or before a line that starts with a top-level keyword
 // while no block is open (or, for one that does not start with a keyword,
-// before any line that starts in column 1). If a block is never closed, the declaration ends
-// before the next line that starts in column 1 with a top-level keyword.
+// before any line that starts in column 1). If a block is never closed,
+// the declaration ends before the next line that starts in column 1 with
+// a top-level keyword.
 //
 // Braces are matched once for the whole file, so splitting is linear in
 // the number of tokens whatever the input.

@@ -405,6 +405,10 @@ type Finding struct {
 	Range       diag.Range // the target's head or id
 	ClaimedBy   *Threat    // the threat that claims the finding, or nil
 	Acceptance  *FindingAcceptance
+	// ExpiredAcceptance is the most specific acceptance that covered the
+	// finding and has expired (TM601), or nil; it says why an open
+	// finding was accepted before.
+	ExpiredAcceptance *FindingAcceptance
 }
 
 // StatusNote says why a finding is not open: "claimed by threat

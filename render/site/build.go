@@ -80,8 +80,7 @@ type builder struct {
 	claimsOf           map[*ir.Threat][]*ir.Finding
 	isThreat           map[*ir.Threat]bool // the model's threats (a finding claimed by another is listed)
 	findingByFP        map[string]*ir.Finding
-	expiredAcceptance  map[*ir.Finding]*ir.FindingAcceptance // an expired accept of an open finding
-	findingFile        map[*ir.Finding]string                // site path of each finding's page
+	findingFile        map[*ir.Finding]string // site path of each finding's page
 
 	carriedBy map[*ir.Data][]*ir.Flow
 	search    []searchEntry
@@ -135,7 +134,6 @@ func (b *builder) index() {
 	b.claimsOf = map[*ir.Threat][]*ir.Finding{}
 	b.isThreat = map[*ir.Threat]bool{}
 	b.findingByFP = map[string]*ir.Finding{}
-	b.expiredAcceptance = map[*ir.Finding]*ir.FindingAcceptance{}
 	b.findingFile = map[*ir.Finding]string{}
 
 	for i, bd := range m.Boundaries {
@@ -262,19 +260,6 @@ func (b *builder) indexFindings() {
 		b.findingsOn[f.Target] = append(b.findingsOn[f.Target], f)
 		for _, bd := range all {
 			b.findingsByBoundary[bd] = append(b.findingsByBoundary[bd], f)
-		}
-	}
-	// By fingerprint before patterns, as the compiler applies them.
-	for _, pattern := range []bool{false, true} {
-		for _, a := range b.m.Acceptances {
-			if a == nil || !a.Expired || a.Pattern != pattern {
-				continue
-			}
-			for _, f := range a.Findings {
-				if _, ok := b.expiredAcceptance[f]; !ok && f.Acceptance == nil {
-					b.expiredAcceptance[f] = a
-				}
-			}
 		}
 	}
 }

@@ -472,7 +472,7 @@ func (pc *pctx) findingRow(f *ir.Finding) threatRow {
 func (b *builder) findingAcceptance(f *ir.Finding) *acceptanceData {
 	a := f.Acceptance
 	if a == nil {
-		a = b.expiredAcceptance[f]
+		a = f.ExpiredAcceptance
 	}
 	if a == nil {
 		return nil
