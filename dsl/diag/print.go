@@ -17,7 +17,7 @@ type Printer struct {
 	// relative to the current folder). Nil shows Range.File as is.
 	Path func(file string) string
 
-	lines map[string][]int // line start offsets per file, built on first use
+	lines LineCache // line starts per file, indexed on first use
 }
 
 func (p *Printer) path(file string) string {
@@ -86,31 +86,10 @@ func (p *Printer) line(file string, n int) (string, bool) {
 	if p.Source == nil || n < 1 {
 		return "", false
 	}
-	src := p.Source(file)
-	if src == nil {
-		return "", false
-	}
-	if p.lines == nil {
-		p.lines = map[string][]int{}
-	}
-	starts, ok := p.lines[file]
+	src, ok := p.lines.Line(file, n, p.Source)
 	if !ok {
-		starts = []int{0}
-		for i, c := range src {
-			if c == '\n' {
-				starts = append(starts, i+1)
-			}
-		}
-		p.lines[file] = starts
-	}
-	if n > len(starts) {
 		return "", false
 	}
-	src = src[starts[n-1]:]
-	if j := bytes.IndexByte(src, '\n'); j >= 0 {
-		src = src[:j]
-	}
-	src = bytes.TrimSuffix(src, []byte("\r"))
 	const max = 200
 	var out strings.Builder
 	count := 0

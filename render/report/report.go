@@ -191,30 +191,6 @@ func (in *Input) ruleHelp(rule string) string {
 	return in.docsBase() + "rules.md#" + strings.ToLower(rule)
 }
 
-// sourceLine returns line n (1-based) of file, trimmed, and whether the
-// text was available.
-func (in *Input) sourceLine(file string, n int) (string, bool) {
-	if in.Source == nil || n < 1 || file == "" {
-		return "", false
-	}
-	src := in.Source(file)
-	if src == nil {
-		return "", false
-	}
-	for i := 1; i < n; i++ {
-		j := strings.IndexByte(string(src), '\n')
-		if j < 0 {
-			return "", false
-		}
-		src = src[j+1:]
-	}
-	s := string(src)
-	if j := strings.IndexByte(s, '\n'); j >= 0 {
-		s = s[:j]
-	}
-	return strings.TrimSpace(s), true
-}
-
 // Fingerprints returns the tmcFingerprint/v1 of every diagnostic, as
 // SARIF's partialFingerprints carry them: DiagFingerprints when it is
 // parallel to Diags, else computed as below.
@@ -233,10 +209,13 @@ func (in *Input) Fingerprints() []string {
 func (in *Input) fingerprints() []string {
 	out := make([]string, len(in.Diags))
 	seen := map[string]int{}
+	var lines diag.LineCache // each file indexed once, however many diagnostics
 	for i, d := range in.Diags {
 		file := in.uri(d.Subject.File)
-		key, ok := in.sourceLine(d.Subject.File, d.Subject.Start.Line)
-		if !ok {
+		var key string
+		if line, ok := lines.Line(d.Subject.File, d.Subject.Start.Line, in.Source); ok && d.Subject.File != "" {
+			key = strings.TrimSpace(string(line))
+		} else {
 			key = fmt.Sprintf("line %d", d.Subject.Start.Line)
 		}
 		sum := sha256.Sum256([]byte(d.Code + "\x00" + file + "\x00" + key))

@@ -264,6 +264,7 @@ func refs(res *compiler.Result) []string {
 // their source lines.
 func problems(res *compiler.Result) []Problem {
 	var ps []Problem
+	var lines diag.LineCache // each file indexed once, however many errors
 	for _, d := range res.Diags {
 		if d.Severity != diag.Error {
 			continue
@@ -280,27 +281,17 @@ func problems(res *compiler.Result) []Problem {
 			p.Help = "add `" + d.Fix + "`"
 		}
 		p.Note = d.Detail
-		if src := res.Source.File(d.Subject.File); src != nil && p.Line > 0 {
-			p.Source, p.Caret = sourceLine(src, d.Subject)
+		if line, ok := lines.Line(d.Subject.File, p.Line, res.Source.File); ok {
+			p.Source, p.Caret = sourceLine(line, d.Subject)
 		}
 		ps = append(ps, p)
 	}
 	return ps
 }
 
-// sourceLine returns the subject's first line (at most 200 runes, control
-// characters replaced) and a caret line under the subject.
+// sourceLine returns the subject's first line, src (at most 200 runes,
+// control characters replaced), and a caret line under the subject.
 func sourceLine(src []byte, r diag.Range) (string, string) {
-	for i := 1; i < r.Start.Line; i++ {
-		j := strings.IndexByte(string(src), '\n')
-		if j < 0 {
-			return "", ""
-		}
-		src = src[j+1:]
-	}
-	if j := strings.IndexByte(string(src), '\n'); j >= 0 {
-		src = src[:j]
-	}
 	var line []rune
 	for len(src) > 0 && len(line) < 200 {
 		c, size := utf8.DecodeRune(src)
