@@ -30,7 +30,3 @@ func View(ctx context.Context, m *ir.Model, v *ir.View, opts Options) ([]byte, e
 	}
 	return nil, fmt.Errorf("view %q: unknown kind %q", v.ID, v.Kind)
 }
-
-// FileName is the file a view is written to: its id (dotted paths kept,
-// as in component-shop.orders) with .svg.
-func FileName(v *ir.View) string { return v.ID + ".svg" }
