@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/render"
 )
 
 // Page kinds: each has a folder of one page per thing.
@@ -41,7 +42,27 @@ var pageKinds = map[string]bool{
 // in two names that compare equal ignoring case, so the escapes line up.
 // Windows device names (con, nul, com1...) get their first letter escaped;
 // the empty id is "~".
-func fileName(id string) string {
+//
+// A stem longer than maxStem bytes (a 300-character id, or 40 upper-case
+// letters, 3 bytes each) is shortened (render.Shorten): its first bytes,
+// no escape split, then ~~ and 20 hex digits of the SHA-256 of the id, so
+// every page name, folder-free, has at most render.MaxNameBytes bytes.
+// The escaping never writes ~~, so a shortened stem is never the stem of
+// another id, in any case; two shortened stems differ unless 80 bits of
+// SHA-256 agree.
+func fileName(id string) string { return fileNameMax(id, maxStem) }
+
+// maxStem is the most bytes of a page's name without .html, leaving room
+// for the ~~ of the fallback name of a finding (findingPath).
+const maxStem = render.MaxNameBytes - len(".html") - len(render.ShortMarker)
+
+// fileNameMax is fileName with a budget of max bytes (more than 22).
+func fileNameMax(id string, max int) string {
+	return render.Shorten(escapeID(id), id, max)
+}
+
+// escapeID is fileName without the shortening.
+func escapeID(id string) string {
 	if id == "" {
 		return "~"
 	}
@@ -89,18 +110,46 @@ func reservedWindowsName(id string) bool {
 // pagePath is the site path of the page of a thing: kind/<fileName>.html.
 func pagePath(kind, id string) string { return kind + "/" + fileName(id) + ".html" }
 
+// PageLink is the path, relative to the site root, of the page of a thing
+// a diagram draws (kind "element", "flow", "boundary"... as render.Options
+// Link is given; id its model id), or "" when the site has no such page:
+// "element/shop.orders.html", "element/~41~50~49.html" for the id API. The
+// site's diagrams link with it, and so does tmc render --link-base, so a
+// link always names the page the site writes.
+func PageLink(kind, id string) string {
+	if !pageKinds[kind] || kind == kindView || kind == kindFinding {
+		return ""
+	}
+	return pagePath(kind, id)
+}
+
 // findingPath is the site path of the page of a finding:
 // finding/<rule>@<target>.html, the rule id in lower case as in the
 // anchors of docs/rules.md ("finding/tmr-s03@webhook.html"), the target id
-// as fileName writes it. fileName never writes @, so the first @ splits
-// the two again. A fingerprint that is not RULE@TARGET with a rule id of
-// A-Z, 0-9 and - (never from the compiler) gets ~~ and its fileName.
+// as fileName writes it (shortened to fit the name in
+// render.MaxNameBytes). fileName never writes @, so the first @ splits the
+// two again. A fingerprint that is not RULE@TARGET with a rule id of A-Z,
+// 0-9 and - (never from the compiler), or whose rule id is too long to
+// leave room for the target, gets the fallback name oddFindingPath.
 func findingPath(f *ir.Finding) string {
 	rule, target, ok := strings.Cut(f.Fingerprint, "@")
 	if !ok || rule != f.Rule || !canonicalRule(rule) || target != f.Target.ID() {
-		return kindFinding + "/~~" + fileName(f.Fingerprint) + ".html"
+		return oddFindingPath(f.Fingerprint)
 	}
-	return kindFinding + "/" + fileName(strings.ToLower(rule)) + "@" + fileName(target) + ".html"
+	r := escapeID(strings.ToLower(rule))
+	room := render.MaxNameBytes - len(".html") - len(r) - len("@")
+	if room < 40 {
+		return oddFindingPath(f.Fingerprint)
+	}
+	return kindFinding + "/" + r + "@" + fileNameMax(target, room) + ".html"
+}
+
+// oddFindingPath is the fallback path of the page of a finding:
+// finding/~~<fileName of the fingerprint>.html. It starts with ~~, so it
+// is never the path findingPath gives a canonical fingerprint (those
+// start with a letter).
+func oddFindingPath(fp string) string {
+	return kindFinding + "/" + render.ShortMarker + fileName(fp) + ".html"
 }
 
 // canonicalRule reports whether a rule id is made of A-Z, 0-9 and -
