@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"archive/tar"
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -61,7 +63,7 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 			var oldRes, newRes *compiler.Result
 			var err error
 			if cmd.ArgsLenAtDash() == 2 {
-				oldRes, newRes, err = compileRevisions(args[0], args[1], args[2])
+				oldRes, newRes, err = compileRevisions(args[0], args[1], args[2], cmd.ErrOrStderr())
 			} else {
 				oldRes, newRes, err = compileBoth(args[0], args[1])
 			}
@@ -106,8 +108,8 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 }
 
 // compileRevisions reads the model at modelPath at two git revisions into
-// memory and compiles both.
-func compileRevisions(rev1, rev2, modelPath string) (*compiler.Result, *compiler.Result, error) {
+// memory and compiles both. Warnings go to warn.
+func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.Result, *compiler.Result, error) {
 	top, err := git("", "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, nil, &usageError{fmt.Errorf("tmc diff REV1 REV2 -- PATH needs a git repository: %v", err)}
@@ -121,14 +123,18 @@ func compileRevisions(rev1, rev2, modelPath string) (*compiler.Result, *compiler
 	if err != nil {
 		return nil, nil, &usageError{err}
 	}
-	// The two extractions run at once (each waits on git); errors are
+	// One reader of blobs for both revisions: they share the object
+	// database. It reads only what compiling needs.
+	blobs := &catFile{dir: top}
+	defer blobs.close()
+	// The two listings run at once (each waits on git); errors are
 	// reported in argument order.
-	var trees [2]compiler.Tree
-	var isFile [2]bool
+	revs := []string{rev1, rev2}
+	var revTrees [2]*revTree
 	var errs [2]error
 	var wg sync.WaitGroup
-	for i, rev := range []string{rev1, rev2} {
-		wg.Go(func() { trees[i], isFile[i], errs[i] = extract(top, rev, rel) })
+	for i, rev := range revs {
+		wg.Go(func() { revTrees[i], errs[i] = extract(top, rev, rel, blobs) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -138,7 +144,7 @@ func compileRevisions(rev1, rev2, modelPath string) (*compiler.Result, *compiler
 	}
 	// The root names the model in messages; nothing is read from it.
 	root := filepath.Join(top, filepath.FromSlash(rel))
-	if isFile[0] || isFile[1] {
+	if revTrees[0].isFile || revTrees[1].isFile {
 		root = filepath.Dir(root)
 	}
 	now, err := compiler.Today()
@@ -147,20 +153,31 @@ func compileRevisions(rev1, rev2, modelPath string) (*compiler.Result, *compiler
 	}
 	// As compileBoth: one side at a time, keeping only what the diff needs.
 	var res [2]*compiler.Result
-	for i := range trees {
+	for i, rt := range revTrees {
+		if n := len(rt.notFollowed); n > 0 {
+			fmt.Fprintf(warn, "tmc: warning: %s: %s under %s not read: tmc diff follows links to files of the model only (%s)\n",
+				revs[i], plural(n, "symbolic link or submodule", "symbolic links or submodules"), rel, firstNames(rt.notFollowed, 3))
+		}
 		// Let the collector take each tree once it is compiled.
-		t := trees[i]
-		trees[i] = nil
+		t := rt.files
+		revTrees[i] = nil
 		if t == nil { // PATH is absent at this revision: an empty model
 			res[i] = compiler.CompileSource(&compiler.Source{}, compiler.Options{Now: now})
 			continue
 		}
 		src, err := compiler.LoadTree(root, t)
-		if err != nil {
-			return nil, nil, &usageError{fmt.Errorf("%s at %s: %w", rel, []string{rev1, rev2}[i], err)}
+		if err == nil {
+			r := compiler.CompileSource(src, compiler.Options{Now: now})
+			res[i] = &compiler.Result{Model: r.Model, Diags: r.Diags}
 		}
-		r := compiler.CompileSource(src, compiler.Options{Now: now})
-		res[i] = &compiler.Result{Model: r.Model, Diags: r.Diags}
+		// A blob git could not give is not a problem in the model: no
+		// diff is better than one of half a model.
+		if berr := blobs.failed(); berr != nil {
+			err = berr
+		}
+		if err != nil {
+			return nil, nil, &usageError{fmt.Errorf("%s at %s: %w", rel, revs[i], err)}
+		}
 	}
 	return res[0], res[1], nil
 }
@@ -208,55 +225,272 @@ func relInRepo(top, abs string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// extract reads the files under rel at rev, like `git archive REV -- REL`,
-// into a tree of names relative to rel, or of rel's own name when rel is
-// a file (isFile). The tree is nil when rel does not exist at rev.
-func extract(top, rev, rel string) (tree compiler.Tree, isFile bool, err error) {
-	if _, err := git(top, "rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
-		return nil, false, fmt.Errorf("%q is not a git revision", rev)
+// A revTree is the model at one revision: its files, read on demand.
+type revTree struct {
+	// files are the regular files under the model path by names relative
+	// to it, or of its own name when it is a file (isFile); nil when the
+	// path does not exist at the revision.
+	files       compiler.Tree
+	isFile      bool
+	notFollowed []string // symbolic links and submodules, left out of files
+}
+
+// extract lists the files under rel at rev from git's object database
+// (git ls-tree), as they are committed: .gitattributes has no say, unlike
+// git archive, which leaves out export-ignore files. No blob is read
+// here: each file is a compiler.Blob that blobs reads if compiling needs
+// its contents (a .tm file, a test file), within the compiler's size
+// limits. A symbolic link to a file of the model is that file; other
+// links and submodules are left out (resolve): nothing outside the model
+// is ever read.
+func extract(top, rev, rel string, blobs *catFile) (*revTree, error) {
+	commit, err := git(top, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a git revision", rev)
 	}
+	// --full-tree: names from the top whatever the folder; ls-tree takes
+	// no wildcards in paths, and --literal-pathspecs no other magic.
+	args := []string{"--literal-pathspecs", "--no-replace-objects", "ls-tree", "-r", "-z", "-l", "--full-tree", strings.TrimSpace(commit)}
 	if rel != "." {
-		if ls, err := git(top, "ls-tree", "--name-only", rev, "--", rel); err != nil || strings.TrimSpace(ls) == "" {
-			return nil, false, nil
-		}
+		args = append(args, "--", rel)
 	}
-	cmd := exec.Command("git", "archive", "--format=tar", rev, "--", rel)
+	cmd := exec.Command("git", args...)
 	cmd.Dir = top
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	data, err := cmd.Output()
+	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, false, fmt.Errorf("git archive %s -- %s: %v: %s", rev, rel, err, strings.TrimSpace(stderr.String()))
+		return nil, err
 	}
-	tree = compiler.Tree{}
-	tr := tar.NewReader(bytes.NewReader(data))
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return tree, isFile, nil
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("git ls-tree: %v", err)
+	}
+	rt := &revTree{files: compiler.Tree{}}
+	links := map[string]compiler.Blob{}
+	entries := 0
+	br := bufio.NewReader(out)
+	var perr error
+	for perr == nil {
+		line, err := br.ReadString(0)
+		if err == io.EOF && line == "" {
+			break
 		}
-		if err != nil {
-			return nil, false, fmt.Errorf("reading git archive: %v", err)
+		if err != nil && err != io.EOF {
+			perr = err
+			break
 		}
-		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(h.Name) {
-			continue // folders are implied; links are not followed
+		// <mode> SP <type> SP <object> SP <size, padded> TAB <path> NUL
+		meta, name, ok := strings.Cut(strings.TrimSuffix(line, "\x00"), "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 4 {
+			perr = fmt.Errorf("git ls-tree: unexpected line %q", line)
+			break
 		}
-		name := h.Name
+		mode, typ, oid := f[0], f[1], f[2]
 		switch {
 		case rel == ".":
 		case name == rel:
-			name, isFile = path.Base(name), true
+			name, rt.isFile = path.Base(name), true
 		case strings.HasPrefix(name, rel+"/"):
 			name = name[len(rel)+1:]
 		default:
 			continue
 		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, false, fmt.Errorf("reading git archive: %v", err)
+		entries++
+		if !filepath.IsLocal(name) {
+			continue
 		}
-		tree[name] = b
+		if typ != "blob" { // a submodule
+			rt.notFollowed = append(rt.notFollowed, name)
+			continue
+		}
+		size, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil || size < 0 {
+			perr = fmt.Errorf("git ls-tree: unexpected size in %q", line)
+			break
+		}
+		b := compiler.Blob{Size: size, Read: func() ([]byte, error) { return readBlob(blobs, name, oid, size) }}
+		if mode == "120000" {
+			links[name] = b
+			continue
+		}
+		rt.files[name] = b
 	}
+	if perr != nil {
+		_ = cmd.Process.Kill()
+	}
+	if err := cmd.Wait(); err != nil && perr == nil {
+		perr = fmt.Errorf("git ls-tree %s -- %s: %v: %s", rev, rel, err, strings.TrimSpace(stderr.String()))
+	}
+	if perr == nil {
+		perr = rt.resolve(links)
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	if entries == 0 && rel != "." {
+		rt.files = nil // absent at rev
+	}
+	return rt, nil
+}
+
+// resolve adds each symbolic link of the model that leads, within the
+// model, to one of its regular files, as that file: loading from disk
+// follows it, and so must the diff, or a .tm file could hide behind a
+// link. Any other link (to a folder, out of the model, absolute, in a
+// loop) is left out, in notFollowed. links holds the link targets as
+// blobs.
+func (rt *revTree) resolve(links map[string]compiler.Blob) error {
+	const maxTarget, maxHops = 4096, 40
+	targets := map[string]string{}
+	for name, b := range links {
+		if b.Size > maxTarget {
+			continue
+		}
+		t, err := b.Read()
+		if err != nil {
+			return err
+		}
+		targets[name] = string(t)
+	}
+	for name := range links {
+		p := name
+		for hops := 0; p != ""; hops++ {
+			t, isLink := targets[p]
+			if !isLink {
+				break
+			}
+			if p = path.Join(path.Dir(p), t); hops == maxHops || path.IsAbs(t) || !filepath.IsLocal(p) {
+				p = ""
+			}
+		}
+		if f, ok := rt.files[p]; ok {
+			rt.files[name] = f
+		} else {
+			rt.notFollowed = append(rt.notFollowed, name)
+		}
+	}
+	sort.Strings(rt.notFollowed)
+	return nil
+}
+
+// readBlob reads the blob oid of size bytes, the file name of a model,
+// through blobs. Tests replace it to see what tmc diff reads.
+var readBlob = func(blobs *catFile, name, oid string, size int64) ([]byte, error) {
+	return blobs.read(oid, size)
+}
+
+// A catFile reads blobs from a repository's object database through one
+// `git cat-file --batch`, started on first use: raw, as committed (no
+// textconv, no filters). Reads are serialized. After a failure every read
+// fails, and failed reports the first error.
+type catFile struct {
+	dir string
+
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Reader
+	stderr bytes.Buffer
+	err    error
+}
+
+func (c *catFile) read(oid string, size int64) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return nil, c.err
+	}
+	data, err := c.readLocked(oid, size)
+	if err != nil {
+		c.err = fmt.Errorf("git cat-file: %v%s", err, stderrSuffix(c.stderr.String()))
+		return nil, c.err
+	}
+	return data, nil
+}
+
+func (c *catFile) readLocked(oid string, size int64) ([]byte, error) {
+	if c.cmd == nil {
+		cmd := exec.Command("git", "--no-replace-objects", "cat-file", "--batch")
+		cmd.Dir = c.dir
+		cmd.Stderr = &c.stderr
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			return nil, err
+		}
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			return nil, err
+		}
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		c.cmd, c.in, c.out = cmd, in, bufio.NewReader(out)
+	}
+	if _, err := io.WriteString(c.in, oid+"\n"); err != nil {
+		return nil, err
+	}
+	// <object> SP blob SP <size> LF <contents> LF, or <object> SP missing LF
+	header, err := c.out.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	if f := strings.Fields(header); len(f) != 3 || f[0] != oid || f[1] != "blob" || f[2] != strconv.FormatInt(size, 10) {
+		return nil, fmt.Errorf("asked for blob %s of %d bytes, got %q", oid, size, strings.TrimSpace(header))
+	}
+	data := make([]byte, size+1)
+	if _, err := io.ReadFull(c.out, data); err != nil {
+		return nil, err
+	}
+	if data[size] != '\n' {
+		return nil, fmt.Errorf("blob %s: no newline after its %d bytes", oid, size)
+	}
+	return data[:size:size], nil
+}
+
+// failed returns the first error of a read, or nil.
+func (c *catFile) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// close ends git cat-file, if it was started.
+func (c *catFile) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cmd == nil {
+		return
+	}
+	c.in.Close() // git cat-file ends at the end of its input
+	_ = c.cmd.Wait()
+	c.cmd = nil
+	if c.err == nil {
+		c.err = errors.New("git cat-file: closed")
+	}
+}
+
+func stderrSuffix(s string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return ": " + s
+	}
+	return ""
+}
+
+// plural returns n with the singular or plural noun.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// firstNames lists at most max of names, and how many more there are.
+func firstNames(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
 }
 
 // git runs git in dir and returns its standard output.

@@ -6,7 +6,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/tmc-dev/tmc/compiler"
 )
 
 // gitRepo makes a temporary git repository with two commits of a model
@@ -198,11 +201,20 @@ func gitIn(t *testing.T, dir string, args ...string) {
 // extractTo writes the folder model of rev into dir/model.
 func extractTo(t *testing.T, repo, rev, dir string) {
 	t.Helper()
-	tree, isFile, err := extract(repo, rev, "model")
-	if err != nil || isFile || len(tree) == 0 {
-		t.Fatalf("extract: %d files, isFile %v, %v", len(tree), isFile, err)
+	blobs := &catFile{dir: repo}
+	defer blobs.close()
+	rt, err := extract(repo, rev, "model", blobs)
+	if err != nil || rt.isFile || len(rt.files) == 0 {
+		t.Fatalf("extract: %v, %v", rt, err)
 	}
-	writeFiles(t, filepath.Join(dir, "model"), tree)
+	files := map[string][]byte{}
+	for name, f := range rt.files {
+		b := f.(compiler.Blob)
+		if files[name], err = b.Read(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFiles(t, filepath.Join(dir, "model"), files)
 }
 
 // pkgDir is the package folder, taken before any test changes folder.
@@ -252,4 +264,148 @@ func dropFindings(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// commitFiles writes the files into repo and commits them all.
+func commitFiles(t *testing.T, repo string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(repo, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-q", "-m", "change")
+}
+
+// TestDiffExportIgnore: a .tm file that .gitattributes marks
+// export-ignore is part of the model at that revision, as tmc check sees
+// it: its new crossing fails --fail-on-new-crossing. (git archive left it
+// out, and the diff said "no change in threat terms".)
+func TestDiffExportIgnore(t *testing.T) {
+	repo := gitRepo(t)
+	t.Chdir(repo)
+	commitFiles(t, repo, map[string]string{
+		".gitattributes": "model/extra.tm export-ignore\n",
+		"model/extra.tm": "flow chargeback: psp -> shop.orders \"Chargeback\" { protocol https }\n",
+	})
+	code, out, errs := run(t, "diff", "--fail-on-new-crossing", "HEAD~1", "HEAD", "--", "model")
+	if code != ExitFail || !strings.Contains(out, "chargeback") || !strings.Contains(errs, "chargeback (leave vendor)") {
+		t.Errorf("exit %d, want 1 for the new crossing of chargeback\n%s%s", code, out, errs)
+	}
+	if _, out, _ := run(t, "check", "--format", "json", "model"); !strings.Contains(out, "chargeback") {
+		t.Errorf("tmc check does not see the flow chargeback\n%s", out)
+	}
+}
+
+// TestDiffReadsOnlyTheModel: tmc diff reads, from git, the .tm files that
+// load and the file a named test is looked up in, nothing else: not a
+// big file beside the model, even one it names as evidence, nor a .tm
+// file over the size limit, nor .tm files in folders loading leaves out.
+// (It used to unpack the whole folder, blobs and all, into memory.)
+func TestDiffReadsOnlyTheModel(t *testing.T) {
+	repo := gitRepo(t)
+	t.Chdir(repo)
+	big := strings.Repeat("big blob\n", 1<<20) // 9 MB, over every limit
+	core, err := os.ReadFile(filepath.Join(repo, "model", "core.tm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitFiles(t, repo, map[string]string{
+		"model/core.tm": string(core) + `
+control replay "Reject replayed webhooks" {
+  status implemented
+  test "hook_test.go:TestReplay"
+  evidence "big.bin"
+  evidence "docs"
+}
+`,
+		"model/hook_test.go":        "package hook\n\nimport \"testing\"\n\nfunc TestReplay(t *testing.T) {}\n",
+		"model/big.bin":             big,
+		"model/unnamed.bin":         big,
+		"model/huge.tm":             "#" + big,
+		"model/docs/notes.md":       "notes\n",
+		"model/testdata/x.tm":       "boundary x \"X\" { trust high }\n",
+		"model/_draft.tm":           "boundary x \"X\" { trust high }\n",
+		"model/site/.tmc-output":    "",
+		"model/site/x.tm":           "boundary x \"X\" { trust high }\n",
+		"model/node_modules/m/x.tm": "boundary x \"X\" { trust high }\n",
+	})
+	var mu sync.Mutex
+	read := map[string]int64{}
+	orig := readBlob
+	readBlob = func(blobs *catFile, name, oid string, size int64) ([]byte, error) {
+		mu.Lock()
+		read[name] += size
+		mu.Unlock()
+		return orig(blobs, name, oid, size)
+	}
+	t.Cleanup(func() { readBlob = orig })
+	code, out, errs := run(t, "diff", "HEAD~1", "HEAD", "--", "model")
+	if code != ExitOK || !strings.Contains(out, "replay") {
+		t.Fatalf("exit %d, want 0 and the control replay\n%s%s", code, out, errs)
+	}
+	var total int64
+	for name, n := range read {
+		total += n
+		if name != "core.tm" && name != "hook_test.go" {
+			t.Errorf("read %s (%d bytes)", name, n)
+		}
+	}
+	if total > 1<<20 {
+		t.Errorf("read %d bytes from git, want the model's few kilobytes", total)
+	}
+	// The same diagnostics as from disk: the test found, the evidence
+	// present, huge.tm over the limit.
+	_, onDisk, _ := run(t, "check", "model")
+	for _, want := range []string{"huge.tm", "TM100"} {
+		if !strings.Contains(onDisk, want) {
+			t.Errorf("tmc check does not report %s\n%s", want, onDisk)
+		}
+	}
+	if strings.Contains(onDisk, "TestReplay") || strings.Contains(onDisk, "big.bin") || strings.Contains(onDisk, `"docs"`) {
+		t.Errorf("tmc check reports the test or the evidence\n%s", onDisk)
+	}
+}
+
+// TestDiffLinks: a symbolic link to a .tm file of the model is that file,
+// as loading from disk follows it; a link out of the model, a link to a
+// folder and a submodule are left out, with a warning, and never read
+// through.
+func TestDiffLinks(t *testing.T) {
+	repo := gitRepo(t)
+	t.Chdir(repo)
+	for _, l := range [][2]string{
+		{"_private/hidden.tm", "model/flows.tm"},
+		{"../outside.tm", "model/outside.tm"},
+		{"/etc/passwd", "model/passwd.tm"},
+		{"_private", "model/dir"},
+		{"loop.tm", "model/loop.tm"},
+	} {
+		if err := os.Symlink(l[0], filepath.Join(repo, filepath.FromSlash(l[1]))); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	commitFiles(t, repo, map[string]string{
+		"model/_private/hidden.tm": "flow chargeback: psp -> shop.orders \"Chargeback\" { protocol https }\n",
+		"outside.tm":               "flow outside: psp -> shop.orders \"Outside\" { protocol https }\n",
+	})
+	out, err := exec.Command("git", "-C", repo, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, repo, "update-index", "--add", "--cacheinfo", "160000,"+strings.TrimSpace(string(out))+",model/sub")
+	gitIn(t, repo, "commit", "-q", "-m", "submodule")
+	code, stdout, errs := run(t, "diff", "--fail-on-new-crossing", "HEAD~2", "HEAD", "--", "model")
+	if code != ExitFail || !strings.Contains(errs, "chargeback (leave vendor)") || strings.Contains(stdout, "outside") {
+		t.Errorf("exit %d, want 1 for chargeback, through the link flows.tm, and nothing from outside.tm\n%s%s", code, stdout, errs)
+	}
+	if !strings.Contains(errs, "HEAD: 5 symbolic links or submodules under model not read") ||
+		!strings.Contains(errs, "dir, loop.tm, outside.tm and 2 more") {
+		t.Errorf("no warning, or the wrong one, about the links left out\n%s", errs)
+	}
 }
