@@ -462,6 +462,10 @@ func (c *catFile) close() {
 	if c.cmd == nil {
 		return
 	}
+	if c.err != nil {
+		// Its output may not have been read: it may be blocked writing.
+		_ = c.cmd.Process.Kill()
+	}
 	c.in.Close() // git cat-file ends at the end of its input
 	_ = c.cmd.Wait()
 	c.cmd = nil
