@@ -114,6 +114,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	good, blocked := s.good, s.blocked
 	s.mu.RUnlock()
 	rc := http.NewResponseController(w)
+	// A stream lives for as long as its page: the server's write timeout,
+	// meant for files, would cut it. Lift it (an error means the writer
+	// has no deadline to lift).
+	_ = rc.SetWriteDeadline(time.Time{})
 	var first bytes.Buffer
 	first.WriteString("retry: 1000\n\n")
 	first.Write(message("hello", buildJSON(good, blocked != nil)))

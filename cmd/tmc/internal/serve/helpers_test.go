@@ -156,7 +156,7 @@ func startPreviewAt(t testing.TB, dir string, site SiteFunc, opts WatchOptions) 
 		t.Fatal(err)
 	}
 	h.url = "http://" + ln.Addr().String()
-	hs := &http.Server{Handler: h.srv, ReadHeaderTimeout: 5 * time.Second}
+	hs := h.srv.HTTPServer()
 	go hs.Serve(ln)
 	done := make(chan error, 1)
 	go func() { done <- h.loop.Run(ctx) }()

@@ -122,6 +122,13 @@
       (document.body || document.documentElement).appendChild(badge);
     }
     const errors = s.errors || 0, warnings = s.warnings || 0;
+    if (s.building) {
+      badge.textContent = 'building…';
+      badge.style.setProperty('background', '#52525b');
+      badge.title = 'tmc serve: the first build is under way; this page reloads once the site is ready';
+      badge.removeAttribute('href');
+      return;
+    }
     badge.textContent = errors + (errors === 1 ? ' error' : ' errors') + ' · ' + warnings + (warnings === 1 ? ' warning' : ' warnings');
     badge.style.setProperty('background', errors ? '#b91c1c' : warnings ? '#a16207' : '#15803d');
     badge.title = s.ok ? 'tmc serve: build ' + s.build + (s.took_ms !== undefined ? ' in ' + s.took_ms + ' ms' : '')

@@ -121,26 +121,39 @@ func NewLoop(cfg Config) *Loop {
 	return &Loop{cfg: cfg}
 }
 
+// Open starts watching the model, so that a change made from now on is
+// not lost. Start calls it when it has not been called.
+func (l *Loop) Open() error {
+	if l.w != nil {
+		return nil
+	}
+	w, err := NewWatcher(l.cfg.Path, l.cfg.Watch)
+	if err != nil {
+		return &compiler.UsageError{Err: fmt.Errorf("cannot load model: %w", err)}
+	}
+	l.w = w
+	return nil
+}
+
 // Start watches the model, then builds it once (watching first: a change
 // made during the first build is not lost). It returns the first build;
 // the error is a *compiler.UsageError when the model cannot be loaded at
-// all (no such path, no .tm files) or the context's error.
+// all (no such path, no .tm files) or the context's error. It returns as
+// soon as ctx ends, even in the middle of the build (see rebuild).
 func (l *Loop) Start(ctx context.Context) (*Build, error) {
-	w, err := NewWatcher(l.cfg.Path, l.cfg.Watch)
-	if err != nil {
-		return nil, &compiler.UsageError{Err: fmt.Errorf("cannot load model: %w", err)}
+	if err := l.Open(); err != nil {
+		return nil, err
 	}
-	l.w = w
 	b, err := l.rebuild(ctx)
 	if err != nil {
-		w.Close()
+		l.w.Close()
 		return nil, err
 	}
 	return b, nil
 }
 
 // Run rebuilds on every change until ctx ends, then stops watching. It
-// returns nil when ctx ends.
+// returns nil when ctx ends, at once, even in the middle of a rebuild.
 func (l *Loop) Run(ctx context.Context) error {
 	defer l.w.Close()
 	for {
@@ -155,16 +168,68 @@ func (l *Loop) Run(ctx context.Context) error {
 	}
 }
 
+// An attempt is the work of a rebuild that may take long: compiling the
+// model and building its site. It has no effect outside itself, so that a
+// rebuild still running when the loop stops can be left to finish alone.
+type attempt struct {
+	res      *compiler.Result
+	blocked  bool      // res has blocking diagnostics
+	problems []Problem // theirs
+	files    []File
+	err      error // the model could not be loaded (res nil) or the site not built
+}
+
+func (l *Loop) attempt(ctx context.Context) (a attempt) {
+	res, err := l.cfg.Compile(l.cfg.Path)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	a.res = res
+	if l.cfg.Blocking(res.Diags) {
+		a.blocked, a.problems = true, problems(res)
+		return a
+	}
+	files, err := l.cfg.Site(ctx, res)
+	if err == nil && files == nil {
+		files = []File{}
+	}
+	a.files, a.err = files, err
+	return a
+}
+
 // rebuild compiles the model and builds its site. A model with errors is
 // a build without a site, not an error; the error is for a site that
 // could not be built or written, or a model that cannot be loaded. The
 // first build returns it to Start (the command fails); later ones print
 // it, the pages show it, and the loop goes on.
+//
+// The compiler and the site builder run on a goroutine of their own and
+// the rebuild waits for them or for ctx, whichever ends first: a stop in
+// the middle of a long build returns ctx's error at once and leaves the
+// build to finish unseen (the site builder is given ctx and stops early;
+// the compiler is not). Everything a build does outside itself (watching
+// the files it refers to, writing and publishing the site, the terminal
+// line) is done here, after the wait, so an abandoned build does nothing.
 func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	l.seq++
 	b := &Build{Seq: l.seq}
 	out := l.cfg.Out
+	done := make(chan attempt, 1)
+	go func() { done <- l.attempt(ctx) }()
+	var a attempt
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case a = <-done:
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	fail := func(err error, what string) (*Build, error) {
 		if b.Seq == 1 {
 			return nil, fmt.Errorf("%s%w", what, err)
@@ -175,31 +240,25 @@ func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
 		fmt.Fprintf(out, "tmc: %s%v\n", what, err)
 		return b, err
 	}
-	res, err := l.cfg.Compile(l.cfg.Path)
-	if err != nil {
-		return fail(err, "")
+	res := a.res
+	if res == nil {
+		return fail(a.err, "")
 	}
 	l.w.SetRefs(refs(res))
 	b.Errors, b.Warnings = res.Diags.Count(diag.Error), res.Diags.Count(diag.Warning)
-	if l.cfg.Blocking(res.Diags) {
+	if a.blocked {
 		b.Took = time.Since(start)
-		b.Problems = problems(res)
+		b.Problems = a.problems
 		l.publish(b)
 		if err := l.cfg.Printer(res).Text(out, res.Diags); err == nil {
 			fmt.Fprintf(out, "tmc: syntax or resolution errors, not rebuilt: %s\n", l.cfg.Blocked)
 		}
 		return b, nil
 	}
-	files, err := l.cfg.Site(ctx, res)
-	if err == nil && files == nil {
-		files = []File{}
+	if a.err != nil {
+		return fail(a.err, "site not built: ")
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return fail(err, "site not built: ")
-	}
+	files := a.files
 	if l.cfg.Write != nil {
 		if err := l.cfg.Write(files); err != nil {
 			return fail(err, "site not written: ")

@@ -39,7 +39,19 @@ type ServerOptions struct {
 	// Keepalive is the period of the comments that keep an event stream
 	// open through proxies (default 20 s).
 	Keepalive time.Duration
+	// The timeouts of the http.Server that HTTPServer returns: for
+	// reading a request's headers (default 10 s), for writing a response
+	// (default 30 s; event streams are exempt), and for keeping an idle
+	// keep-alive connection open (default 60 s).
+	ReadHeaderTimeout, WriteTimeout, IdleTimeout time.Duration
 }
+
+// The default timeouts of ServerOptions.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+)
 
 // A Server serves the latest good site from memory. It is an
 // http.Handler; Publish gives it each new build.
@@ -54,6 +66,7 @@ type Server struct {
 	status   status
 	blocked  []byte // the errors event, while the model does not build
 	diagHref string
+	built    bool // some build was published, good or not
 }
 
 type servedFile struct {
@@ -72,6 +85,7 @@ type status struct {
 	Warnings    int    `json:"warnings"`
 	TookMS      int64  `json:"took_ms"`
 	Diagnostics string `json:"diagnostics,omitempty"` // the site's diagnostics page
+	Building    bool   `json:"building,omitempty"`    // the first build is not done yet
 }
 
 // NewServer returns a server with nothing built yet: it shows a
@@ -80,9 +94,32 @@ func NewServer(opts ServerOptions) *Server {
 	if opts.Keepalive <= 0 {
 		opts.Keepalive = 20 * time.Second
 	}
-	s := &Server{opts: opts, files: map[string]*servedFile{}, siteCSP: defaultCSP}
+	if opts.ReadHeaderTimeout <= 0 {
+		opts.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	s := &Server{opts: opts, files: map[string]*servedFile{}, siteCSP: defaultCSP,
+		status: status{Building: true}}
 	s.hub.init()
 	return s
+}
+
+// HTTPServer returns an http.Server that serves s with its timeouts: a
+// client that is slow to send its headers, to read a response, or that
+// keeps a connection open doing nothing is cut off. The event stream
+// lifts the write timeout for itself.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		WriteTimeout:      s.opts.WriteTimeout,
+		IdleTimeout:       s.opts.IdleTimeout,
+	}
 }
 
 // Publish makes a build current. A good build replaces the site and
@@ -91,6 +128,7 @@ func NewServer(opts ServerOptions) *Server {
 func (s *Server) Publish(b *Build) {
 	if !b.OK() {
 		s.mu.Lock()
+		s.built = true
 		s.status = status{Build: s.good, Seq: b.Seq, Errors: b.Errors, Warnings: b.Warnings,
 			TookMS: b.Took.Milliseconds(), Diagnostics: s.diagHref}
 		ev := struct {
@@ -142,7 +180,7 @@ func (s *Server) Publish(b *Build) {
 		}
 	}
 	s.mu.Lock()
-	s.files, s.good, s.siteCSP, s.blocked, s.diagHref = files, good, siteCSP, nil, href
+	s.files, s.good, s.siteCSP, s.blocked, s.diagHref, s.built = files, good, siteCSP, nil, href, true
 	s.status = status{Build: good, Seq: b.Seq, OK: true, Errors: b.Errors, Warnings: b.Warnings,
 		TookMS: b.Took.Milliseconds(), Diagnostics: href}
 	s.mu.Unlock()
@@ -178,9 +216,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
+	// Browsers hand nothing of the preview to a page of another origin:
+	// not a script (the search index is one), not an image, not a style
+	// sheet, whatever the page's own policy.
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	if !s.opts.AllowRemote && !loopbackHost(r.Host) {
 		h.Set("Content-Security-Policy", defaultCSP)
 		http.Error(w, "tmc serve answers only requests to localhost, 127.0.0.1 or [::1]", http.StatusForbidden)
+		return
+	}
+	if foreign(r) {
+		h.Set("Content-Security-Policy", defaultCSP)
+		http.Error(w, "tmc serve: cross-site request refused", http.StatusForbidden)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -224,7 +271,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := s.files[name]
 	_, dirIndex := s.files[name+"/index.html"]
 	empty := len(s.files) == 0
-	good := s.good
 	s.mu.RUnlock()
 	switch {
 	case f != nil:
@@ -243,9 +289,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// the console.
 		h.Set("Content-Security-Policy", defaultCSP)
 		w.WriteHeader(http.StatusNoContent)
-	case empty && name == "index.html":
-		s.write(w, r, s.page(good, http.StatusOK, "tmc serve: no site yet",
-			"The model has not built yet. Its errors show over this page; it reloads by itself once they are fixed."))
+	case empty:
+		s.write(w, r, s.placeholder(name == "index.html"))
 	default:
 		s.notFound(w, r)
 	}
@@ -257,6 +302,43 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.mu.RUnlock()
 	f := s.page(good, http.StatusNotFound, "Not found", "There is no such page in the site.")
 	s.write(w, r, f)
+}
+
+// placeholder is the page served for every path until the first good
+// build: the site is being built (serve listens before it builds), or the
+// model does not build. It reloads by itself once the site is there. It is
+// a 200 for the overview, a 503 for other pages (not there yet).
+func (s *Server) placeholder(index bool) *servedFile {
+	s.mu.RLock()
+	good, built := s.good, s.built
+	s.mu.RUnlock()
+	code := http.StatusOK
+	if !index {
+		code = http.StatusServiceUnavailable
+	}
+	if !built {
+		return s.page(good, code, "tmc serve: building the site…",
+			"The model is being built. This page reloads by itself once its site is ready.")
+	}
+	return s.page(good, code, "tmc serve: no site yet",
+		"The model has not built yet. Its errors show over this page; it reloads by itself once they are fixed.")
+}
+
+// foreign reports whether the browser says (with Fetch Metadata) that
+// the request comes from a page of another site, or is anything but the
+// opening of a page when it comes from another origin of this site
+// (another port of localhost): the preview answers only its own pages,
+// and the address bar. Requests without Sec-Fetch-Site (curl, browsers
+// before 2023) are not refused; Cross-Origin-Resource-Policy still
+// keeps browsers from giving what they load to another origin.
+func foreign(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return false
+	case "same-site":
+		return r.Header.Get("Sec-Fetch-Mode") != "navigate" || r.Header.Get("Sec-Fetch-Dest") != "document"
+	}
+	return true // cross-site, or a value unknown when this was written
 }
 
 // page is a page of the preview itself, with the live script so that it
