@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -14,7 +13,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -49,8 +47,14 @@ the last good site until they are fixed. Check errors (TM301 and the like)
 are shown by the site itself; a badge on every page counts the errors and
 warnings. The terminal prints a line per rebuild.
 
+It listens before it builds: until the first build is done, pages say the
+site is being built, and reload by themselves once it is. Ctrl-C stops it at
+once, even in the middle of a build.
+
 Serve listens on the loopback interface only, unless --allow-remote is
-given: the site is the whole threat model. Ctrl-C stops it.`,
+given: the site is the whole threat model. It answers only requests for a
+local host name, refuses requests a browser marks as coming from another
+site, and tells browsers not to hand any file to a page of another origin.`,
 		Example: `  tmc serve examples/checkout
   tmc serve --open .
   tmc serve --addr 127.0.0.1:0 .     # any free port`,
@@ -79,6 +83,8 @@ given: the site is the whole threat model. Ctrl-C stops it.`,
 			defer longRunning()()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// Once stopping, a second Ctrl-C kills at once.
+			go func() { <-ctx.Done(); stop() }()
 
 			srv := serve.NewServer(serve.ServerOptions{AllowRemote: allowRemote})
 			loop := serve.NewLoop(serve.Config{
@@ -91,39 +97,21 @@ given: the site is the whole threat model. Ctrl-C stops it.`,
 				Blocked:  "the browser shows them over the last good site",
 				Watch:    serve.WatchOptions{Log: stderr, Poll: poll},
 			})
-			if _, err := loop.Start(ctx); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
+			if err := loop.Open(); err != nil {
 				return loopError(err)
 			}
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-			served := make(chan error, 1)
-			go func() { served <- hs.Serve(ln) }()
+			// Serve first, build then: the pages say the site is being
+			// built until it is, however long the first build takes.
 			url := "http://" + ln.Addr().String() + "/"
 			fmt.Fprintf(stdout, "serving %s on %s (Ctrl-C to stop)\n", path, url)
 			if open {
 				openBrowser(url, stderr)
 			}
-			runErr := make(chan error, 1)
-			go func() { runErr <- loop.Run(ctx) }()
-			select {
-			case err = <-runErr:
-			case err = <-served:
-				// The listener failed: stop the loop too.
-				stop()
-				<-runErr
-				return fmt.Errorf("serving: %w", err)
-			}
-			stop() // a second Ctrl-C kills at once should the shutdown hang
-			srv.Close()
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := hs.Shutdown(sctx); err != nil {
-				hs.Close()
+			if err := serve.Preview(ctx, ln, srv, loop); err != nil {
+				return loopError(err)
 			}
 			fmt.Fprintln(stdout, "stopped")
-			return err
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", DefaultServeAddr, "address to listen on; port 0 picks a free port")

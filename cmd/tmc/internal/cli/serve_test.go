@@ -132,9 +132,7 @@ func TestServe(t *testing.T) {
 
 	b := start(t, "serve", "--addr", "127.0.0.1:0", "--open", dir)
 	url := b.waitOutput(t, `serving .* on (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)`)[1]
-	if !strings.Contains(b.stdout.String(), "built in ") {
-		t.Errorf("no build line:\n%s", b.stdout)
-	}
+	b.waitOutput(t, `built in \d+ ms`)
 	select {
 	case got := <-opened:
 		if got != url {
@@ -181,6 +179,62 @@ func TestServe(t *testing.T) {
 	}
 	if _, err := http.Get(url); err == nil {
 		t.Error("still serving after Ctrl-C")
+	}
+}
+
+// Serve listens before the first build, however long it takes: the
+// address is printed, and answers, before the site is built.
+func TestServeListensFirst(t *testing.T) {
+	b := start(t, "serve", "--addr", "127.0.0.1:0", checkoutModel)
+	url := b.waitOutput(t, `serving .* on (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)`)[1]
+	out := b.waitOutput(t, `(?s)^.*built in \d+ ms`)[0]
+	if s, built := strings.Index(out, "serving "), strings.Index(out, "built in "); s < 0 || built < s {
+		t.Errorf("built before serving:\n%s", out)
+	}
+	if code, body := httpGet(t, url); code != 200 || !strings.Contains(body, "Checkout platform") {
+		t.Errorf("GET /: %d\n%.300s", code, body)
+	}
+	if code := b.stop(t); code != ExitOK {
+		t.Errorf("Ctrl-C: exit %d\n%s", code, b.stderr)
+	}
+}
+
+// No page of another site can read the model through the preview: the
+// search index is a script that sets a global, which a foreign page
+// could include. Browsers are told not to hand any response to another
+// origin, and requests they mark as cross-site are refused.
+func TestServeCrossSite(t *testing.T) {
+	b := start(t, "serve", "--addr", "127.0.0.1:0", checkoutModel)
+	url := b.waitOutput(t, `serving .* on (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)`)[1]
+	b.waitOutput(t, `built in \d+ ms`)
+	get := func(site, dest string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url+"assets/search-index.js", nil)
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+			req.Header.Set("Sec-Fetch-Mode", "no-cors")
+			req.Header.Set("Sec-Fetch-Dest", dest)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp, string(data)
+	}
+	resp, body := get("same-origin", "script")
+	if resp.StatusCode != 200 || !strings.Contains(body, "TMC_SEARCH") {
+		t.Fatalf("same-origin search index: %d %.200s", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("Cross-Origin-Resource-Policy"); got != "same-origin" {
+		t.Errorf("Cross-Origin-Resource-Policy %q", got)
+	}
+	for _, site := range []string{"cross-site", "same-site"} {
+		resp, body := get(site, "script")
+		if resp.StatusCode != 403 || strings.Contains(body, "TMC_SEARCH") || resp.Header.Get("Cross-Origin-Resource-Policy") != "same-origin" {
+			t.Errorf("%s script load: %d %v %.200s", site, resp.StatusCode, resp.Header, body)
+		}
 	}
 }
 
