@@ -327,24 +327,33 @@ func TestCache(t *testing.T) {
 }
 
 func TestLRU(t *testing.T) {
-	c := newLRU(2)
+	c := newLRU[*rawLayout](2)
 	k := func(b byte) cacheKey { return cacheKey{b} }
-	c.put(cacheEntry{key: k(1), raw: &rawLayout{}})
-	c.put(cacheEntry{key: k(2), raw: &rawLayout{}})
+	c.put(k(1), &rawLayout{})
+	c.put(k(2), &rawLayout{})
 	c.get(k(1)) // 1 is now the most recent
-	c.put(cacheEntry{key: k(3), raw: &rawLayout{}})
+	c.put(k(3), &rawLayout{})
 	if _, ok := c.get(k(2)); ok {
 		t.Error("least recently used entry kept")
 	}
 	if _, ok := c.get(k(1)); !ok {
 		t.Error("recently used entry dropped")
 	}
-	c.put(cacheEntry{key: k(1), timedOut: time.Second})
-	if e, _ := c.get(k(1)); e.raw == nil {
-		t.Error("a timeout replaced a finished layout")
-	}
 	if c.len() != 2 {
 		t.Errorf("len %d, want 2", c.len())
+	}
+	c.delete(k(1))
+	if _, ok := c.get(k(1)); ok || c.len() != 1 {
+		t.Error("deleted entry kept")
+	}
+
+	// Failures of one input merge: it failed under the larger of each limit.
+	f := newLRU[failure](2)
+	f.merge(k(1), failure{timedOut: time.Second}, failure.worse)
+	f.merge(k(1), failure{overMemory: 64 << 20}, failure.worse)
+	f.merge(k(1), failure{timedOut: 500 * time.Millisecond}, failure.worse)
+	if got, _ := f.get(k(1)); got != (failure{timedOut: time.Second, overMemory: 64 << 20}) {
+		t.Errorf("merged failure %+v", got)
 	}
 }
 
@@ -454,10 +463,118 @@ func TestTimeout(t *testing.T) {
 	if took > 3*time.Second {
 		t.Errorf("Run took %v with a limit of 300ms", took)
 	}
-	// The same graph under the same limit fails at once, from the cache.
-	start = time.Now()
-	if _, err := Run(t.Context(), g); !errors.As(err, &te) || time.Since(start) > 100*time.Millisecond {
-		t.Errorf("second Run: %v after %v, want a cached timeout", err, time.Since(start))
+}
+
+// A layout that timed out is remembered: the next Run of the same input
+// fails without starting a worker and says why; a changed input, or a
+// longer limit, is tried again.
+func TestRememberedTimeout(t *testing.T) {
+	cache.clear()
+	failures.clear()
+	withOptions(t, Options{Limit: 300 * time.Millisecond})
+	g := pathological()
+	starts := workerStarts.Load()
+	_, err := Run(t.Context(), g)
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.Remembered {
+		t.Fatalf("first Run: err = %v, want a fresh *TimeoutError", err)
+	}
+	if n := workerStarts.Load() - starts; n != 1 {
+		t.Fatalf("first Run started %d workers, want 1", n)
+	}
+	if strings.Contains(err.Error(), "earlier") {
+		t.Errorf("first failure says it is remembered: %q", err)
+	}
+
+	for _, o := range []Options{
+		{Limit: 300 * time.Millisecond},
+		{Limit: 200 * time.Millisecond},                       // a shorter limit fails too
+		{Limit: 300 * time.Millisecond, MemoryLimit: 1 << 40}, // more memory does not help
+	} {
+		withOptions(t, o)
+		starts = workerStarts.Load()
+		_, err = Run(t.Context(), g)
+		if n := workerStarts.Load() - starts; n != 0 {
+			t.Errorf("%+v: Run of an input that timed out started %d workers, want 0", o, n)
+		}
+		if !errors.As(err, &te) || !te.Remembered || te.Limit != 300*time.Millisecond {
+			t.Errorf("%+v: err = %#v, want the remembered *TimeoutError of 300ms", o, err)
+		} else if !strings.Contains(err.Error(), "timed out earlier for this same input") ||
+			!strings.Contains(err.Error(), "include/exclude") {
+			t.Errorf("%+v: message %q does not say it is remembered and what to do", o, err)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%+v: remembered TimeoutError does not match context.DeadlineExceeded", o)
+		}
+	}
+
+	// A different input is tried.
+	withOptions(t, Options{Limit: 300 * time.Millisecond})
+	h := pathological()
+	h.Nodes[0].Width++
+	starts = workerStarts.Load()
+	_, err = Run(t.Context(), h)
+	if n := workerStarts.Load() - starts; n != 1 {
+		t.Errorf("a changed input started %d workers, want 1", n)
+	}
+	if !errors.As(err, &te) || te.Remembered {
+		t.Errorf("changed input: err = %v, want a fresh *TimeoutError", err)
+	}
+	// So is the same input under a longer limit.
+	withOptions(t, Options{Limit: 400 * time.Millisecond})
+	starts = workerStarts.Load()
+	_, err = Run(t.Context(), g)
+	if n := workerStarts.Load() - starts; n != 1 {
+		t.Errorf("a longer limit started %d workers, want 1", n)
+	}
+	if !errors.As(err, &te) || te.Remembered || te.Limit != 400*time.Millisecond {
+		t.Errorf("longer limit: err = %v, want a fresh *TimeoutError of 400ms", err)
+	}
+}
+
+// A worker that uses more memory than Options.MemoryLimit is killed, and
+// the layout fails with a *MemoryError naming the limit; the failure is
+// remembered like a timeout.
+func TestMemoryLimit(t *testing.T) {
+	for _, parentWatches := range []bool{true, false} {
+		t.Run(fmt.Sprintf("parentWatches=%v", parentWatches), func(t *testing.T) {
+			if parentWatches && !rssReadable {
+				t.Skip("the RSS of a worker cannot be read here")
+			}
+			old := parentWatchesMemory
+			parentWatchesMemory = parentWatches // false: the worker stops itself
+			t.Cleanup(func() { parentWatchesMemory = old })
+			cache.clear()
+			failures.clear()
+			const limit = 64 << 20
+			// The time limit only keeps the test from hanging: the graph
+			// passes 64 MiB within about a second and needs far more
+			// than a minute.
+			withOptions(t, Options{Limit: time.Minute, MemoryLimit: limit})
+			g := pathological()
+			_, err := Run(t.Context(), g)
+			var me *MemoryError
+			if !errors.As(err, &me) {
+				t.Fatalf("err = %v, want a *MemoryError", err)
+			}
+			if me.Limit != limit || me.Nodes != 400 || me.Edges != 2000 || me.Remembered {
+				t.Errorf("MemoryError = %+v", me)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "too large to lay out within the memory limit of 64 MiB") ||
+				!strings.Contains(msg, "include/exclude") {
+				t.Errorf("message %q does not name the limit and say what to do", msg)
+			}
+
+			starts := workerStarts.Load()
+			_, err = Run(t.Context(), g)
+			if n := workerStarts.Load() - starts; n != 0 {
+				t.Errorf("second Run started %d workers, want 0", n)
+			}
+			if !errors.As(err, &me) || !me.Remembered ||
+				!strings.Contains(err.Error(), "went over the memory limit earlier for this same input") {
+				t.Errorf("second Run: err = %v, want the remembered *MemoryError", err)
+			}
+		})
 	}
 }
 
@@ -539,7 +656,7 @@ func benchRun(b *testing.B, g *Graph) {
 
 // Cache off: every iteration is a Graphviz layout.
 func BenchmarkRun(b *testing.B) {
-	withOptions(b, Options{Limit: -1, MaxInProcess: -1})
+	withOptions(b, Options{Limit: -1, MemoryLimit: -1, MaxInProcess: -1})
 	b.Run("50n-75labelled-5clusters", func(b *testing.B) {
 		benchRun(b, genGraph(50, 75, 5, false, true))
 	})

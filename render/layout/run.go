@@ -28,6 +28,14 @@ const (
 	// within roughly 100 MB of leak, then pays a worker start per layout
 	// (the cache keeps that rare).
 	DefaultMaxInProcess = 200
+	// DefaultMemoryLimit is the most memory (resident set) one worker
+	// process may use. Every layout of the 1,000- and 3,000-element
+	// synthetic models that finishes within 10 s stays under 110 MB, and
+	// graphs Graphviz works on for 40 s under 360 MB, while a dense view
+	// (2,000 elements, 20,000 flows) reached 1 GB before its 10 s ran out.
+	// 512 MiB leaves four times the room any real layout was seen to need
+	// and bounds the two workers of a 2-core machine to 1 GiB.
+	DefaultMemoryLimit = 512 << 20
 )
 
 // Options tune every layout of the process; the zero value means the
@@ -44,6 +52,15 @@ type Options struct {
 	// MaxInProcess is how many layouts run in process before all go to
 	// workers (0: DefaultMaxInProcess; negative: no bound).
 	MaxInProcess int
+	// MemoryLimit is the most memory (resident set size, in bytes) one
+	// worker process may use: 0 means DefaultMemoryLimit, a negative value
+	// no limit. A worker that goes over it is killed and its layout fails
+	// with a *MemoryError. Only layouts in a worker process are bounded,
+	// and a graph that is not small goes to a worker when either limit is
+	// set. The parent enforces it by watching the worker's RSS on Linux;
+	// elsewhere the worker watches the memory its Go runtime holds (which
+	// includes Graphviz's WebAssembly memory) and stops itself.
+	MemoryLimit int64
 	// Isolate runs every layout in a worker process.
 	Isolate bool
 }
@@ -70,6 +87,9 @@ func options() Options {
 	if o.MaxInProcess == 0 {
 		o.MaxInProcess = DefaultMaxInProcess
 	}
+	if o.MemoryLimit == 0 {
+		o.MemoryLimit = DefaultMemoryLimit
+	}
 	return o
 }
 
@@ -78,16 +98,59 @@ func options() Options {
 type TimeoutError struct {
 	Limit        time.Duration
 	Nodes, Edges int
+	// Remembered: this input timed out under Limit in an earlier Run, and
+	// was not tried again.
+	Remembered bool
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("the view is too large to lay out within %v (%d elements, %d flows); "+
-		"split it into smaller views: declare a view with include/exclude", e.Limit, e.Nodes, e.Edges)
+	return fmt.Sprintf("the view is too large to lay out within %v (%d elements, %d flows)%s; "+
+		"split it into smaller views: declare a view with include/exclude",
+		e.Limit, e.Nodes, e.Edges, remembered(e.Remembered, "timed out"))
 }
 
 func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
 
-var cache = newLRU(cacheSize)
+// A MemoryError says a layout needed more memory than Options.MemoryLimit
+// allows (its worker was killed).
+type MemoryError struct {
+	Limit        int64 // bytes
+	Nodes, Edges int
+	// Remembered: this input went over Limit in an earlier Run, and was
+	// not tried again.
+	Remembered bool
+}
+
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("the view is too large to lay out within the memory limit of %s (%d elements, %d flows)%s; "+
+		"split it into smaller views: declare a view with include/exclude",
+		formatBytes(e.Limit), e.Nodes, e.Edges, remembered(e.Remembered, "went over the memory limit"))
+}
+
+func remembered(yes bool, what string) string {
+	if !yes {
+		return ""
+	}
+	return ": it " + what + " earlier for this same input, and is not tried again until the view changes"
+}
+
+// formatBytes writes n in MiB (or GiB), as limits are given.
+func formatBytes(n int64) string {
+	if n >= 1<<30 && n%(1<<30) == 0 {
+		return fmt.Sprintf("%d GiB", n>>30)
+	}
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// cache holds finished layouts; failures the inputs whose layout ran out
+// of time or memory, by the same key.
+var (
+	cache    = newLRU[*rawLayout](cacheSize)
+	failures = newLRU[failure](failureCacheSize)
+)
 
 // flights are the layouts running now, by key: a second Run of the same
 // graph waits for the first instead of laying it out again.
@@ -108,10 +171,13 @@ type flight struct {
 // Every call returns a new Result that shares nothing with other calls.
 //
 // Errors: an invalid graph (duplicate or unknown ids, a cluster cycle), a
-// *TimeoutError when the layout ran past its limit (see Options; a graph
-// that timed out is not tried again under the same or a shorter limit), the
-// context's error when ctx ended before the layout started (or, in a
-// worker, while it ran), or a Graphviz failure.
+// *TimeoutError when the layout ran past its time limit, a *MemoryError
+// when it needed more memory than its limit (see Options), the context's
+// error when ctx ended before the layout started (or, in a worker, while
+// it ran), or a Graphviz failure. A graph that ran out of time or memory
+// is remembered (a bounded number of them, by the same key as the cache):
+// under the same or smaller limits it fails at once, with the error saying
+// so, until its DOT text changes.
 func Run(ctx context.Context, g *Graph) (*Result, error) {
 	if g == nil {
 		return nil, errors.New("layout: nil graph")
@@ -143,12 +209,12 @@ func layoutShared(ctx context.Context, p *plan, key cacheKey, limit time.Duratio
 	var f *flight
 	for {
 		if !cacheDisabled {
-			if e, ok := cache.get(key); ok {
-				if e.raw != nil {
-					return e.raw, nil
-				}
-				if limit > 0 && limit <= e.timedOut {
-					return nil, timeoutError(p, limit)
+			if raw, ok := cache.get(key); ok {
+				return raw, nil
+			}
+			if fl, ok := failures.get(key); ok {
+				if err := fl.applies(p, limit, o.MemoryLimit); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -181,15 +247,39 @@ func layoutShared(ctx context.Context, p *plan, key cacheKey, limit time.Duratio
 	}()
 	f.raw, f.err = layoutNow(ctx, p, limit, o)
 	if !cacheDisabled {
-		var te *TimeoutError
+		var (
+			te *TimeoutError
+			me *MemoryError
+		)
 		switch {
 		case f.err == nil:
-			cache.put(cacheEntry{key: key, raw: f.raw})
+			cache.put(key, f.raw)
+			failures.delete(key)
 		case errors.As(f.err, &te):
-			cache.put(cacheEntry{key: key, timedOut: limit})
+			failures.merge(key, failure{timedOut: te.Limit}, failure.worse)
+		case errors.As(f.err, &me):
+			failures.merge(key, failure{overMemory: me.Limit}, failure.worse)
 		}
 	}
 	return f.raw, f.err
+}
+
+// applies returns the remembered error when a layout of p under these
+// limits would fail again (limit <= 0 or memLimit <= 0: no such limit):
+// it ran out of memory under a memory limit at least as large, or out of
+// time under a time limit at least as long.
+func (fl failure) applies(p *plan, limit time.Duration, memLimit int64) error {
+	if memLimit > 0 && memLimit <= fl.overMemory {
+		e := memoryError(p, fl.overMemory)
+		e.Remembered = true
+		return e
+	}
+	if limit > 0 && limit.Round(time.Millisecond) <= fl.timedOut {
+		e := timeoutError(p, fl.timedOut)
+		e.Remembered = true
+		return e
+	}
+	return nil
 }
 
 // inProcessRenders counts layouts done by this process's own engine.
@@ -198,19 +288,21 @@ var inProcessRenders atomic.Int64
 // layoutNow runs Graphviz on p, in process or in a worker.
 func layoutNow(ctx context.Context, p *plan, limit time.Duration, o Options) (*rawLayout, error) {
 	small := len(p.g.Nodes) <= o.SmallNodes && len(p.g.Edges) <= o.SmallEdges
-	useWorker := o.Isolate || (limit > 0 && !small) || engineBroken.Load() ||
+	useWorker := o.Isolate || ((limit > 0 || o.MemoryLimit > 0) && !small) || engineBroken.Load() ||
 		(o.MaxInProcess > 0 && inProcessRenders.Load() >= int64(o.MaxInProcess))
 	var (
 		out []byte
 		err error
 	)
 	if useWorker {
-		out, err = renderInWorker(ctx, p.dot, limit)
+		out, err = renderInWorker(ctx, p.dot, limit, o.MemoryLimit)
 		switch {
 		case err == errNoWorker:
 			useWorker = false
 		case err == errWorkerTimedOut:
 			return nil, timeoutError(p, limit)
+		case err == errWorkerOverMemory:
+			return nil, memoryError(p, o.MemoryLimit)
 		case err != nil:
 			return nil, err
 		}
@@ -226,4 +318,8 @@ func layoutNow(ctx context.Context, p *plan, limit time.Duration, o Options) (*r
 
 func timeoutError(p *plan, limit time.Duration) *TimeoutError {
 	return &TimeoutError{Limit: limit.Round(time.Millisecond), Nodes: len(p.g.Nodes), Edges: len(p.g.Edges)}
+}
+
+func memoryError(p *plan, limit int64) *MemoryError {
+	return &MemoryError{Limit: limit, Nodes: len(p.g.Nodes), Edges: len(p.g.Edges)}
 }
