@@ -68,6 +68,7 @@ func CompileSource(src *Source, opts Options) *Result {
 		m:      &ir.Model{},
 		opts:   opts,
 		root:   src.Root,
+		files:  src.Reader(),
 		tree:   src.tree,
 		syms:   map[string]*symbol{},
 		byName: map[string][]*symbol{},

@@ -111,7 +111,8 @@ type compiler struct {
 	claimRanges []claimRef
 	opts        Options
 	root        string
-	tree        Tree // the model's files when it is held in memory (LoadTree)
+	files       *Confined // reads under root, confined to it
+	tree        Tree      // the model's files when it is held in memory (LoadTree)
 	syms        map[string]*symbol
 	byName      map[string][]*symbol // last path segment -> symbols
 	props       map[any]map[string]diag.Range

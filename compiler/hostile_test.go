@@ -210,6 +210,44 @@ func checkGarbage(t *testing.T, dir string, res *compiler.Result, err error) {
 	}
 }
 
+// canary is an environment variable's value that must never reach a
+// diagnostic: the model cannot read the environment.
+const canary = "tmc-canary-3f1d2c"
+
+func noProcEnviron() string {
+	if _, err := os.Stat("/proc/self/environ"); err != nil {
+		return "no /proc/self/environ here"
+	}
+	return ""
+}
+
+func noCanary(t *testing.T, res *compiler.Result) {
+	t.Helper()
+	for _, d := range res.Diags {
+		if strings.Contains(d.Summary+d.Detail, canary) {
+			t.Errorf("the environment leaked into %v", d)
+		}
+	}
+	for _, f := range res.Source.Files {
+		if bytes.Contains(f.Src, []byte(canary)) {
+			t.Errorf("the environment was read as %s", f.Name)
+		}
+	}
+}
+
+// namedFilesModel names a decision record, a test and evidence that the
+// case makes links out of the root.
+const namedFilesModel = `decision d1 "D" {
+  status accepted
+  file "adr.md"
+}
+control c1 "C" {
+  status implemented
+  test "t_test.go:TestSecret"
+  evidence "docs/secret_test.go"
+}
+`
+
 func hostileCases() []*hostileCase {
 	notRoot := func() string {
 		if runtime.GOOS == "windows" {
@@ -598,6 +636,121 @@ func hostileCases() []*hostileCase {
 				if !hasBoundary(res, "ok") {
 					t.Errorf("the other file did not load")
 				}
+			},
+		},
+		{
+			// A .tm link out of the root is not read: a pull request must
+			// not make tmc load (and print) a file beside the checkout.
+			name: "tm-link-out-of-root",
+			setup: func(tb testing.TB, dir string) string {
+				write(tb, filepath.Join(dir, "outside.tm"), []byte("boundary leaked \"Leaked\" { trust high }\n"))
+				write(tb, filepath.Join(dir, "m", "ok.tm"), []byte(validBoundary))
+				symlink(tb, filepath.Join("..", "outside.tm"), filepath.Join(dir, "m", "x.tm"))
+				return filepath.Join(dir, "m")
+			},
+			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
+				wantDiag(t, res, "TM503", "x.tm", "outside.tm, outside the model root")
+				if hasBoundary(res, "leaked") {
+					t.Errorf("the file outside the root was loaded")
+				}
+				if !hasBoundary(res, "ok") {
+					t.Errorf("the other file did not load")
+				}
+			},
+		},
+		{
+			// The attack pass: a .tm link to /proc/self/environ printed the
+			// whole environment as a TM101 source line.
+			name: "tm-link-to-environ",
+			skip: noProcEnviron,
+			setup: func(tb testing.TB, dir string) string {
+				tb.Setenv("TMC_CANARY_SECRET", canary)
+				write(tb, filepath.Join(dir, "ok.tm"), []byte(validBoundary))
+				symlink(tb, "/proc/self/environ", filepath.Join(dir, "env.tm"))
+				return dir
+			},
+			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
+				wantDiag(t, res, "TM503", "env.tm", "outside the model root")
+				noCanary(t, res)
+			},
+		},
+		{
+			// Decision records, tests and evidence that are links out of the
+			// root: TM503 with where they lead, and never read (the site
+			// would publish a decision record's text).
+			name: "named-files-link-out-of-root",
+			skip: noProcEnviron,
+			setup: func(tb testing.TB, dir string) string {
+				tb.Setenv("TMC_CANARY_SECRET", canary)
+				write(tb, filepath.Join(dir, "secret_test.go"), []byte("func TestSecret(t *testing.T) {}\n"))
+				m := filepath.Join(dir, "m")
+				write(tb, filepath.Join(m, "model.tm"), []byte(namedFilesModel))
+				symlink(tb, "/proc/self/environ", filepath.Join(m, "adr.md"))
+				symlink(tb, filepath.Join("..", "secret_test.go"), filepath.Join(m, "t_test.go"))
+				symlink(tb, dir, filepath.Join(m, "docs"))
+				return m
+			},
+			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
+				wantDiag(t, res, "TM503", "model.tm", "/proc/")
+				wantDiag(t, res, "TM503", "model.tm", "secret_test.go, outside the model root")
+				wantDiag(t, res, "TM503", "model.tm", "evidence \"docs/secret_test.go\"")
+				for _, c := range res.Model.Controls {
+					for _, f := range append(c.Tests, c.Evidence...) {
+						if !f.Escapes || f.Found || f.TestFound || f.Resolved == "" {
+							t.Errorf("%s: %+v, want an escape with where it leads, not found", c.ID, f)
+						}
+					}
+				}
+				noCanary(t, res)
+			},
+		},
+		{
+			// The attack pass: a folder link to / was walked for minutes.
+			name: "folder-link-to-slash",
+			setup: func(tb testing.TB, dir string) string {
+				write(tb, filepath.Join(dir, "ok.tm"), []byte(validBoundary))
+				symlink(tb, "/", filepath.Join(dir, "all"))
+				symlink(tb, filepath.Dir(dir), filepath.Join(dir, "up"))
+				return dir
+			},
+			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
+				wantDiag(t, res, "TM506", "all", "resolves to /, outside the model root: not followed")
+				wantDiag(t, res, "TM506", "up", "outside the model root: not followed")
+				if !hasBoundary(res, "ok") || len(res.Source.Files) != 1 {
+					t.Errorf("want ok.tm alone loaded, got %d files", len(res.Source.Files))
+				}
+			},
+		},
+		{
+			// Links inside the root still work, to files and to folders.
+			name: "links-inside-root",
+			setup: func(tb testing.TB, dir string) string {
+				write(tb, filepath.Join(dir, "real", "ok.tm"), []byte(validBoundary))
+				write(tb, filepath.Join(dir, "shared", "adr.md"), []byte("# ADR\n"))
+				write(tb, filepath.Join(dir, "d.tm"), []byte("decision d1 \"D\" {\n  status accepted\n  file \"adr.md\"\n}\n"))
+				symlink(tb, filepath.Join("shared", "adr.md"), filepath.Join(dir, "adr.md"))
+				symlink(tb, "real", filepath.Join(dir, "alias"))
+				return dir
+			},
+			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
+				wantNoDiags(t, res)
+				if len(res.Source.Files) != 2 {
+					t.Errorf("loaded %d files, want d.tm and real/ok.tm once", len(res.Source.Files))
+				}
+			},
+		},
+		{
+			name: "walk-cap",
+			setup: func(tb testing.TB, dir string) string {
+				write(tb, filepath.Join(dir, "ok.tm"), []byte(validBoundary))
+				for i := 0; i < 50; i++ {
+					write(tb, filepath.Join(dir, "many", fmt.Sprintf("f%02d.txt", i)), nil)
+				}
+				tb.Cleanup(compiler.SetMaxWalk(20))
+				return dir
+			},
+			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
+				wantDiag(t, res, "TM100", ".", "stopped reading the model after 20 files and folders")
 			},
 		},
 		{

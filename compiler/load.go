@@ -3,7 +3,6 @@ package compiler
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -30,12 +29,25 @@ type Source struct {
 	// tree, when set, holds every file of the model (LoadTree): the paths
 	// the model names are looked up in it instead of under Root.
 	tree Tree
+
+	// files reads under Root, confined to it (nil: made on first use).
+	files *Confined
+}
+
+// Reader returns the reader of the files under the model root: every
+// read of a file the model names goes through it, so none leaves the root.
+func (s *Source) Reader() *Confined {
+	if s.files == nil {
+		s.files = Confine(s.Root)
+	}
+	return s.files
 }
 
 // A Tree is a model held in memory, as a git revision holds it: the
 // regular files below the model root by root-relative, slash-separated
-// name, and their contents.
-type Tree map[string][]byte
+// name. Each file is its contents, a []byte, or a Blob, read only if the
+// model needs its contents. Folders are implied by the files in them.
+type Tree map[string]any
 
 // File returns the text of the file with the given root-relative name, or nil.
 func (s *Source) File(name string) []byte {
@@ -102,6 +114,7 @@ func Load(path string) (*Source, error) {
 		src.Root = filepath.Dir(abs)
 		names = []string{filepath.Base(abs)}
 	}
+	src.files = Confine(src.Root)
 	if len(names) == 0 && len(src.Diags) == 0 {
 		return nil, noFiles(path)
 	}
@@ -119,6 +132,9 @@ func noFiles(path string) error {
 // messages; nothing is read from it. It returns a *UsageError when t
 // holds no .tm file.
 func LoadTree(root string, t Tree) (*Source, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
 	src := &Source{Root: root, tree: t}
 	var names []string
 	for name := range t {
@@ -131,13 +147,17 @@ func LoadTree(root string, t Tree) (*Source, error) {
 	}
 	sort.Strings(names) // map order
 	src.parse(names, func(name string) (*dsl.File, diag.Diagnostics) {
-		data := t[name]
-		if len(data) > dsl.MaxFileSize {
-			var ds diag.Diagnostics
-			ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(int64(len(data))))
-			return nil, ds
+		var ds diag.Diagnostics
+		data, size, err := t.read(name, dsl.MaxFileSize)
+		switch {
+		case size > dsl.MaxFileSize:
+			ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(size))
+		case err != nil:
+			ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %v", err)
+		default:
+			return dsl.Parse(name, data)
 		}
-		return dsl.Parse(name, data)
+		return nil, ds
 	})
 	return src, nil
 }
@@ -160,73 +180,111 @@ func (t Tree) loads(name string) bool {
 	return true
 }
 
-// stat reports what the tree holds at the root-relative path p: a file
-// (with its contents), a folder (a prefix of some file), or nothing.
-func (t Tree) stat(p string) (data []byte, isFile, isDir bool) {
+// stat reports what the tree holds at the root-relative path p: a file,
+// a folder (a prefix of some file), or nothing. It reads no file.
+func (t Tree) stat(p string) (isFile, isDir bool) {
 	p = path.Clean(p) // as filepath.Join cleans it on disk
-	if data, ok := t[p]; ok {
-		return data, true, false
+	if _, ok := t[p]; ok {
+		return true, false
 	}
 	if p == "." {
-		return nil, false, true
+		return false, true
 	}
 	prefix := p + "/"
 	for name := range t {
 		if strings.HasPrefix(name, prefix) {
-			return nil, false, true
+			return false, true
 		}
 	}
-	return nil, false, false
+	return false, false
 }
 
+// maxWalk is how many files and folders loading a folder visits at most:
+// a model root is a folder of .tm files and what they name, not a whole
+// disk, and a link to / must not make tmc read for minutes.
+var maxWalk = 200_000
+
 // walk lists the .tm files below the root, following symbolic links to
-// folders once each (a link loop is visited once and reported by nothing).
-// Names are relative to the root, with /, sorted.
+// folders once each (a link loop is visited once and reported by
+// nothing), as long as they lead to a folder inside the root: a link out
+// of the root is not followed (TM506), and a .tm link out of it is not
+// read (TM503). Names are relative to the root, with /, sorted.
 func (s *Source) walk() []string {
+	realRoot := s.Root
+	if r, err := filepath.EvalSymlinks(s.Root); err == nil {
+		realRoot = r
+	}
 	var names []string
 	visited := map[string]bool{}
-	var walkDir func(dir, rel string)
-	walkDir = func(dir, rel string) {
+	seen := 0
+	var walkDir func(dir, rel string) bool
+	walkDir = func(dir, rel string) bool {
 		real, err := filepath.EvalSymlinks(dir)
 		if err != nil || visited[real] {
-			return
+			return true
 		}
 		visited[real] = true
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			s.Diags.Errorf("TM100", diag.Range{File: relOrDot(rel)}, "cannot read folder: %s", cleanErr(err))
-			return
+			return true
 		}
 		for _, e := range entries { // ReadDir sorts by name
+			if seen++; seen > maxWalk {
+				s.Diags.Errorf("TM100", diag.Range{File: "."}, "stopped reading the model after %d files and folders; give tmc the folder that holds the model, not a whole disk or repository", maxWalk).Detail =
+					"folders named testdata, vendor, node_modules, tmc-out or starting with . or _ are not read; nor are links that lead out of the model folder"
+				return false
+			}
 			name := e.Name()
 			full := filepath.Join(dir, name)
 			r := name
 			if rel != "" {
 				r = rel + "/" + name
 			}
-			if strings.HasSuffix(name, ".tm") && skipFile(name) {
+			isTM := strings.HasSuffix(name, ".tm")
+			if isTM && skipFile(name) {
 				continue
 			}
 			typ := e.Type()
 			if typ&fs.ModeSymlink != 0 {
-				info, err := os.Stat(full)
+				target, err := filepath.EvalSymlinks(full)
 				if err != nil {
-					if strings.HasSuffix(name, ".tm") {
+					if isTM {
+						s.Diags.Errorf("TM100", diag.Range{File: r}, "cannot read file: %s", cleanErr(err))
+					}
+					continue
+				}
+				info, err := os.Stat(target)
+				if err != nil {
+					if isTM {
 						s.Diags.Errorf("TM100", diag.Range{File: r}, "cannot read file: %s", cleanErr(err))
 					}
 					continue
 				}
 				typ = info.Mode().Type()
+				if !within(realRoot, target) {
+					target = leadsOut(realRoot, r, target)
+					switch {
+					case typ.IsDir() && !skipDirName(name):
+						s.Diags.Warnf("TM506", diag.Range{File: r}, "folder link %s resolves to %s, outside the model root: not followed", r, target).Detail =
+							"tmc reads nothing outside the model folder; move the .tm files it should load into the model folder"
+					case isTM:
+						s.Diags.Errorf("TM503", diag.Range{File: r}, "file %s resolves to %s, outside the model root: not read", r, target).Detail =
+							"tmc reads nothing outside the model folder; a .tm link must lead to a file inside it"
+					}
+					continue
+				}
 			}
 			switch {
 			case typ.IsDir():
-				if !SkipDir(full, name) {
-					walkDir(full, r)
+				if !SkipDir(full, name) && !walkDir(full, r) {
+					return false
 				}
-			case typ.IsRegular() && strings.HasSuffix(name, ".tm"):
+			case typ.IsRegular() && isTM:
 				names = append(names, r)
 			}
 		}
+		return true
 	}
 	walkDir(s.Root, "")
 	sort.Strings(names) // sort for determinism: folder order differs from path order
@@ -284,29 +342,21 @@ func (s *Source) parse(names []string, one func(name string) (*dsl.File, diag.Di
 
 func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
 	var ds diag.Diagnostics
-	full := filepath.Join(s.Root, filepath.FromSlash(name))
-	// Stat before opening: opening a named pipe or a device would block.
-	if info, err := os.Stat(full); err != nil {
-		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
-		return nil, ds
-	} else if !info.Mode().IsRegular() {
-		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: not a regular file (%s)", info.Mode().Type())
-		return nil, ds
-	}
-	f, err := os.Open(full)
+	data, err := s.Reader().ReadFile(name, dsl.MaxFileSize)
 	if err != nil {
-		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
-		return nil, ds
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err == nil && info.Size() > dsl.MaxFileSize {
-		ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(info.Size()))
-		return nil, ds
-	}
-	data, err := io.ReadAll(io.LimitReader(f, dsl.MaxFileSize+1))
-	if err != nil {
-		ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
+		var esc *EscapeError
+		var big *TooLargeError
+		switch {
+		case errors.As(err, &esc):
+			ds.Errorf("TM503", diag.Range{File: name}, "file %s, not read", esc).Detail =
+				"tmc reads nothing outside the model folder; a .tm link must lead to a file inside it"
+		case errors.As(err, &big):
+			ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(big.Size))
+		case errors.Is(err, ErrNotRegular):
+			ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", strings.TrimPrefix(err.Error(), name+": "))
+		default:
+			ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
+		}
 		return nil, ds
 	}
 	return dsl.Parse(name, data)

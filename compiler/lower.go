@@ -2,8 +2,8 @@ package compiler
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -302,6 +302,9 @@ func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
 	if ref.Path != "" && !ref.Escapes {
 		rf := c.refFile(ref.Path, ref.Test != "")
 		ref.Found = rf.found
+		if rf.resolved != "" {
+			ref.Escapes, ref.Resolved = true, rf.resolved
+		}
 		if ref.Test != "" && rf.text != nil {
 			ref.TestFound = declaresTest(rf.text, ref.Test, rf.goFile)
 		}
@@ -315,6 +318,9 @@ type refFile struct {
 	goFile bool
 	text   []byte // the contents, once a named test needs them; nil if unreadable or too large
 	read   bool
+	// resolved is where a symbolic link on the path leads, when that is
+	// outside the model root (then found is false and nothing is read).
+	resolved string
 }
 
 // refFile stats the root-relative path p once per compile (on disk, or
@@ -329,23 +335,35 @@ func (c *compiler) refFile(p string, needText bool) *refFile {
 		rf = &refFile{goFile: strings.HasSuffix(p, ".go")}
 		c.refFiles[p] = rf
 		if c.tree != nil {
-			data, isFile, isDir := c.tree.stat(p)
+			isFile, isDir := c.tree.stat(p)
 			rf.found = isFile || isDir
-			rf.read = true
-			if isFile && len(data) <= maxTestFile {
-				rf.text = data
+			rf.read = true // never from disk
+			switch {
+			case isFile && needText:
+				if data, size, err := c.tree.read(path.Clean(p), maxTestFile); err == nil && size <= maxTestFile {
+					rf.text = data
+				}
+			case isFile:
+				// Existence needs no read. Not cached, so that a later
+				// call naming it as a test reads it: statting a file
+				// again is one map lookup.
+				delete(c.refFiles, p)
 			}
 			return rf
 		}
-		st, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(p)))
+		st, err := c.files.Stat(p)
 		rf.found = err == nil
+		var esc *EscapeError
+		if errors.As(err, &esc) {
+			rf.resolved = esc.Resolved
+		}
 		if err != nil || !st.Mode().IsRegular() || st.Size() > maxTestFile {
 			rf.read = true // nothing to read
 		}
 	}
 	if needText && !rf.read {
 		rf.read = true
-		if b, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(p))); err == nil && len(b) <= maxTestFile {
+		if b, err := c.files.ReadFile(p, maxTestFile); err == nil {
 			rf.text = b
 		}
 	}

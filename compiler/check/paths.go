@@ -32,6 +32,9 @@ var Paths = &Check{
 
 func path(p *Pass, f *ir.FileRef, what, owner string) {
 	switch {
+	case f.Escapes && f.Resolved != "":
+		d := p.Diags.Errorf("TM503", f.Range, "%s %q of %s resolves to %s, outside the model root", what, f.Path, owner, f.Resolved)
+		d.Detail = "a symbolic link on the path leads out of the model root; tmc reads nothing outside it"
 	case f.Escapes:
 		d := p.Diags.Errorf("TM503", f.Range, "%s %q of %s is outside the model root", what, f.Path, owner)
 		d.Detail = "paths are relative to the model root and use /; a model may only point at files it ships with"

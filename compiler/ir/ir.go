@@ -316,8 +316,11 @@ type FileRef struct {
 	// whether the file declares it (`func TestName(` in a .go file, the
 	// name anywhere in other files).
 	TestFound bool
-	Escapes   bool // the path leaves the model root (absolute, or climbs out with ..)
-	Range     diag.Range
+	Escapes   bool // the path leaves the model root (absolute, climbs out with .., or a symbolic link leads out)
+	// Resolved is where a symbolic link on the path leads, when it leads
+	// out of the model root; the file is then neither looked at nor read.
+	Resolved string
+	Range    diag.Range
 }
 
 // A Decision represents a security architecture decision record.

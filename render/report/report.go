@@ -144,6 +144,7 @@ var Checks = []Check{
 	{"TM503", "path outside the model root", diag.Error},
 	{"TM504", "too many open high or critical threats on one boundary", diag.Warning},
 	{"TM505", "review date older than 180 days", diag.Warning},
+	{"TM506", "folder link out of the model root, not followed", diag.Warning},
 	{"TM601", "expired acceptance of a finding", diag.Error},
 	{"TM602", "claim or acceptance that matches no finding", diag.Warning},
 	{"TM603", "high or critical threat with no control in place", diag.Warning},

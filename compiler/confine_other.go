@@ -1,0 +1,5 @@
+//go:build !unix
+
+package compiler
+
+const openNonblock = 0
