@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -46,8 +44,13 @@ resolution errors prints them and writes nothing.`,
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}
-			if err := checkOutputFolder(out); err != nil {
-				return &usageError{err}
+			root, err := modelRoot(path)
+			if err != nil {
+				return err
+			}
+			dir, err := checkOutput(out, root, replaceFolder)
+			if err != nil {
+				return err
 			}
 			res, err := compile(path)
 			if err != nil {
@@ -69,7 +72,7 @@ resolution errors prints them and writes nothing.`,
 			if err != nil {
 				return fmt.Errorf("site not built, the previous one is untouched: %w", err)
 			}
-			if err := swapIn(out, files); err != nil {
+			if err := swapIn(dir, files); err != nil {
 				return &usageError{fmt.Errorf("site not written, the previous one is untouched: %w", err)}
 			}
 			pages := 0
@@ -88,109 +91,13 @@ resolution errors prints them and writes nothing.`,
 }
 
 // modelFileReader reads files under the model root for the site (decision
-// records), refusing paths that leave it.
+// records), through the compiler's confined reader: no path, and no
+// symbolic link, leads it out of the root.
 func modelFileReader(root string) func(string) ([]byte, error) {
+	files := compiler.Confine(root)
 	return func(p string) ([]byte, error) {
-		if compiler.Escapes(p) {
-			return nil, fmt.Errorf("%s: outside the model root", p)
-		}
-		f, err := os.Open(filepath.Join(root, filepath.FromSlash(p)))
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		info, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		if !info.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s: not a regular file", p)
-		}
-		return io.ReadAll(io.LimitReader(f, maxADRSize))
+		return files.ReadFile(p, maxADRSize)
 	}
-}
-
-// checkOutputFolder refuses to replace a folder tmc did not write: the
-// build replaces its output folder as a whole.
-func checkOutputFolder(dir string) error {
-	info, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !info.IsDir() {
-		return fmt.Errorf("%s exists and is not a folder", dir)
-	}
-	if _, err := os.Stat(filepath.Join(dir, compiler.OutputMarker)); err == nil {
-		return nil
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	if len(entries) > 0 {
-		return fmt.Errorf("refusing to replace %s: it is not empty and tmc did not write it (no %s file); remove it or choose another -o", dir, compiler.OutputMarker)
-	}
-	return nil
-}
-
-// swapIn writes files into a new folder beside dir, then swaps it in for
-// dir, so readers see the old site or the new one, never a mix, and stale
-// files of the old site disappear.
-func swapIn(dir string, files []site.File) error {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
-	if err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		os.RemoveAll(tmp)
-		return err
-	}
-	for _, f := range files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if !strings.HasPrefix(p, tmp+string(filepath.Separator)) {
-			return fail(fmt.Errorf("site file %q leaves the output folder", f.Path))
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fail(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return fail(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(tmp, compiler.OutputMarker), []byte("written by tmc build; replaced as a whole by the next build\n"), 0o644); err != nil {
-		return fail(err)
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fail(err)
-	}
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return fail(err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(old, dir) // put the previous site back
-		}
-		return fail(err)
-	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return nil
 }
 
 // progress shows that a long step is running when w is a terminal: after a

@@ -127,7 +127,7 @@ func TestBuildUsage(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := run(t, "build", "-o", foreign, checkoutModel); code != ExitUsage || !strings.Contains(errOut, "refusing to replace") {
+	if code, _, errOut := run(t, "build", "-o", foreign, checkoutModel); code != ExitUsage || !strings.Contains(errOut, "tmc did not create it") {
 		t.Errorf("foreign folder: exit %d, %q", code, errOut)
 	}
 	if b, err := os.ReadFile(filepath.Join(foreign, "notes.txt")); err != nil || string(b) != "mine" {

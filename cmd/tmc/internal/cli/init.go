@@ -18,6 +18,10 @@ import (
 // starterFile is what tmc init writes.
 const starterFile = "threat-model.tm"
 
+// defaultInitDir is where tmc init starts a model without a DIR: a folder
+// of its own, as the docs lay a repository out, never the current folder.
+const defaultInitDir = "threat-model"
+
 // starter is the model tmc init writes: the practice in four steps
 // (boundaries, elements, flows that say how they cross, a threat closed
 // by a control), small enough to read at once, and clean under tmc check.
@@ -30,21 +34,25 @@ func newInit() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Start a threat model: write a commented starter model into DIR",
-		Long: `Init writes ` + starterFile + ` into DIR (default: the current folder;
+		Long: `Init writes ` + starterFile + ` into DIR (default: ` + defaultInitDir + `;
 created if missing): a small model that checks clean and shows the
 practice in four steps - trust boundaries, the people and systems in
 them, data flows that say how they cross a boundary, and a threat closed
 by a control - with comments saying what to change.
 
 It refuses to write into a folder that holds .tm files already, so it
-never touches an existing model.`,
+never touches an existing model, and, as every command that writes, into
+an empty path, /, the home folder or the current folder itself.`,
 		Example: `  tmc init threat-model
   tmc init --name "Payments" services/payments/threat-model`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
+			dir := defaultInitDir
 			if len(args) == 1 {
 				dir = args[0]
+			}
+			if _, err := checkOutput(dir, "", newModel); err != nil {
+				return err
 			}
 			if strings.ContainsAny(name, "\n\r") || strings.TrimSpace(name) == "" {
 				return &usageError{errors.New("--name must be one non-empty line")}

@@ -15,6 +15,7 @@ import (
 	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 	"github.com/tmc-dev/tmc/render"
+	"github.com/tmc-dev/tmc/render/site"
 )
 
 func newRender() *cobra.Command {
@@ -38,6 +39,14 @@ Exit status as tmc check.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := modelPath(args)
+			root, err := modelRoot(path)
+			if err != nil {
+				return err
+			}
+			dir, err := checkOutput(out, root, addFiles)
+			if err != nil {
+				return err
+			}
 			res, err := compile(path)
 			if err != nil {
 				return err
@@ -58,7 +67,13 @@ Exit status as tmc check.`,
 			opts := render.Options{EmbedFont: true}
 			if linkBase != "" {
 				base := strings.TrimSuffix(linkBase, "/") + "/"
-				opts.Link = func(kind, id string) string { return base + kind + "/" + id + ".html" }
+				// The page the site writes for the thing, named as the site names it.
+				opts.Link = func(kind, id string) string {
+					if p := site.PageLink(kind, id); p != "" {
+						return base + p
+					}
+					return ""
+				}
 			}
 			// A view that cannot be drawn (too large to lay out in time) is
 			// reported; the other views are still written.
@@ -74,11 +89,13 @@ Exit status as tmc check.`,
 				rendered[i] = svg
 			}
 			// Everything rendered: now write, each file atomically.
-			if err := os.MkdirAll(out, 0o755); err != nil {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return &usageError{err}
 			}
-			if err := os.WriteFile(filepath.Join(out, compiler.OutputMarker), []byte("written by tmc render; tmc does not load .tm files below this folder\n"), 0o644); err != nil {
-				return &usageError{err}
+			if !marked(dir) {
+				if err := writeAtomic(filepath.Join(dir, compiler.OutputMarker), []byte("written by tmc render; tmc does not load .tm files below this folder\n")); err != nil {
+					return &usageError{err}
+				}
 			}
 			for i, v := range selected {
 				if rendered[i] == nil {
@@ -98,7 +115,7 @@ Exit status as tmc check.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", filepath.Join("tmc-out", "diagrams"), "folder to write the SVG files to")
 	cmd.Flags().StringArrayVar(&views, "view", nil, "render only this view (repeatable); see the ids tmc render prints")
-	cmd.Flags().StringVar(&linkBase, "link-base", "", "make every element, flow and boundary a link to LINK-BASE/<kind>/<id>.html")
+	cmd.Flags().StringVar(&linkBase, "link-base", "", "make every element, flow and boundary a link to its page of the site (tmc build) at LINK-BASE: LINK-BASE/<kind>/<page name>.html")
 	return cmd
 }
 
@@ -159,5 +176,9 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }

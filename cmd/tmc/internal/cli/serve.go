@@ -145,11 +145,13 @@ leave the last good site in place. Ctrl-C stops it.`,
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}
-			if err := checkOutputFolder(out); err != nil {
-				return &usageError{err}
+			root, err := modelRoot(path)
+			if err != nil {
+				return err
 			}
-			if _, err := os.Stat(path); err != nil {
-				return &usageError{fmt.Errorf("cannot load model: %w", err)}
+			dir, err := checkOutput(out, root, replaceFolder)
+			if err != nil {
+				return err
 			}
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			defer longRunning()()
@@ -165,7 +167,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 					for i, f := range files {
 						sf[i] = site.File(f)
 					}
-					return swapIn(out, sf)
+					return swapIn(dir, sf)
 				},
 				Out:     stdout,
 				Blocked: out + " keeps the last good site",
@@ -178,7 +180,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 				return loopError(err)
 			}
 			fmt.Fprintf(stdout, "watching %s, writing the site to %s (Ctrl-C to stop)\n", path, out)
-			err := loop.Run(ctx)
+			err = loop.Run(ctx)
 			stop()
 			fmt.Fprintln(stdout, "stopped")
 			return err

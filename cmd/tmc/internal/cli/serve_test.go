@@ -282,11 +282,11 @@ func TestServeAddr(t *testing.T) {
 
 func TestWatch(t *testing.T) {
 	pinDate(t)
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "model")
 	copyDir(t, checkoutModel, dir)
-	// The output folder inside the model: tmc's marker keeps it out of
-	// the model and out of the watch (no rebuild loop on our own output).
-	out := filepath.Join(dir, "public")
+	// The output folder beside the model, as the output folder policy
+	// wants it.
+	out := filepath.Join(filepath.Dir(dir), "public")
 	b := start(t, "watch", "-o", out, dir)
 	b.waitOutput(t, `watching .*, writing the site to .* \(Ctrl-C to stop\)`)
 	index := filepath.Join(out, "index.html")
@@ -328,7 +328,7 @@ func TestWatch(t *testing.T) {
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "keep.txt"), []byte("mine"), 0o644)
 	code, _, stderr := run(t, "watch", "-o", other, checkoutModel)
-	if code != ExitUsage || !strings.Contains(stderr, "refusing to replace") {
+	if code != ExitUsage || !strings.Contains(stderr, "tmc did not create it") {
 		t.Errorf("foreign folder: exit %d\n%s", code, stderr)
 	}
 }
