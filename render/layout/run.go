@@ -29,12 +29,13 @@ const (
 	// (the cache keeps that rare).
 	DefaultMaxInProcess = 200
 	// DefaultMemoryLimit is the most memory (resident set) one worker
-	// process may use. Every layout of the 1,000- and 3,000-element
-	// synthetic models that finishes within 10 s stays under 110 MB, and
-	// graphs Graphviz works on for 40 s under 360 MB, while a dense view
-	// (2,000 elements, 20,000 flows) reached 1 GB before its 10 s ran out.
-	// 512 MiB leaves four times the room any real layout was seen to need
-	// and bounds the two workers of a 2-core machine to 1 GiB.
+	// process may use. Measured (docs/performance.md): every layout that
+	// finished stayed under 275 MB, the largest being the 24 s DFD of the
+	// 3,000-element synthetic model (2,808 elements, 5,958 flows), which a
+	// faster machine lays out within 10 s; a dense view (2,000 elements,
+	// 20,000 flows) reached 1.0-1.6 GB before its 10 s ran out. 512 MiB is
+	// about twice what a real view needs, and bounds the two workers of a
+	// 2-core machine to 1 GiB.
 	DefaultMemoryLimit = 512 << 20
 )
 
