@@ -130,4 +130,3 @@ func confineTree(rng *rand.Rand, root, outside string) []string {
 	os.Symlink("/proc/self/environ", filepath.Join(root, "env"))
 	return paths
 }
-

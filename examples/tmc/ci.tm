@@ -101,6 +101,8 @@ control diff_git_objects "tmc diff reads git objects, not archives" {
     leave `PATH` are not read.
   """
   test "verify.sh:TestDiffGit"
+  test "verify.sh:TestDiffExportIgnore"
+  test "verify.sh:TestDiffReadsOnlyTheModel"
   evidence "docs/adr/0006-diff-from-git-objects.md"
 }
 

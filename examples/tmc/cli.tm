@@ -142,11 +142,12 @@ control confined_reads "Every model-named read goes through one confined open" {
     is not under the model root (also resolved), refuses anything but a
     regular file (FIFOs, devices, folders) and caps the size it reads.
     Paths in the model are relative, with `/`, and may not climb out
-    (TM503). Tests: `TestHostile` in `compiler` (dangling links, FIFOs,
-    oversized files) and the symlink-escape tests of the confinement
-    work.
+    (TM503). Tests: `TestHostile` in `compiler` (links out of the root,
+    to /proc/self/environ, dangling links, FIFOs, oversized files) and
+    `TestConfinementProperty` (random trees of files and links).
   """
   test "verify.sh:TestHostile"
+  test "verify.sh:TestConfinementProperty"
   evidence "docs/adr/0001-the-model-is-untrusted-input.md"
 }
 
@@ -161,6 +162,8 @@ control input_limits "Size caps, nesting limit, diagnostic cap and a line index 
     `FuzzParse` in `dsl`, `FuzzCheck` in `compiler`.
   """
   test "verify.sh:TestHostile"
+  test "verify.sh:TestPrinterLinear"
+  test "verify.sh:TestFingerprintsLinear"
   test "verify.sh:FuzzParse"
   test "verify.sh:FuzzCheck"
   evidence "docs/adr/0001-the-model-is-untrusted-input.md"
@@ -193,6 +196,8 @@ control layout_limits "Layouts run in killable worker processes with a memory ca
   """
   test "verify.sh:TestTimeout"
   test "verify.sh:TestRenderLayoutTimeout"
+  test "verify.sh:TestMemoryLimit"
+  test "verify.sh:TestRememberedTimeout"
   evidence "docs/adr/0003-layout-in-worker-processes.md"
 }
 
@@ -210,6 +215,9 @@ control output_policy "One output-folder policy for every command that writes" {
     its own) and never someone else's.
   """
   test "verify.sh:TestBuildUsage"
+  test "verify.sh:TestEmptyOutputTouchesNothing"
+  test "verify.sh:TestOutputPolicyProperty"
+  test "verify.sh:TestBuildRemovesStaleLeftovers"
   test "verify.sh:TestBuildWithErrors"
   evidence "docs/adr/0002-one-output-folder-policy.md"
 }

@@ -96,6 +96,9 @@ control serve_origin_checks "The preview answers only this machine's browser, sa
     event stream excepted from the write timeout).
   """
   test "verify.sh:TestHostCheck"
+  test "verify.sh:TestCrossOriginResourcePolicy"
+  test "verify.sh:TestFetchMetadata"
+  test "verify.sh:TestIdleConnectionClosed"
   evidence "docs/adr/0005-serve-for-this-browser-only.md"
 }
 

@@ -39,7 +39,14 @@ tests ./render/site TestHostileModel TestMarkdownLinks TestNeutralize TestLinks 
 # serve_origin_checks, serve_site_only
 tests ./cmd/tmc/internal/serve TestHostCheck TestPathTraversal TestMethodsAndRouting
 
-# TESTNAME? The tests of the protections being added are to be listed here
-# too: symlinks out of the root, output-folder policy, line index, serve's
-# CORP, Sec-Fetch-Site and timeouts, diff through git objects, long names,
-# the layout memory cap (see docs/security.md).
+# confined_reads, walk_limits, input_limits: the attack pass's defects
+tests ./compiler TestConfinementProperty TestLoadTreeReadsOnlyWhatItNeeds
+tests ./dsl/diag TestPrinterLinear
+tests ./render/report TestFingerprintsLinear
+# output_policy
+tests ./cmd/tmc/internal/cli TestEmptyOutputTouchesNothing TestOutputPolicy TestOutputPolicyProperty TestRenderRefusesUserFolder TestBuildRemovesStaleLeftovers TestWriteAtomicFails TestRenderLongIDs TestRenderLinkBase TestDiffExportIgnore TestDiffReadsOnlyTheModel TestServeCrossSite
+tests ./render/site TestPageNameProperty TestLongIDsSite
+# serve_origin_checks
+tests ./cmd/tmc/internal/serve TestCrossOriginResourcePolicy TestFetchMetadata TestIdleConnectionClosed TestEventStreamOutlivesWriteTimeout TestPreviewStopsDuringBuild TestProblemsLinear
+# layout_limits
+tests ./render/layout TestMemoryLimit TestRememberedTimeout

@@ -335,11 +335,13 @@ func (b *builder) sortBoundaries(bs []*ir.Boundary) {
 
 // svgLink is the URL of the page of a thing from a page one folder down,
 // for the diagrams (svgFor rewrites it for index.html).
+// It is PageLink, the one naming function that tmc render --link-base
+// uses too.
 func (b *builder) svgLink(kind, id string) string {
-	if !pageKinds[kind] || kind == kindView {
-		return ""
+	if p := PageLink(kind, id); p != "" {
+		return "../" + p
 	}
-	return "../" + pagePath(kind, id)
+	return ""
 }
 
 // svgIDs collects the ids the renderers give (id="tm-...").

@@ -199,11 +199,11 @@ func TestBuildRemovesStaleLeftovers(t *testing.T) {
 	pinDate(t)
 	parent := t.TempDir()
 	out := filepath.Join(parent, "site")
-	dead := filepath.Join(parent, ".site.new-111")       // killed mid-write: lock file, nobody holds it
+	dead := filepath.Join(parent, ".site.new-111")        // killed mid-write: lock file, nobody holds it
 	oldSite := filepath.Join(parent, ".site.new-222.old") // killed after the first rename
-	running := filepath.Join(parent, ".site.new-333")    // a build that runs now
-	fresh := filepath.Join(parent, ".site.new-444")      // just made, no lock file yet
-	other := filepath.Join(parent, ".public.new-555")    // another output's leftover
+	running := filepath.Join(parent, ".site.new-333")     // a build that runs now
+	fresh := filepath.Join(parent, ".site.new-444")       // just made, no lock file yet
+	other := filepath.Join(parent, ".public.new-555")     // another output's leftover
 	for _, d := range []string{dead, oldSite, running, fresh, other} {
 		os.MkdirAll(d, 0o755)
 		os.WriteFile(filepath.Join(d, "index.html"), []byte("x"), 0o644)
@@ -357,5 +357,15 @@ func TestOutputPolicyMessage(t *testing.T) {
 	want := `tmc: the output folder is empty (-o ""): name a folder, e.g. -o site; an unset variable in -o "$OUT_DIR" gives this`
 	if code != ExitUsage || !bytes.Contains([]byte(errOut), []byte(want)) {
 		t.Errorf("exit %d, %q; want %q (docs/cli.md shows it)", code, errOut, want)
+	}
+}
+
+// tmc's own threat model (docs/security.md) checks clean, strictly: its
+// controls name tests through examples/tmc/verify.sh, which .ci/run
+// checks against the tests that exist.
+func TestOwnThreatModel(t *testing.T) {
+	pinDate(t)
+	if code, out, errOut := run(t, "check", "--strict", "../../../../examples/tmc"); code != ExitOK {
+		t.Errorf("tmc check --strict examples/tmc: exit %d\n%s%s", code, out, errOut)
 	}
 }
