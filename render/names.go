@@ -89,7 +89,7 @@ func escapeViewID(id string) string {
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		keep := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' && i > 0
-		if keep && i == 0 && windowsDevice(id) {
+		if keep && i == 0 && WindowsDevice(id) {
 			keep = false
 		}
 		if keep {
@@ -103,10 +103,10 @@ func escapeViewID(id string) string {
 	return b.String()
 }
 
-// windowsDevice reports whether id, up to its first dot and ignoring
+// WindowsDevice reports whether id, up to its first dot and ignoring
 // case, is a Windows device name (these cannot be file names, whatever
-// the extension).
-func windowsDevice(id string) bool {
+// the extension). The site's page names use it too.
+func WindowsDevice(id string) bool {
 	stem := id
 	if i := strings.IndexByte(stem, '.'); i >= 0 {
 		stem = stem[:i]

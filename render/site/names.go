@@ -73,7 +73,7 @@ func escapeID(id string) string {
 		c := id[i]
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '.', c == '-':
-			if i == 0 && reservedWindowsName(id) {
+			if i == 0 && render.WindowsDevice(id) {
 				b.WriteByte('~')
 				b.WriteByte(hex[c>>4])
 				b.WriteByte(hex[c&15])
@@ -87,24 +87,6 @@ func escapeID(id string) string {
 		}
 	}
 	return b.String()
-}
-
-// reservedWindowsName reports whether id, up to its first dot, is a
-// Windows device name (these cannot be file names, whatever the
-// extension).
-func reservedWindowsName(id string) bool {
-	stem := id
-	if i := strings.IndexByte(stem, '.'); i >= 0 {
-		stem = stem[:i]
-	}
-	switch stem {
-	case "con", "prn", "aux", "nul":
-		return true
-	}
-	if len(stem) == 4 && (strings.HasPrefix(stem, "com") || strings.HasPrefix(stem, "lpt")) && stem[3] >= '0' && stem[3] <= '9' {
-		return true
-	}
-	return false
 }
 
 // pagePath is the site path of the page of a thing: kind/<fileName>.html.

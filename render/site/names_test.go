@@ -11,6 +11,7 @@ import (
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/render"
+	"github.com/tmc-dev/tmc/render/internal/idgen"
 )
 
 // longIDModel is a model whose ids are too long for a file name as they
@@ -120,9 +121,9 @@ func TestPageNameProperty(t *testing.T) {
 	findings := map[string]string{}
 	prev := ""
 	for i := 0; i < 4000; i++ {
-		id := randomID(rng)
+		id := idgen.Random(rng, 30, 60)
 		if i%2 == 1 {
-			id = variant(rng, prev) // close to the id before
+			id = idgen.Variant(rng, prev) // close to the id before
 		}
 		prev = id
 		stem := fileName(id)
@@ -231,52 +232,4 @@ func TestLongIDsSite(t *testing.T) {
 			t.Error(err)
 		}
 	}
-}
-
-// variant changes id a little: the case of one letter, one byte more or
-// one byte changed, at the end or anywhere.
-func variant(rng *rand.Rand, id string) string {
-	if id == "" {
-		return "x"
-	}
-	i := rng.Intn(len(id))
-	if rng.Intn(2) == 0 {
-		i = len(id) - 1
-	}
-	switch c := id[i]; {
-	case c >= 'a' && c <= 'z':
-		return id[:i] + string(c-32) + id[i+1:]
-	case c >= 'A' && c <= 'Z':
-		return id[:i] + string(c+32) + id[i+1:]
-	case rng.Intn(2) == 0:
-		return id + "."
-	default:
-		return id[:i] + "q" + id[i+1:]
-	}
-}
-
-// randomID makes an id of up to 400 bytes from letters of both cases,
-// digits, . - _ and now and then ~ -> @ / space, multi-byte letters or
-// NUL: some short, some around the budget, some long.
-func randomID(rng *rand.Rand) string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
-	odd := []string{"~", "~~", "->", "@", "/", " ", "é", "日本", "\x00", ".."}
-	var n int
-	switch rng.Intn(4) {
-	case 0:
-		n = rng.Intn(12)
-	case 1:
-		n = 30 + rng.Intn(60) // upper case: around the budget once escaped
-	default:
-		n = rng.Intn(400)
-	}
-	var b strings.Builder
-	for b.Len() < n {
-		if rng.Intn(20) == 0 {
-			b.WriteString(odd[rng.Intn(len(odd))])
-		} else {
-			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
-		}
-	}
-	return b.String()
 }

@@ -44,11 +44,7 @@ resolution errors prints them and writes nothing.`,
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}
-			root, err := modelRoot(path)
-			if err != nil {
-				return err
-			}
-			dir, err := checkOutput(out, root, replaceFolder)
+			dir, err := outputFor(path, out, replaceFolder)
 			if err != nil {
 				return err
 			}

@@ -201,6 +201,16 @@ func suggestBeside(root string, use outputUse) string {
 	return s
 }
 
+// outputFor applies the policy to the output folder out of a command that
+// reads the model at path (see checkOutput).
+func outputFor(path, out string, use outputUse) (string, error) {
+	root, err := modelRoot(path)
+	if err != nil {
+		return "", err
+	}
+	return checkOutput(out, root, use)
+}
+
 // modelRoot returns the root of the model at path, as compiler.Load
 // takes it: the folder, or the folder of the file.
 func modelRoot(path string) (string, error) {

@@ -39,11 +39,7 @@ Exit status as tmc check.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := modelPath(args)
-			root, err := modelRoot(path)
-			if err != nil {
-				return err
-			}
-			dir, err := checkOutput(out, root, addFiles)
+			dir, err := outputFor(path, out, addFiles)
 			if err != nil {
 				return err
 			}

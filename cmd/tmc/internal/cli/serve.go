@@ -145,11 +145,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 			if err := checkSourceURL(sourceURL); err != nil {
 				return &usageError{err}
 			}
-			root, err := modelRoot(path)
-			if err != nil {
-				return err
-			}
-			dir, err := checkOutput(out, root, replaceFolder)
+			dir, err := outputFor(path, out, replaceFolder)
 			if err != nil {
 				return err
 			}
