@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,9 +24,10 @@ const (
 	kControl
 	kDecision
 	kView
+	kRuntime
 )
 
-var kindNames = [...]string{"boundary", "element", "data asset", "flow", "sequence", "threat", "control", "decision", "view"}
+var kindNames = [...]string{"boundary", "element", "data asset", "flow", "sequence", "threat", "control", "decision", "view", "runtime"}
 
 func (k kind) String() string { return kindNames[k] }
 
@@ -44,6 +46,7 @@ type symbol struct {
 	control  *ir.Control
 	decision *ir.Decision
 	view     *ir.View
+	runtime  *ir.Runtime
 }
 
 func (s *symbol) kindName() string {
@@ -100,6 +103,19 @@ type (
 		file string
 		ast  *dsl.ExtendDecl
 	}
+	// elementRefs is a statement of an element whose references
+	// (stores, processes, runs_on) resolve once everything is declared.
+	elementRefs struct {
+		file string
+		e    *ir.Element
+		stmt *dsl.ElementStmt
+	}
+	// responseTo is a flow's response_to, resolved once flows are named.
+	responseTo struct {
+		file string
+		f    *ir.Flow
+		ref  *dsl.Ref
+	}
 )
 
 // compiler holds the state of one compilation.
@@ -126,6 +142,8 @@ type compiler struct {
 	decisions  []*decisionDecl
 	views      []*viewDecl
 	extends    []*extendDecl
+	elemRefs   []elementRefs
+	responses  []responseTo
 	modelRange *diag.Range
 	broken     map[string]bool // ids of declarations that did not parse
 	suggested  int             // did-you-mean searches so far
@@ -219,7 +237,39 @@ var (
 	decisionStatuses = []string{"proposed", "accepted", "rejected", "deprecated", "superseded"}
 	exposures        = []string{"public", "internal", "private"}
 	tenancies        = []string{"single", "shared", "row_level", "schema", "database"}
+	ratings          = ir.Ratings
+	boundaryTypes    = []string{"network", "network_segment", "execution_environment", "cloud_account", "cloud_region", "container", "process", "physical", "organization", "namespace"}
+	runtimeTypes     = []string{"host", "node_pool", "cluster", "cloud_account", "serverless_platform"}
+	authentications  = []string{"none", "credentials", "session", "token", "client_certificate", "mtls", "two_factor", "externalized"}
+	authorizations   = []string{"none", "technical_user", "end_user_identity"}
+	usages           = []string{"business", "devops"}
 )
+
+// Technologies is the vocabulary of an element's technology statement;
+// docs/language.md describes each one and the threat rules read it.
+var Technologies = []string{
+	// Serving and the edge.
+	"web_server", "web_application", "api", "api_gateway", "load_balancer", "reverse_proxy", "waf", "cdn", "dns",
+	"vpn_gateway", "mail_server",
+	// Identity and secrets.
+	"identity_provider", "identity_store", "secret_store", "hsm",
+	// Data.
+	"database", "cache", "file_server", "object_store", "message_queue", "search_index", "data_warehouse", "vector_store",
+	// Build and run.
+	"build_pipeline", "source_repository", "artifact_registry", "container_platform", "service_registry",
+	"function", "batch_job", "scheduler", "monitoring",
+	// Applications.
+	"cms", "erp", "llm", "ai_agent",
+	// Clients and devices.
+	"browser", "mobile_app", "desktop_app", "workstation", "iot_device",
+}
+
+// Formats is the vocabulary of an element's accepts statement: what
+// input it parses.
+var Formats = []string{
+	"json", "xml", "yaml", "csv", "protobuf", "graphql", "form_data", "plain_text", "html", "markdown", "sql",
+	"serialized_objects", "files",
+}
 
 // Safeguards is the vocabulary of the safeguards statement, on flows and
 // elements; docs/language.md describes each one and the threat rules
@@ -298,6 +348,8 @@ func (c *compiler) declareFiles(files []*dsl.File) {
 				}
 			case d.Accept != nil:
 				c.declareAccept(f.Name, d.Accept)
+			case d.Runtime != nil:
+				c.declareRuntime(f.Name, d.Runtime)
 			case d.View != nil:
 				v := &ir.View{ID: d.View.ID.Value, Declared: true, Range: rng(f.Name, &d.View.Node)}
 				if d.View.Name != nil {
@@ -360,6 +412,7 @@ func (c *compiler) declareBoundary(file string, d *dsl.BoundaryDecl, up *ir.Boun
 			c.setWord(b, file, "trust", &b.Trust, s.Trust, &s.Node, trustLevels)
 			c.setStr(b, file, "description", &b.Description, s.Description, &s.Node)
 			c.setStr(b, file, "owner", &b.Owner, s.Owner, &s.Node)
+			c.setWord(b, file, "type", &b.Type, s.Type, &s.Node, boundaryTypes)
 		}
 	}
 	if _, ok := c.props[b]["trust"]; !ok && !hasUnknown(d.Body, func(s *dsl.BoundaryStmt) *dsl.Unknown { return s.Unknown }) {
@@ -443,6 +496,25 @@ func (c *compiler) elementBody(file string, e *ir.Element, body []*dsl.ElementSt
 		c.setFlag(e, file, "control_plane", &e.ControlPlane, s.ControlPlane, &s.Node)
 		c.setFlag(e, file, "writes_logs", &e.WritesLogs, s.WritesLogs, &s.Node)
 		c.addSafeguards(file, &e.Safeguards, s.Safeguards)
+		c.setWord(e, file, "technology", &e.Technology, s.Technology, &s.Node, Technologies)
+		c.setWord(e, file, "criticality", &e.Criticality, s.Criticality, &s.Node, ratings)
+		c.setFlag(e, file, "custom_developed", &e.CustomDeveloped, s.CustomDeveloped, &s.Node)
+		for _, w := range s.Accepts {
+			if c.checkValue(file, "format", w, Formats) && !slices.Contains(e.Accepts, w.Value) {
+				e.Accepts = append(e.Accepts, w.Value)
+			}
+		}
+		if s.OutOfScope != nil && c.prop(e, "out_of_scope", rng(file, &s.Node)) {
+			e.OutOfScope = string(s.OutOfScope.Value)
+			if strings.TrimSpace(e.OutOfScope) == "" {
+				e.OutOfScope = "out of scope"
+				c.diags.Errorf("TM104", rng(file, &s.OutOfScope.Node), "empty reason in out_of_scope").Detail =
+					"say why the element is left out of the analysis: out_of_scope \"operated and assessed by the vendor\""
+			}
+		}
+		if s.Stores != nil || s.Processes != nil || s.RunsOn != nil {
+			c.elemRefs = append(c.elemRefs, elementRefs{file, e, s})
+		}
 	}
 }
 
@@ -503,6 +575,8 @@ func (c *compiler) declareData(file string, d *dsl.DataDecl) {
 	}
 	c.m.Data = append(c.m.Data, x)
 	for _, s := range d.Body {
+		c.setWord(x, file, "integrity", &x.Integrity, s.Integrity, &s.Node, ratings)
+		c.setWord(x, file, "availability", &x.Availability, s.Availability, &s.Node, ratings)
 		c.setWord(x, file, "classification", &x.Classification, s.Classification, &s.Node, classifications)
 		c.setFlag(x, file, "pii", &x.PII, s.PII, &s.Node)
 		c.setFlag(x, file, "credentials", &x.Credentials, s.Credentials, &s.Node)
@@ -513,6 +587,22 @@ func (c *compiler) declareData(file string, d *dsl.DataDecl) {
 	if _, ok := c.props[x]["classification"]; !ok && !hasUnknown(d.Body, func(s *dsl.DataStmt) *dsl.Unknown { return s.Unknown }) {
 		r := c.diags.Errorf("TM104", rng(file, &d.ID.Node), "data asset %q has no classification", x.ID)
 		r.Detail = "classification is one of: " + strings.Join(classifications, ", ")
+	}
+}
+
+func (c *compiler) declareRuntime(file string, d *dsl.RuntimeDecl) {
+	x := &ir.Runtime{ID: d.ID.Value, Range: rng(file, &d.Node), IDRange: rng(file, &d.ID.Node)}
+	if d.Name != nil {
+		x.Name = string(d.Name.Value)
+	}
+	if !c.declare(&symbol{path: x.ID, kind: kRuntime, rng: x.IDRange, runtime: x}) {
+		return
+	}
+	c.m.Runtimes = append(c.m.Runtimes, x)
+	for _, s := range d.Body {
+		c.setWord(x, file, "type", &x.Type, s.Type, &s.Node, runtimeTypes)
+		c.setStr(x, file, "description", &x.Description, s.Description, &s.Node)
+		c.setStr(x, file, "owner", &x.Owner, s.Owner, &s.Node)
 	}
 }
 

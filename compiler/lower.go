@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,10 +28,12 @@ func (c *compiler) date(file string, d *dsl.DateLit) (time.Time, bool) {
 func (c *compiler) lower() {
 	c.lowerBoundaries()
 	c.lowerElements()
+	c.lowerElementRefs()
 	for _, fd := range c.flows {
 		c.lowerFlow(fd)
 	}
 	c.nameFlows()
+	c.lowerResponses()
 	for _, sd := range c.seqs {
 		c.lowerSequence(sd)
 	}
@@ -99,6 +102,93 @@ func (c *compiler) lowerElements() {
 	}
 }
 
+// lowerElementRefs resolves the stores, processes and runs_on statements
+// of elements, and lists each runtime's elements in model order.
+func (c *compiler) lowerElementRefs() {
+	for _, x := range c.elemRefs {
+		e, s := x.e, x.stmt
+		for _, r := range s.Stores {
+			if d := c.resolve(x.file, r, "stores", kData); d != nil && !slices.Contains(e.Stores, d.data) {
+				e.Stores = append(e.Stores, d.data)
+			}
+		}
+		for _, r := range s.Processes {
+			if d := c.resolve(x.file, r, "processes", kData); d != nil && !slices.Contains(e.Processes, d.data) {
+				e.Processes = append(e.Processes, d.data)
+			}
+		}
+		if s.RunsOn != nil && c.prop(e, "runs_on", rng(x.file, &s.Node)) {
+			if rt := c.resolve(x.file, s.RunsOn, "runs_on", kRuntime); rt != nil {
+				e.RunsOn = rt.runtime
+			}
+		}
+	}
+	for _, e := range c.m.Elements {
+		if e.RunsOn != nil {
+			e.RunsOn.Elements = append(e.RunsOn.Elements, e)
+		}
+	}
+}
+
+// lowerResponses resolves response_to: the request a flow answers must
+// be a flow the other way between the same two elements.
+func (c *compiler) lowerResponses() {
+	for _, x := range c.responses {
+		s := c.resolve(x.file, x.ref, "response_to", kFlow)
+		if s == nil {
+			continue
+		}
+		f, req := x.f, s.flow
+		if f.From != nil && f.To != nil && req.From != nil && req.To != nil && (req.From != f.To || req.To != f.From) {
+			d := c.diags.Errorf("TM204", rng(x.file, &x.ref.Node), "flow %q cannot be a response to %q: %q goes from %q to %q, not from %q to %q",
+				f.ID, req.ID, req.ID, req.From.ID, req.To.ID, f.To.ID, f.From.ID)
+			d.Related = append(d.Related, noteAt(req.Head, "%q declared here", req.ID))
+			d.Detail = "a response goes back the way its request came; name the request this flow answers, or remove response_to if this flow is a call of its own"
+			continue
+		}
+		f.ResponseTo = req
+	}
+}
+
+// authWords maps free-text auth values, lower-cased with runs of spaces,
+// dashes and underscores made one space, to the authentication word they
+// mean without doubt.
+var authWords = map[string]string{
+	"none": "none", "no": "none", "anonymous": "none", "anon": "none", "unauthenticated": "none", "no auth": "none",
+	"no authentication": "none", "public": "none", "open": "none",
+	"jwt": "token", "jwts": "token", "oauth": "token", "oauth2": "token", "oauth 2": "token", "oauth2 token": "token",
+	"bearer": "token", "bearer token": "token", "token": "token", "access token": "token", "oidc": "token",
+	"openid connect": "token", "id token": "token", "jwt bearer": "token", "paseto": "token", "macaroon": "token",
+	"mtls": "mtls", "mutual tls": "mtls", "mutual tls auth": "mtls", "spiffe": "mtls", "tls client auth": "client_certificate",
+	"client certificate": "client_certificate", "client cert": "client_certificate", "x509": "client_certificate",
+	"x.509": "client_certificate", "certificate": "client_certificate",
+	"api key": "credentials", "apikey": "credentials", "key": "credentials", "basic": "credentials", "basic auth": "credentials",
+	"http basic": "credentials", "password": "credentials", "username password": "credentials", "user password": "credentials",
+	"credentials": "credentials", "hmac": "credentials", "hmac signature": "credentials", "shared secret": "credentials",
+	"access key": "credentials", "secret key": "credentials", "digest": "credentials",
+	"session": "session", "cookie": "session", "session cookie": "session", "cookies": "session",
+	"2fa": "two_factor", "mfa": "two_factor", "two factor": "two_factor", "multi factor": "two_factor", "otp": "two_factor",
+	"totp": "two_factor", "webauthn": "two_factor", "passkey": "two_factor", "passkeys": "two_factor",
+	"sso": "externalized", "saml": "externalized", "externalized": "externalized", "external": "externalized",
+	"kerberos": "externalized", "ntlm": "externalized", "iam": "externalized", "iam role": "externalized",
+}
+
+// AuthenticationFor returns the authentication word a free-text auth
+// value means without doubt (auth jwt: token, auth "API key":
+// credentials), or "" when it does not map.
+func AuthenticationFor(auth string) string {
+	norm := strings.Join(strings.FieldsFunc(strings.ToLower(auth), func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '-' || r == '_'
+	}), " ")
+	if slices.Contains(authentications, norm) {
+		return norm
+	}
+	if w, ok := authWords[norm]; ok {
+		return w
+	}
+	return authWords[strings.ReplaceAll(norm, " ", "_")]
+}
+
 func (c *compiler) lowerFlow(fd *flowDecl) {
 	f, d, file := fd.f, fd.ast, fd.file
 	if s := c.resolve(file, d.From, "a flow", kElement); s != nil {
@@ -107,8 +197,25 @@ func (c *compiler) lowerFlow(fd *flowDecl) {
 	if s := c.resolve(file, d.To, "a flow", kElement); s != nil {
 		f.To = s.element
 	}
+	var authAt *dsl.Node
 	for _, s := range d.Body {
 		switch {
+		case s.ResponseTo != nil:
+			if c.prop(f, "response_to", rng(file, &s.Node)) {
+				c.responses = append(c.responses, responseTo{file, f, s.ResponseTo})
+			}
+		case s.Authentication != nil:
+			c.setWord(f, file, "authentication", &f.Authentication, s.Authentication, &s.Node, authentications)
+		case s.Authorization != nil:
+			c.setWord(f, file, "authorization", &f.Authorization, s.Authorization, &s.Node, authorizations)
+		case s.Usage != nil:
+			c.setWord(f, file, "usage", &f.Usage, s.Usage, &s.Node, usages)
+		case s.Readonly:
+			c.setFlag(f, file, "readonly", &f.Readonly, true, &s.Node)
+		case s.VPN:
+			c.setFlag(f, file, "vpn", &f.VPN, true, &s.Node)
+		case s.IPFiltered:
+			c.setFlag(f, file, "ip_filtered", &f.IPFiltered, true, &s.Node)
 		case s.Protocol != nil:
 			if c.prop(f, "protocol", rng(file, &s.Node)) {
 				f.Protocol = s.Protocol.Text()
@@ -116,6 +223,7 @@ func (c *compiler) lowerFlow(fd *flowDecl) {
 		case s.Auth != nil:
 			if c.prop(f, "auth", rng(file, &s.Node)) {
 				f.Auth = s.Auth.Text()
+				authAt = &s.Auth.Node
 			}
 		case s.Carries != nil:
 			for _, r := range s.Carries {
@@ -145,6 +253,29 @@ func (c *compiler) lowerFlow(fd *flowDecl) {
 			}
 			c.setStr(f, file, "description", &f.Description, s.Description, &s.Node)
 		}
+	}
+	c.migrateAuth(file, f, authAt)
+}
+
+// migrateAuth derives a flow's authentication from its free-text auth
+// when only auth is given and the text maps without doubt; text that
+// does not map is TM105, with the vocabulary to choose from. With only
+// authentication given, Auth takes its word, for readers of Auth.
+func (c *compiler) migrateAuth(file string, f *ir.Flow, authAt *dsl.Node) {
+	_, written := c.props[f]["authentication"]
+	switch {
+	case authAt == nil:
+		if f.Auth == "" && f.Authentication != "" {
+			f.Auth = f.Authentication
+		}
+	case written:
+	default:
+		if w := AuthenticationFor(f.Auth); w != "" {
+			f.Authentication, f.AuthenticationDerived = w, true
+			return
+		}
+		d := c.diags.Warnf("TM105", rng(file, authAt), "free-text auth %q does not say how the sender authenticates", f.Auth)
+		d.Detail = "the threat rules read `authentication WORD`, a closed list; keep auth as the label and add the word that says what the sender presents: " + strings.Join(authentications, ", ")
 	}
 }
 

@@ -147,6 +147,7 @@ type BoundaryStmt struct {
 	Node
 	Boundary    *BoundaryDecl `parser:"  @@"`
 	Trust       *Word         `parser:"| \"trust\" @@"`
+	Type        *Word         `parser:"| \"type\" @@"`
 	Description *Str          `parser:"| \"description\" @@"`
 	Owner       *Str          `parser:"| \"owner\" @@"`
 	Unknown     *Unknown      `parser:"| @@"`
@@ -181,6 +182,14 @@ type ElementStmt struct {
 	MultiTenant     bool         `parser:"| @\"multi_tenant\""`
 	ControlPlane    bool         `parser:"| @\"control_plane\""`
 	WritesLogs      bool         `parser:"| @\"writes_logs\""`
+	Technology      *Word        `parser:"| \"technology\" @@"`
+	Stores          []*Ref       `parser:"| \"stores\" @@ ( \",\" @@ )*"`
+	Processes       []*Ref       `parser:"| \"processes\" @@ ( \",\" @@ )*"`
+	Accepts         []*Word      `parser:"| \"accepts\" @@ ( \",\" @@ )*"`
+	CustomDeveloped bool         `parser:"| @\"custom_developed\""`
+	OutOfScope      *Str         `parser:"| \"out_of_scope\" @@"`
+	RunsOn          *Ref         `parser:"| \"runs_on\" @@"`
+	Criticality     *Word        `parser:"| \"criticality\" @@"`
 	Unknown         *Unknown     `parser:"| @@"`
 }
 
@@ -207,6 +216,8 @@ type DataStmt struct {
 	PII            bool     `parser:"| @\"pii\""`
 	Credentials    bool     `parser:"| @\"credentials\""`
 	TenantScoped   bool     `parser:"| @\"tenant_scoped\""`
+	Integrity      *Word    `parser:"| \"integrity\" @@"`
+	Availability   *Word    `parser:"| \"availability\" @@"`
 	Description    *Str     `parser:"| \"description\" @@"`
 	Owner          *Str     `parser:"| \"owner\" @@"`
 	Unknown        *Unknown `parser:"| @@"`
@@ -232,6 +243,13 @@ type FlowStmt struct {
 	IdempotencyKey bool     `parser:"| @\"idempotency_key\""`
 	Safeguards     []*Word  `parser:"| \"safeguards\" @@ ( \",\" @@ )*"`
 	Description    *Str     `parser:"| \"description\" @@"`
+	Authentication *Word    `parser:"| \"authentication\" @@"`
+	Authorization  *Word    `parser:"| \"authorization\" @@"`
+	Readonly       bool     `parser:"| @\"readonly\""`
+	ResponseTo     *Ref     `parser:"| \"response_to\" @@"`
+	VPN            bool     `parser:"| @\"vpn\""`
+	IPFiltered     bool     `parser:"| @\"ip_filtered\""`
+	Usage          *Word    `parser:"| \"usage\" @@"`
 	Unknown        *Unknown `parser:"| @@"`
 }
 
@@ -449,6 +467,25 @@ type ViewStmt struct {
 	Unknown     *Unknown   `parser:"| @@"`
 }
 
+// RuntimeDecl is `runtime ID "Name" { ... }`: a shared host, node pool,
+// cluster, cloud account or serverless platform that elements run on
+// (`runs_on ID`).
+type RuntimeDecl struct {
+	Node
+	ID   *Word          `parser:"\"runtime\" @@"`
+	Name *Str           `parser:"@@?"`
+	Body []*RuntimeStmt `parser:"( \"{\" @@* \"}\" )?"`
+}
+
+// RuntimeStmt is one statement of a runtime block.
+type RuntimeStmt struct {
+	Node
+	Type        *Word    `parser:"  \"type\" @@"`
+	Description *Str     `parser:"| \"description\" @@"`
+	Owner       *Str     `parser:"| \"owner\" @@"`
+	Unknown     *Unknown `parser:"| @@"`
+}
+
 // A Decl is one top-level declaration; exactly one field is set.
 type Decl struct {
 	Model    *ModelDecl
@@ -463,6 +500,7 @@ type Decl struct {
 	Decision *DecisionDecl
 	View     *ViewDecl
 	Accept   *AcceptDecl
+	Runtime  *RuntimeDecl
 }
 
 // A File is one parsed .tm file: the declarations that parsed, in source

@@ -20,10 +20,12 @@ var synonyms = map[*blockKind]map[string]string{
 		"topic": "queue", "stream": "queue", "trust_boundary": "boundary", "zone": "boundary",
 		"dataflow": "flow", "data_flow": "flow", "mitigation": "control", "adr": "decision",
 		"diagram": "view", "asset": "data", "data_asset": "data",
+		"shared_runtime": "runtime", "host": "runtime", "node_pool": "runtime",
 	},
-	boundaryBlock: {"trust_level": "trust", "level": "trust", "trustlevel": "trust"},
+	boundaryBlock: {"trust_level": "trust", "level": "trust", "trustlevel": "trust", "kind": "type"},
+	runtimeBlock:  {"kind": "type", "team": "owner"},
 	elementBlock: {
-		"technology": "tech", "technologies": "tech", "encrypted": "encrypted_at_rest", "encryption": "encrypted_at_rest",
+		"technologies": "technology", "encrypted": "encrypted_at_rest", "encryption": "encrypted_at_rest",
 		"public": "exposure", "internet_facing": "exposure", "internet": "exposure", "tenant": "tenancy",
 		"multitenant": "multi_tenant", "admin": "admin_interface", "logs": "writes_logs", "logging": "writes_logs",
 		"controls": "safeguards", "mitigations": "safeguards", "team": "owner",
@@ -31,9 +33,11 @@ var synonyms = map[*blockKind]map[string]string{
 	dataBlock: {
 		"sensitivity": "classification", "confidentiality": "classification", "personal": "pii",
 		"personal_data": "pii", "secrets": "credentials", "tenant": "tenant_scoped", "team": "owner",
+		"confidentiality_rating": "classification",
 	},
 	flowBlock: {
-		"data": "carries", "data_assets": "carries", "payload": "carries", "authentication": "auth", "authn": "auth",
+		"data": "carries", "data_assets": "carries", "payload": "carries", "authn": "authentication", "authz": "authorization",
+		"read_only": "readonly", "reply_to": "response_to", "response": "response_to", "ip_allow_list": "ip_filtered",
 		"trust": "crosses", "boundary": "crosses", "idempotent": "idempotency_key", "controls": "safeguards",
 		"technology": "protocol", "tech": "protocol",
 	},
@@ -97,12 +101,18 @@ var (
 		"decision": `decision ID "Title" { status STATUS file "PATH" }`,
 		"view":     `view ID "Title" { dfd include PATTERN }`,
 		"accept":   `accept "RULE@TARGET" { reason "TEXT" owner "TEAM" until YYYY-MM-DD }`,
+		"runtime":  `runtime ID "Name" { type host|node_pool|cluster|cloud_account|serverless_platform }`,
 	})}
 	modelBlock = &blockKind{"model", map[string]string{
 		"owner": `owner "TEAM"`, "reviewed": `reviewed YYYY-MM-DD`, "description": `description "TEXT"`,
 	}}
 	boundaryBlock = &blockKind{"boundary", map[string]string{
 		"boundary": `boundary ID "Name" { trust LEVEL }`, "trust": `trust untrusted|low|medium|high|external|control`,
+		"description": `description "TEXT"`, "owner": `owner "TEAM"`,
+		"type": `type network|network_segment|execution_environment|cloud_account|cloud_region|container|process|physical`,
+	}}
+	runtimeBlock = &blockKind{"runtime", map[string]string{
+		"type":        `type host|node_pool|cluster|cloud_account|serverless_platform`,
 		"description": `description "TEXT"`, "owner": `owner "TEAM"`,
 	}}
 	elementBlock = &blockKind{"element", with(elementForms, map[string]string{
@@ -111,17 +121,28 @@ var (
 		"encrypted_at_rest": `encrypted_at_rest`, "external": `external`,
 		"safeguards":      `safeguards NAME[, NAME...]`,
 		"admin_interface": `admin_interface`, "multi_tenant": `multi_tenant`, "control_plane": `control_plane`, "writes_logs": `writes_logs`,
+		"technology": `technology KIND (web_server, api, database, ...; see docs/language.md); a free label is tech "TEXT"`,
+		"stores":     `stores DATA[, DATA...]`, "processes": `processes DATA[, DATA...]`,
+		"accepts":          `accepts FORMAT[, FORMAT...] (json, xml, yaml, serialized_objects, files, ...)`,
+		"custom_developed": `custom_developed`, "out_of_scope": `out_of_scope "why"`, "runs_on": `runs_on RUNTIME`,
+		"criticality": `criticality archive|operational|important|critical|mission_critical`,
 	})}
 	dataBlock = &blockKind{"data", map[string]string{
 		"classification": `classification public|internal|confidential|restricted|secret`,
 		"pii":            `pii`, "credentials": `credentials`, "tenant_scoped": `tenant_scoped`,
-		"description": `description "TEXT"`, "owner": `owner "TEAM"`,
+		"integrity":    `integrity archive|operational|important|critical|mission_critical`,
+		"availability": `availability archive|operational|important|critical|mission_critical`,
+		"description":  `description "TEXT"`, "owner": `owner "TEAM"`,
 	}}
 	flowBlock = &blockKind{"flow", map[string]string{
 		"protocol": `protocol NAME`, "carries": `carries DATA[, DATA...]`, "auth": `auth NAME`,
 		"crosses":         `crosses BOUNDARY[, BOUNDARY...] "how trust is established"`,
 		"idempotency_key": `idempotency_key`, "description": `description "TEXT"`,
-		"safeguards": `safeguards NAME[, NAME...]`,
+		"safeguards":     `safeguards NAME[, NAME...]`,
+		"authentication": `authentication none|credentials|session|token|client_certificate|mtls|two_factor|externalized`,
+		"authorization":  `authorization none|technical_user|end_user_identity`,
+		"readonly":       `readonly`, "response_to": `response_to FLOW`, "vpn": `vpn`, "ip_filtered": `ip_filtered`,
+		"usage": `usage business|devops`,
 	}}
 	sequenceBlock = &blockKind{"sequence", map[string]string{
 		"note": `note over ELEMENT[, ELEMENT...] "text"`, "alt": `alt "label" { ... } else "label" { ... }`,

@@ -61,6 +61,7 @@ var (
 	decisionParser = participle.MustBuild[DecisionDecl](opts...)
 	viewParser     = participle.MustBuild[ViewDecl](opts...)
 	acceptParser   = participle.MustBuild[AcceptDecl](opts...)
+	runtimeParser  = participle.MustBuild[RuntimeDecl](opts...)
 )
 
 func run[T any](p *participle.Parser[T], toks []token) (*T, error) {
@@ -284,6 +285,8 @@ func (p *fileParser) decl(toks []token, sp span) {
 		d.View, err = run(viewParser, lt)
 	case "accept":
 		d.Accept, err = run(acceptParser, lt)
+	case "runtime":
+		d.Runtime, err = run(runtimeParser, lt)
 	default:
 		d.Element, err = run(elementParser, lt)
 	}
@@ -315,7 +318,7 @@ func (p *fileParser) unknownDecl(toks []token) {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + topLevel.forms[s]
 	} else {
-		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision, view or accept"
+		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision, view, accept or runtime"
 	}
 }
 

@@ -51,6 +51,10 @@ func (p *fileParser) unknowns(d *Decl) {
 		for _, s := range d.Accept.Body {
 			p.unknown(s.Unknown, acceptBlock)
 		}
+	case d.Runtime != nil:
+		for _, s := range d.Runtime.Body {
+			p.unknown(s.Unknown, runtimeBlock)
+		}
 	}
 }
 
@@ -121,12 +125,15 @@ func (p *fileParser) unknown(u *Unknown, block *blockKind) {
 	}
 	d := p.diags.Errorf("TM102", head, "unknown %s %s %q", block.name, what, u.Name)
 	if s := block.suggest(u.Name); s != "" {
+		if s == "technology" && len(u.Tokens) > 1 && u.Tokens[1].Type == tokString {
+			s = "tech" // a string is the free label
+		}
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + block.forms[s]
 		return
 	}
 	if block == elementBlock && (u.Name == "kind" || u.Name == "type") {
-		d.Detail = "an element's kind is the keyword that declares it: person, system, container, component, database, cache, queue or bucket (`database db \"Orders DB\"`)"
+		d.Detail = "an element's kind is the keyword that declares it: person, system, container, component, database, cache, queue or bucket (`database db \"Orders DB\"`); what it is technically goes in `technology WORD` (web_server, api, database, ...)"
 		return
 	}
 	kw := block.keywords()

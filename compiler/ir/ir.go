@@ -28,12 +28,15 @@ type Model struct {
 	Boundaries []*Boundary
 	Elements   []*Element
 	Data       []*Data
-	Flows      []*Flow
-	Sequences  []*Sequence
-	Threats    []*Threat
-	Controls   []*Control
-	Decisions  []*Decision
-	Views      []*View // default views first, then declared ones
+	// Runtimes are the runtime declarations (shared hosts, node pools,
+	// clusters, accounts), in source order.
+	Runtimes  []*Runtime
+	Flows     []*Flow
+	Sequences []*Sequence
+	Threats   []*Threat
+	Controls  []*Control
+	Decisions []*Decision
+	Views     []*View // default views first, then declared ones
 	// Findings are what the threat rules found, sorted by fingerprint.
 	// They are not diagnostics: they never change the exit status.
 	Findings []*Finding
@@ -44,9 +47,13 @@ type Model struct {
 // A Boundary represents a trust boundary: a zone in which one level of
 // trust holds. Boundaries nest.
 type Boundary struct {
-	ID          string // dotted path: "cluster.data"
-	Name        string
-	Trust       string // untrusted | low | medium | high | external | control
+	ID    string // dotted path: "cluster.data"
+	Name  string
+	Trust string // untrusted | low | medium | high | external | control
+	// Type is what kind of boundary it is: network, network_segment,
+	// execution_environment, cloud_account, cloud_region, container,
+	// process, physical, organization, namespace; "" when not said.
+	Type        string
 	Description string
 	Owner       string
 	Parent      *Boundary // nil for a top-level boundary
@@ -98,8 +105,30 @@ type Element struct {
 	ControlPlane    bool
 	WritesLogs      bool
 	Safeguards      []string // sorted, without duplicates
-	Parent          *Element
-	Children        []*Element
+	// Technology is what the element is, from a closed list (web_server,
+	// api, database, identity_store, llm, ...; docs/language.md); "" when
+	// not said. Tech is the free label.
+	Technology string
+	// Stores and Processes are the data at rest and in use at the
+	// element, in the order written, without duplicates.
+	Stores    []*Data
+	Processes []*Data
+	// Accepts are the input formats the element parses (json, xml,
+	// serialized_objects, files, ...), in the order written, without
+	// duplicates.
+	Accepts         []string
+	CustomDeveloped bool
+	// OutOfScope is why the element is out of the model's scope; "" when
+	// it is in scope.
+	OutOfScope string
+	// RunsOn is the runtime (shared host, node pool, account) the element
+	// runs on, or nil.
+	RunsOn *Runtime
+	// Criticality rates what the element's loss would cost: archive,
+	// operational, important, critical, mission_critical; "" when not said.
+	Criticality string
+	Parent      *Element
+	Children    []*Element
 	// Boundary is the effective trust boundary: the element's own `in`,
 	// else its parent's; nil when nothing places it.
 	Boundary *Boundary
@@ -127,20 +156,71 @@ type Data struct {
 	PII            bool
 	Credentials    bool
 	TenantScoped   bool
-	Description    string
-	Owner          string
-	Range          diag.Range
-	IDRange        diag.Range // the id where it is declared
+	// Integrity and Availability rate what a loss of each would cost:
+	// archive, operational, important, critical, mission_critical; ""
+	// when not said.
+	Integrity    string
+	Availability string
+	Description  string
+	Owner        string
+	Range        diag.Range
+	IDRange      diag.Range // the id where it is declared
+}
+
+// Ratings is the scale of data integrity and availability and of element
+// criticality, lowest first (Threagile's scale).
+var Ratings = []string{"archive", "operational", "important", "critical", "mission_critical"}
+
+// Rating returns the rank of a rating on the Ratings scale, 1 (archive)
+// to 5 (mission_critical), or 0 when r is not one.
+func Rating(r string) int {
+	for i, x := range Ratings {
+		if x == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// A Runtime represents what elements run on and share: a host, a node
+// pool, a cluster, a cloud account or a serverless platform.
+type Runtime struct {
+	ID          string
+	Name        string
+	Type        string // host | node_pool | cluster | cloud_account | serverless_platform, or ""
+	Description string
+	Owner       string
+	Elements    []*Element // the elements that run on it, in model order
+	Range       diag.Range
+	IDRange     diag.Range // the id where it is declared
 }
 
 // A Flow represents a directed data flow between two elements.
 type Flow struct {
-	ID             string // the declared id, else "FROM->TO"
-	Named          bool   // the id was declared
-	From, To       *Element
-	Label          string
-	Protocol       string
-	Auth           string
+	ID       string // the declared id, else "FROM->TO"
+	Named    bool   // the id was declared
+	From, To *Element
+	Label    string
+	Protocol string
+	// Auth is the free-text `auth` as written; when only `authentication`
+	// is given, it is that word, so that readers of Auth see it.
+	Auth string
+	// Authentication is how the sender authenticates: none, credentials,
+	// session, token, client_certificate, mtls, two_factor, externalized;
+	// "" when unknown. AuthenticationDerived reports that it was read
+	// from a free-text auth (auth jwt: token) rather than written.
+	Authentication        string
+	AuthenticationDerived bool
+	// Authorization is whose rights the receiver checks: none,
+	// technical_user, end_user_identity; "" when not said.
+	Authorization string
+	Readonly      bool // the flow only reads: the receiver changes nothing
+	// ResponseTo is the request this flow answers (it goes the opposite
+	// way), or nil: a reply is not an inbound call.
+	ResponseTo     *Flow
+	VPN            bool
+	IPFiltered     bool
+	Usage          string // business | devops, or ""
 	Description    string
 	Carries        []*Data
 	IdempotencyKey bool

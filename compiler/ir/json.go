@@ -40,6 +40,7 @@ type jModel struct {
 	Boundaries  []jBoundary `json:"boundaries"`
 	Elements    []jElement  `json:"elements"`
 	Data        []jData     `json:"data"`
+	Runtimes    []jRuntime  `json:"runtimes"`
 	Flows       []jFlow     `json:"flows"`
 	Sequences   []jSequence `json:"sequences"`
 	Threats     []jThreat   `json:"threats"`
@@ -87,6 +88,7 @@ type jBoundary struct {
 	ID          string   `json:"id"`
 	Name        string   `json:"name"`
 	Trust       string   `json:"trust"`
+	Type        string   `json:"type"`
 	Description string   `json:"description"`
 	Owner       string   `json:"owner"`
 	Parent      string   `json:"parent"`
@@ -111,6 +113,14 @@ type jElement struct {
 	ControlPlane    bool     `json:"control_plane"`
 	WritesLogs      bool     `json:"writes_logs"`
 	Safeguards      []string `json:"safeguards"`
+	Technology      string   `json:"technology"`
+	Stores          []string `json:"stores"`
+	Processes       []string `json:"processes"`
+	Accepts         []string `json:"accepts"`
+	CustomDeveloped bool     `json:"custom_developed"`
+	OutOfScope      string   `json:"out_of_scope"`
+	RunsOn          string   `json:"runs_on"`
+	Criticality     string   `json:"criticality"`
 	Parent          string   `json:"parent"`
 	Children        []string `json:"children"`
 	Boundary        string   `json:"boundary"`
@@ -125,9 +135,21 @@ type jData struct {
 	PII            bool    `json:"pii"`
 	Credentials    bool    `json:"credentials"`
 	TenantScoped   bool    `json:"tenant_scoped"`
+	Integrity      string  `json:"integrity"`
+	Availability   string  `json:"availability"`
 	Description    string  `json:"description"`
 	Owner          string  `json:"owner"`
 	Range          *jRange `json:"range"`
+}
+
+type jRuntime struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Type        string   `json:"type"`
+	Description string   `json:"description"`
+	Owner       string   `json:"owner"`
+	Elements    []string `json:"elements"`
+	Range       *jRange  `json:"range"`
 }
 
 type jMark struct {
@@ -144,20 +166,29 @@ type jCrossing struct {
 }
 
 type jFlow struct {
-	ID             string      `json:"id"`
-	Named          bool        `json:"named"`
-	From           string      `json:"from"`
-	To             string      `json:"to"`
-	Label          string      `json:"label"`
-	Protocol       string      `json:"protocol"`
-	Auth           string      `json:"auth"`
-	Description    string      `json:"description"`
-	Carries        []string    `json:"carries"`
-	IdempotencyKey bool        `json:"idempotency_key"`
-	Safeguards     []string    `json:"safeguards"`
-	Marks          []jMark     `json:"marks"`
-	Crossings      []jCrossing `json:"crossings"`
-	Range          *jRange     `json:"range"`
+	ID             string `json:"id"`
+	Named          bool   `json:"named"`
+	From           string `json:"from"`
+	To             string `json:"to"`
+	Label          string `json:"label"`
+	Protocol       string `json:"protocol"`
+	Auth           string `json:"auth"`
+	Authentication string `json:"authentication"`
+	// AuthenticationDerived: authentication was read from auth.
+	AuthenticationDerived bool        `json:"authentication_derived"`
+	Authorization         string      `json:"authorization"`
+	Readonly              bool        `json:"readonly"`
+	ResponseTo            string      `json:"response_to"`
+	VPN                   bool        `json:"vpn"`
+	IPFiltered            bool        `json:"ip_filtered"`
+	Usage                 string      `json:"usage"`
+	Description           string      `json:"description"`
+	Carries               []string    `json:"carries"`
+	IdempotencyKey        bool        `json:"idempotency_key"`
+	Safeguards            []string    `json:"safeguards"`
+	Marks                 []jMark     `json:"marks"`
+	Crossings             []jCrossing `json:"crossings"`
+	Range                 *jRange     `json:"range"`
 }
 
 type jStep struct {
@@ -281,6 +312,15 @@ func eid(e *Element) string {
 	return e.ID
 }
 
+func did(d *Data) string { return d.ID }
+
+func rid(r *Runtime) string {
+	if r == nil {
+		return ""
+	}
+	return r.ID
+}
+
 func jtarget(t Target) *jTarget {
 	switch {
 	case t.Flow != nil:
@@ -327,25 +367,35 @@ func jsteps(steps []*Step) []jStep {
 func MarshalJSON(m *Model) ([]byte, error) {
 	j := jModel{Schema: JSONSchema, Name: m.Name, Owner: m.Owner, Reviewed: m.Reviewed, Description: m.Description,
 		Range: jr(m.Range), Files: append([]string{}, m.Files...),
-		Boundaries: []jBoundary{}, Elements: []jElement{}, Data: []jData{}, Flows: []jFlow{}, Sequences: []jSequence{},
+		Boundaries: []jBoundary{}, Elements: []jElement{}, Data: []jData{}, Runtimes: []jRuntime{}, Flows: []jFlow{}, Sequences: []jSequence{},
 		Threats: []jThreat{}, Controls: []jControl{}, Decisions: []jDecision{}, Views: []jView{}, Findings: []jFinding{}}
 	for _, b := range m.Boundaries {
-		j.Boundaries = append(j.Boundaries, jBoundary{b.ID, b.Name, b.Trust, b.Description, b.Owner, bid(b.Parent),
+		j.Boundaries = append(j.Boundaries, jBoundary{b.ID, b.Name, b.Trust, b.Type, b.Description, b.Owner, bid(b.Parent),
 			ids(b.Children, bid), ids(b.Elements, eid), jr(b.Range)})
 	}
 	for _, e := range m.Elements {
 		j.Elements = append(j.Elements, jElement{e.ID, e.Kind, e.Name, e.Description, e.Tech, e.Owner, e.Exposure, e.Tenancy,
 			e.EncryptedAtRest, e.External, e.AdminInterface, e.MultiTenant, e.ControlPlane, e.WritesLogs,
-			append([]string{}, e.Safeguards...), eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range)})
+			append([]string{}, e.Safeguards...), e.Technology, ids(e.Stores, did), ids(e.Processes, did),
+			append([]string{}, e.Accepts...), e.CustomDeveloped, e.OutOfScope, rid(e.RunsOn), e.Criticality, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range)})
 	}
 	for _, d := range m.Data {
-		j.Data = append(j.Data, jData{d.ID, d.Name, d.Classification, d.PII, d.Credentials, d.TenantScoped, d.Description, d.Owner, jr(d.Range)})
+		j.Data = append(j.Data, jData{d.ID, d.Name, d.Classification, d.PII, d.Credentials, d.TenantScoped, d.Integrity, d.Availability,
+			d.Description, d.Owner, jr(d.Range)})
+	}
+	for _, r := range m.Runtimes {
+		j.Runtimes = append(j.Runtimes, jRuntime{r.ID, r.Name, r.Type, r.Description, r.Owner, ids(r.Elements, eid), jr(r.Range)})
 	}
 	for _, f := range m.Flows {
 		fl := jFlow{ID: f.ID, Named: f.Named, From: eid(f.From), To: eid(f.To), Label: f.Label, Protocol: f.Protocol, Auth: f.Auth,
-			Description: f.Description, Carries: ids(f.Carries, func(d *Data) string { return d.ID }), IdempotencyKey: f.IdempotencyKey,
+			Authentication: f.Authentication, AuthenticationDerived: f.AuthenticationDerived, Authorization: f.Authorization,
+			Readonly: f.Readonly, VPN: f.VPN, IPFiltered: f.IPFiltered, Usage: f.Usage,
+			Description: f.Description, Carries: ids(f.Carries, did), IdempotencyKey: f.IdempotencyKey,
 			Safeguards: append([]string{}, f.Safeguards...),
 			Marks:      []jMark{}, Crossings: []jCrossing{}, Range: jr(f.Range)}
+		if f.ResponseTo != nil {
+			fl.ResponseTo = f.ResponseTo.ID
+		}
 		for _, mk := range f.Marks {
 			fl.Marks = append(fl.Marks, jMark{ids(mk.Boundaries, bid), mk.Reason, jr(mk.Range)})
 		}

@@ -37,7 +37,7 @@ flow payment_events: shop.billing -> shop.events "Publish payment events" {
 }
 
 flow psp_key_read: shop.billing -> shop.secrets "Read PSP API key and webhook secret" {
-  protocol https  auth "Kubernetes service account"
+  protocol https  auth "Kubernetes service account"  authentication token
   carries psp_key, webhook_secret
   safeguards least_privilege_rbac  # read-only Vault policy on psp/*
   crosses cluster, ci "Vault Kubernetes auth bound to the billing service account; read-only policy on psp/*"

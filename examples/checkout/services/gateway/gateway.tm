@@ -41,7 +41,7 @@ flow webhook_fwd: shop.gateway -> shop.billing "Forward webhook" {
 
 # One flow crossing three boundaries, marked in two statements.
 flow access_logs: shop.gateway -> shop.logs "Ship access logs" {
-  protocol https  auth "node IAM role"  carries access_log
+  protocol https  auth "node IAM role"  authentication externalized  carries access_log
   crosses edge "Fluent Bit with a node IAM role that may only PutObject"
   crosses cluster, data "VPC endpoint policy limits the bucket to the log writer role"
 }

@@ -23,13 +23,13 @@ extend shop {
 flow shop.orders.api -> shop.orders.authz "Authorize(tenant, action, resource)" { protocol grpc }
 
 flow store: shop.orders -> shop.db "Store order" {
-  protocol postgres  auth "per-service role"
+  protocol postgres  auth "per-service role"  authentication credentials
   carries order, profile, card
   crosses data "per-service DB role; row-level security on tenant_id"
 }
 
 flow cart_rw: shop.orders -> shop.sessions "Read and write cart" {
-  protocol redis  auth "ACL user"  carries cart
+  protocol redis  auth "ACL user"  authentication credentials  carries cart
   crosses data "Redis ACL user per service, TLS; keys not yet tenant-prefixed"
 }
 
