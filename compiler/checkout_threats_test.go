@@ -28,7 +28,11 @@ func TestCheckoutThreatClasses(t *testing.T) {
 			edit{"services/gateway/gateway.tm", "safeguards webhook_signature", ""}},
 		{"unauthorized queue producers", "TMR-T01@order_created", false,
 			edit{"services/events/events.tm", "safeguards producer_authentication", ""}},
-		{"tenant id altered in the request", "TMR-T02@webhook_fwd", true, edit{}},
+		// The order service takes the tenant from verified claims; the
+		// forwarded webhook carries no tenant a user sets (the provider
+		// signs it), so only the forwarded order can bring it back.
+		{"tenant id altered in the request", "TMR-T02@fwd", false,
+			edit{"services/orders/orders.tm", "safeguards tenant_from_token  # decision adr0007", ""}},
 		{"missing audit trail", "TMR-R02@psp_key_read", true, edit{}},
 		{"tenant-unaware cache", "TMR-I01@cart_rw", true, edit{}},
 		{"tokens or PII in logs", "TMR-I04@shop.gateway", false,

@@ -29,9 +29,12 @@ func trust(e *ir.Element) int {
 	return trustRank[e.Boundary.Trust]
 }
 
+// trustName names the zone an element sits in, for messages: `"edge"
+// (trust low)`; an element that no boundary places is named itself, as
+// what it counts as: `"u" (in no boundary, so untrusted)`.
 func trustName(e *ir.Element) string {
 	if e.Boundary == nil {
-		return "no boundary"
+		return fmt.Sprintf("%q (in no boundary, so untrusted)", e.ID)
 	}
 	return fmt.Sprintf("%q (trust %s)", e.Boundary.ID, e.Boundary.Trust)
 }
@@ -48,14 +51,30 @@ func inTrust(e *ir.Element, level string) bool {
 }
 
 // external reports whether the element is a third party: declared
-// external (itself or a parent) or in an external boundary.
+// external (itself or a parent), or in an external boundary unless it is
+// one of our own stores. A database, cache, queue or bucket declared in a
+// system of ours is ours wherever it is placed (our bucket in a cloud
+// provider's zone), while anything in a third party's system is theirs.
 func external(e *ir.Element) bool {
 	for x := e; x != nil; x = x.Parent {
 		if x.External {
 			return true
 		}
 	}
-	return inTrust(e, "external")
+	if !inTrust(e, "external") {
+		return false
+	}
+	return !store(e) || e.Parent == nil || external(e.Parent)
+}
+
+// store reports whether the element holds data rather than acts on it: a
+// database, cache, queue or bucket.
+func store(e *ir.Element) bool {
+	switch e.Kind {
+	case ir.Database, ir.Cache, ir.Queue, ir.Bucket:
+		return true
+	}
+	return false
 }
 
 // fact reports whether the element or one of its parents has a fact.
@@ -117,6 +136,82 @@ func carried(f *ir.Flow, match func(*ir.Data) bool) []string {
 }
 
 func tenantScoped(d *ir.Data) bool { return d.TenantScoped }
+
+// client reports whether requests from the element are shaped by a user: a
+// person, or a non-store element of ours in an untrusted zone (or in none),
+// such as a browser or mobile app. A third party is not a client: what it
+// sends is its own (TMR-S03 and TMR-S05 check its callbacks).
+func client(e *ir.Element) bool {
+	return e.Kind == ir.Person || trust(e) == 0 && !store(e) && !external(e)
+}
+
+// userData is the tenant-scoped data that reaches an element in requests a
+// user shapes; any is set when such a request does not say what it carries.
+type userData struct {
+	any  bool
+	data map[*ir.Data]bool
+}
+
+func (u *userData) has(d *ir.Data) bool { return u != nil && (u.any || u.data[d]) }
+
+// userTenantData follows tenant-scoped data from clients through the
+// services that pass it on. A store ends the chain: what a consumer reads
+// from a queue, a cache or a database was written by a service, which
+// resolved the tenant when it wrote it.
+func userTenantData(m *ir.Model) map[*ir.Element]*userData {
+	out := map[*ir.Element]*userData{}
+	from := map[*ir.Element][]*ir.Flow{}
+	type item struct {
+		e *ir.Element
+		d *ir.Data // nil: any
+	}
+	var work []item
+	add := func(e *ir.Element, d *ir.Data) {
+		if store(e) || client(e) {
+			return
+		}
+		u := out[e]
+		if u == nil {
+			u = &userData{data: map[*ir.Data]bool{}}
+			out[e] = u
+		}
+		if d == nil && !u.any {
+			u.any = true
+			work = append(work, item{e, nil})
+		} else if d != nil && !u.any && !u.data[d] {
+			u.data[d] = true
+			work = append(work, item{e, d})
+		}
+	}
+	pass := func(f *ir.Flow, d *ir.Data) {
+		if len(f.Carries) == 0 {
+			add(f.To, nil)
+			return
+		}
+		for _, x := range f.Carries {
+			if x.TenantScoped && (d == nil || x == d) {
+				add(f.To, x)
+			}
+		}
+	}
+	for _, f := range m.Flows {
+		if f.From == nil || f.To == nil {
+			continue
+		}
+		from[f.From] = append(from[f.From], f)
+		if client(f.From) {
+			pass(f, nil)
+		}
+	}
+	for len(work) > 0 {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, f := range from[it.e] {
+			pass(f, it.d)
+		}
+	}
+	return out
+}
 func sensitive(d *ir.Data) bool {
 	return d.PII || d.Credentials || classRank[d.Classification] >= classRank["restricted"]
 }
@@ -217,16 +312,21 @@ func builtin() []*Rule {
 		{
 			ID: "TMR-T02", Title: "Tenant taken from the request instead of the token",
 			Stride: []string{tampering, eop}, Impact: 5, Likelihood: 3,
-			Rationale:  "A multi-tenant service that reads the tenant from a header, path or body a caller controls lets one tenant act on another's data by changing one field.",
+			Rationale: "A multi-tenant service that reads the tenant from a header, path or body a caller controls lets one tenant act on another's data by changing one field. " +
+				"The rule checks crossings into a multi-tenant service that carry tenant-scoped data a user's request brings: from a person or a client in an untrusted zone, directly or passed on by services. " +
+				"A queue consumer or a reader of a store takes the tenant from what a service wrote, and a third party's callback carries no tenant a user sets (TMR-S03 checks its signature).",
 			Fix:        "Derive the tenant from verified token claims only, and declare `safeguards tenant_from_token` on the flow or the receiving element.",
 			References: []string{"CWE-639", "CWE-284", "OWASP ASVS V4"},
 			Match: func(m *ir.Model) []Hit {
+				user := userTenantData(m)
 				return flows(m, func(f *ir.Flow) *Hit {
 					if len(f.Crossings) == 0 || f.To.Kind != ir.Container && f.To.Kind != ir.Component ||
 						!multiTenant(f.To) || guarded(f, []string{"tenant_from_token"}, f.To) {
 						return nil
 					}
-					ds := carried(f, tenantScoped)
+					ds := carried(f, func(d *ir.Data) bool {
+						return d.TenantScoped && (client(f.From) || user[f.From].has(d))
+					})
 					if len(ds) == 0 {
 						return nil
 					}
@@ -363,7 +463,7 @@ func builtin() []*Rule {
 						continue
 					}
 					done[f.To] = true
-					out = append(out, onElement(f.To, "public and reached from %s (flow %q) without rate_limiting or quota", trustName(f.From), f.ID))
+					out = append(out, onElement(f.To, "public and reached by flow %q from %s without rate_limiting or quota", f.ID, trustName(f.From)))
 				}
 				return out
 			},

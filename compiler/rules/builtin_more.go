@@ -18,10 +18,17 @@ func service(e *ir.Element) bool { return e.Kind == ir.Container || e.Kind == ir
 
 func isControl(e *ir.Element) bool { return inTrust(e, "control") || controlPlane(e) }
 
-func credentials(d *ir.Data) bool { return d.Credentials || d.Classification == "secret" }
+// credentials reports whether the data grants access. Only the data's
+// `credentials` flag says so: classification `secret` is a sensitivity
+// (strictly confidential business data is secret too), not a kind of data.
+func credentials(d *ir.Data) bool { return d.Credentials }
 func pii(d *ir.Data) bool         { return d.PII }
+
+// personal reports whether the data is personal, or restricted or secret
+// data that is not a credential: a key or token sent to the party that
+// issued it is how its API is called, not personal data handed over.
 func personal(d *ir.Data) bool {
-	return d.PII || classRank[d.Classification] >= classRank["restricted"]
+	return d.PII || !d.Credentials && classRank[d.Classification] >= classRank["restricted"]
 }
 
 // encrypted reports whether the flow's transport is encrypted.
@@ -35,6 +42,21 @@ func encrypted(f *ir.Flow) bool {
 func headerAuth(f *ir.Flow) bool {
 	a := strings.ToLower(f.Auth)
 	return strings.Contains(a, "header") || strings.HasPrefix(a, "x-") || strings.Contains(a, " x-")
+}
+
+// credentialCheck reports whether the flow carries credentials and nothing
+// else: a bind to a directory or a password check, which a service makes
+// when a request brings credentials (a login), not on every request.
+func credentialCheck(f *ir.Flow) bool {
+	if len(f.Carries) == 0 {
+		return false
+	}
+	for _, d := range f.Carries {
+		if !d.Credentials {
+			return false
+		}
+	}
+	return true
 }
 
 // perElement gathers, per target element, the data ids of the flows that
@@ -114,7 +136,8 @@ func moreRules() []*Rule {
 		{
 			ID: "TMR-R02", Title: "Sensitive action without an audit trail",
 			Stride: []string{repudiation}, Impact: 3, Likelihood: 3,
-			Rationale:  "Administrative actions and a workload's use of credentials across a trust boundary are what an investigation needs to reconstruct; without an audit log nobody can say who did what, or prove they did not.",
+			Rationale: "Administrative actions and a workload's use of credentials (data flagged `credentials`) across a trust boundary are what an investigation needs to reconstruct; without an audit log nobody can say who did what, or prove they did not. " +
+				"Writing a session or a token to a cache or a queue stores it (TMR-I07) and is not such an action.",
 			Fix:        "Write each such action (who, what, when, which tenant) to a tamper-evident audit log and declare `safeguards audit_logging` on the flow or the receiving element.",
 			References: []string{"CWE-778", "CWE-223", "OWASP ASVS V7", "OWASP Logging Cheat Sheet"},
 			Match: func(m *ir.Model) []Hit {
@@ -125,7 +148,10 @@ func moreRules() []*Rule {
 					if fact(f.To, func(x *ir.Element) bool { return x.AdminInterface }) {
 						return onFlow(f, "reaches the admin interface of %q without audit_logging", f.To.ID)
 					}
-					if len(f.Crossings) == 0 || f.From.Kind == ir.Person {
+					// Writing a session or a token to a cache or a queue
+					// stores it (TMR-I07 is about that); it is not a use
+					// of the credentials that an investigation needs.
+					if len(f.Crossings) == 0 || f.From.Kind == ir.Person || f.To.Kind == ir.Cache || f.To.Kind == ir.Queue {
 						return nil
 					}
 					ds := carried(f, credentials)
@@ -210,7 +236,8 @@ func moreRules() []*Rule {
 		{
 			ID: "TMR-D04", Title: "Expensive work on a synchronous public path to a database",
 			Stride: []string{dos}, Impact: 3, Likelihood: 3,
-			Rationale:  "A database that a public element reaches synchronously, directly or through one service, does work for every anonymous or cheap request: a handful of clients can exhaust its connections or run up its bill, even below a per-client rate limit.",
+			Rationale: "A database that a public element reaches synchronously, directly or through one service, does work for every anonymous or cheap request: a handful of clients can exhaust its connections or run up its bill, even below a per-client rate limit. " +
+				"A call from the service that carries only credentials (a directory bind, a password check) is made at login, so it counts only behind a public request that carries credentials too.",
 			Fix:        "Cap the work per tenant or account (quotas, query cost limits, bounded pagination) and declare `safeguards quota` on the public element, the service between, or the flow into the store; or move the work behind a queue.",
 			References: []string{"CWE-400", "CWE-770", "OWASP API4:2023"},
 			Match: func(m *ir.Model) []Hit {
@@ -240,8 +267,9 @@ func moreRules() []*Rule {
 								hit(f, e)
 							}
 						case service(f.To) && !external(f.To) && !guarded(f, quota, f.To):
+							login := len(carried(f, credentials)) > 0
 							for _, g := range into[f.To] {
-								if g.To.Kind == ir.Database && !guarded(g, quota, g.To) {
+								if g.To.Kind == ir.Database && !guarded(g, quota, g.To) && (login || !credentialCheck(g)) {
 									hit(g, e)
 								}
 							}
@@ -315,7 +343,8 @@ func moreRules() []*Rule {
 		{
 			ID: "TMR-X02", Title: "Personal data sent to a third party without data minimisation",
 			Stride: []string{disclosure, linddunDisclosure, linddunNonCompliance}, Impact: 4, Likelihood: 3,
-			Rationale:  "Personal or restricted data sent to a provider (payment, email, KYC, an LLM) leaves your control: it is processed, logged and retained under the provider's terms, and every field sent needs a purpose.",
+			Rationale: "Personal or restricted data sent to a provider (payment, email, KYC, an LLM) leaves your control: it is processed, logged and retained under the provider's terms, and every field sent needs a purpose. " +
+				"Credentials that are not personal data are not counted: a key or token sent to the provider that issued it is how its API is called.",
 			Fix:        "Send only what the provider needs (tokens instead of card numbers, pseudonymous ids, no free text to LLMs), over an encrypted channel, under a processing agreement; declare `safeguards data_minimization` on the flow.",
 			References: []string{"CWE-359", "LINDDUN", "GDPR Art. 5(1)(c) and 28", "OWASP Top 10 for LLM Applications LLM06"},
 			Match: func(m *ir.Model) []Hit {

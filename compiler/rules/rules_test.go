@@ -86,11 +86,17 @@ flow s.a -> s.q "x"`,
 		[]string{"TMR-T01@s.a->s.q"}},
 	{"TMR-T02",
 		`data o "O" { classification confidential tenant_scoped }
-system s "S" { multi_tenant  container g "G" in edge  container a "A" in cluster }
-flow f: s.g -> s.a "x" { auth mtls  carries o  crosses edge, cluster "r" }`,
+person u "U" in internet
+system e "E" { container g "G" in edge }
+system s "S" { multi_tenant  container a "A" in cluster }
+flow in: u -> e.g "w" { auth jwt  carries o  crosses internet, edge "r" }
+flow f: e.g -> s.a "x" { auth mtls  carries o  crosses edge, cluster "r" }`,
 		`data o "O" { classification confidential tenant_scoped }
-system s "S" { multi_tenant  container g "G" in edge  container a "A" in cluster }
-flow f: s.g -> s.a "x" { auth mtls  carries o  safeguards tenant_from_token  crosses edge, cluster "r" }`,
+person u "U" in internet
+system e "E" { container g "G" in edge }
+system s "S" { multi_tenant  container a "A" in cluster }
+flow in: u -> e.g "w" { auth jwt  carries o  crosses internet, edge "r" }
+flow f: e.g -> s.a "x" { auth mtls  carries o  safeguards tenant_from_token  crosses edge, cluster "r" }`,
 		[]string{"TMR-T02@f"}},
 	{"TMR-R01",
 		`system s "S" { queue q "Q" in cluster  container a "A" in cluster }
