@@ -231,6 +231,19 @@ func flows(m *ir.Model, fn func(f *ir.Flow) *Hit) []Hit {
 	return out
 }
 
+// calls is flows for the rules about calls (who calls whom, what a call
+// changes): it skips a flow declared `response_to` another, the reply on
+// that call, which is not a call of its own. Rules about the data a flow
+// carries use flows and see replies too.
+func calls(m *ir.Model, fn func(f *ir.Flow) *Hit) []Hit {
+	return flows(m, func(f *ir.Flow) *Hit {
+		if f.ResponseTo != nil {
+			return nil
+		}
+		return fn(f)
+	})
+}
+
 func onFlow(f *ir.Flow, format string, args ...any) *Hit {
 	return &Hit{Target: ir.Target{Flow: f}, Message: fmt.Sprintf("flow %q: ", f.ID) + fmt.Sprintf(format, args...)}
 }
@@ -252,7 +265,7 @@ func builtin() []*Rule {
 			Fix:        "Authenticate the caller at the crossing and say how with `auth` (jwt, mtls, oidc, \"API key\"...).",
 			References: []string{"CWE-306", "CAPEC-115", "OWASP ASVS V2"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if len(f.Crossings) == 0 || trust(f.To) <= trust(f.From) || f.Auth != "" && !strings.EqualFold(f.Auth, "none") {
 						return nil
 					}
@@ -267,7 +280,7 @@ func builtin() []*Rule {
 			Fix:        "Validate `aud` and `iss` on every request and declare `safeguards token_audience_check, token_issuer_check` on the flow or the receiving element.",
 			References: []string{"CWE-287", "CWE-345", "OWASP JWT Cheat Sheet", "RFC 8725"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !strings.Contains(strings.ToLower(f.Auth), "jwt") || len(carried(f, func(d *ir.Data) bool { return d.Credentials })) == 0 {
 						return nil
 					}
@@ -286,7 +299,7 @@ func builtin() []*Rule {
 			Fix:        "Verify the provider's signature and a timestamp tolerance on every callback, and declare `safeguards webhook_signature` on the flow or the receiving element.",
 			References: []string{"CWE-345", "CAPEC-148", "OWASP ASVS V13"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !external(f.From) || external(f.To) || guarded(f, []string{"webhook_signature"}, f.To) {
 						return nil
 					}
@@ -319,7 +332,7 @@ func builtin() []*Rule {
 			References: []string{"CWE-639", "CWE-284", "OWASP ASVS V4"},
 			Match: func(m *ir.Model) []Hit {
 				user := userTenantData(m)
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if len(f.Crossings) == 0 || f.To.Kind != ir.Container && f.To.Kind != ir.Component ||
 						!multiTenant(f.To) || guarded(f, []string{"tenant_from_token"}, f.To) {
 						return nil
@@ -458,7 +471,7 @@ func builtin() []*Rule {
 				var out []Hit
 				done := map[*ir.Element]bool{}
 				for _, f := range m.Flows {
-					if f.From == nil || f.To == nil || f.To.Exposure != "public" || done[f.To] || trust(f.From) >= trust(f.To) ||
+					if f.From == nil || f.To == nil || f.ResponseTo != nil || f.To.Exposure != "public" || done[f.To] || trust(f.From) >= trust(f.To) ||
 						guarded(f, names, f.To) {
 						continue
 					}
@@ -494,7 +507,7 @@ func builtin() []*Rule {
 			Fix:        "Reach admin interfaces only from a zone of equal or higher trust; when that is not possible, enforce least-privilege roles and declare `safeguards least_privilege_rbac` on the flow or the element.",
 			References: []string{"CWE-269", "CWE-284", "CAPEC-122"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !fact(f.To, func(x *ir.Element) bool { return x.AdminInterface }) || trust(f.From) >= trust(f.To) ||
 						guarded(f, []string{"least_privilege_rbac"}, f.To) {
 						return nil
@@ -510,7 +523,7 @@ func builtin() []*Rule {
 			Fix:        "Scope the workload's identity to the least it needs (read one secret path, one namespace) and declare `safeguards least_privilege_rbac` on the flow or the control-plane element.",
 			References: []string{"CWE-269", "CWE-250", "OWASP Kubernetes Security Cheat Sheet"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					from := inTrust(f.From, "control") || controlPlane(f.From)
 					to := inTrust(f.To, "control") || controlPlane(f.To)
 					if from || !to || f.From.Kind == ir.Person || guarded(f, []string{"least_privilege_rbac"}, f.To) {
@@ -523,14 +536,15 @@ func builtin() []*Rule {
 		{
 			ID: "TMR-C01", Title: "Control plane changes production without admission policy or approval",
 			Stride: []string{tampering, eop}, Impact: 5, Likelihood: 2,
-			Rationale:  "A pipeline or cluster API that can change production workloads with nothing checking what it ships makes one compromised job or credential a backdoor in production.",
+			Rationale: "A pipeline or cluster API that can change production workloads with nothing checking what it ships makes one compromised job or credential a backdoor in production. " +
+				"A `readonly` flow (a build server pulling sources) changes nothing and does not count.",
 			Fix:        "Admit only signed images from your registry (admission policy) or require an approval to deploy; declare `safeguards admission_policy` or `deploy_approval` on the flow or on either end.",
 			References: []string{"CWE-494", "CAPEC-439", "SLSA"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					from := inTrust(f.From, "control") || controlPlane(f.From)
 					to := inTrust(f.To, "control") || controlPlane(f.To)
-					if !from || to || external(f.To) || f.To.Kind == ir.Person ||
+					if !from || to || f.Readonly || external(f.To) || f.To.Kind == ir.Person ||
 						guarded(f, []string{"admission_policy", "deploy_approval"}, f.From, f.To) {
 						return nil
 					}
@@ -545,7 +559,7 @@ func builtin() []*Rule {
 			Fix:        "Allow egress only to the provider's hosts and declare `safeguards egress_allow_list` on the flow or the calling element.",
 			References: []string{"CWE-918", "CWE-200"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !external(f.To) || external(f.From) || f.From.Kind == ir.Person || guarded(f, []string{"egress_allow_list"}, f.From) {
 						return nil
 					}

@@ -91,7 +91,7 @@ func moreRules() []*Rule {
 			Fix:        "Authenticate workloads cryptographically (mTLS with workload identity, signed tokens) and say so in `auth`; if a mesh authenticates the peer that sets the header, declare `safeguards mtls` on the flow.",
 			References: []string{"CWE-290", "CWE-807", "CAPEC-94", "OWASP ASVS V4"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !headerAuth(f) || external(f.To) || !service(f.To) || guarded(f, []string{"mtls"}) {
 						return nil
 					}
@@ -106,7 +106,7 @@ func moreRules() []*Rule {
 			Fix:        "Deduplicate callbacks by the provider's event id and reject stale timestamps; declare `safeguards idempotency_keys` on the flow or the receiving element.",
 			References: []string{"CWE-294", "CAPEC-60"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !external(f.From) || f.From.Kind == ir.Person || external(f.To) || guarded(f, []string{"idempotency_keys"}, f.To) {
 						return nil
 					}
@@ -221,7 +221,7 @@ func moreRules() []*Rule {
 			Fix:        "Retry with jittered backoff inside a budget, behind a circuit breaker, and send an idempotency key; declare `safeguards retry_backoff, idempotency_keys` (or `idempotency_key`) on the flow.",
 			References: []string{"CWE-400", "CWE-837", "AWS Builders' Library: timeouts, retries and backoff with jitter"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if !external(f.To) || external(f.From) || f.From.Kind == ir.Person {
 						return nil
 					}

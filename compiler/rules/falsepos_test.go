@@ -103,6 +103,42 @@ system s "S" { multi_tenant  container a "A" in cluster }
 flow in: u -> e.g "w" { crosses internet, edge "r" }
 flow f: e.g -> s.a "x" { auth mtls  carries o  crosses edge, cluster "r" }`,
 		[]string{"TMR-T02@f"}},
+	{"the response to our own call is not a callback", "TMR-S03",
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow charge: s.a -> p "x" { protocol https  auth "API key"  idempotency_key  safeguards retry_backoff, egress_allow_list  crosses cluster, vendor "r" }
+flow reply: p -> s.a "y" { protocol https  response_to charge  crosses vendor, cluster "r" }`,
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow charge: s.a -> p "x" { protocol https  auth "API key"  idempotency_key  safeguards retry_backoff, egress_allow_list  crosses cluster, vendor "r" }
+flow reply: p -> s.a "y" { protocol https  crosses vendor, cluster "r" }`,
+		[]string{"TMR-S03@reply"}},
+	{"the response to our own call is not a callback", "TMR-S05",
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow charge: s.a -> p "x" { protocol https  auth "API key"  idempotency_key  safeguards retry_backoff, egress_allow_list  crosses cluster, vendor "r" }
+flow reply: p -> s.a "y" { protocol https  response_to charge  crosses vendor, cluster "r" }`,
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow charge: s.a -> p "x" { protocol https  auth "API key"  idempotency_key  safeguards retry_backoff, egress_allow_list  crosses cluster, vendor "r" }
+flow reply: p -> s.a "y" { protocol https  crosses vendor, cluster "r" }`,
+		[]string{"TMR-S05@reply"}},
+	{"the response to our own call is not a callback", "TMR-S01",
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow charge: s.a -> p "x" { protocol https  auth "API key"  idempotency_key  safeguards retry_backoff, egress_allow_list  crosses cluster, vendor "r" }
+flow reply: p -> s.a "y" { protocol https  response_to charge  crosses vendor, cluster "r" }`,
+		`system p "P" in vendor { external }
+system s "S" { container a "A" in cluster }
+flow charge: s.a -> p "x" { protocol https  auth "API key"  idempotency_key  safeguards retry_backoff, egress_allow_list  crosses cluster, vendor "r" }
+flow reply: p -> s.a "y" { protocol https  crosses vendor, cluster "r" }`,
+		[]string{"TMR-S01@reply"}},
+	{"a read-only pull by the build server changes nothing", "TMR-C01",
+		`system s "S" { container b "Build server" in ci  container git "Source repository" in cluster }
+flow pull: s.b -> s.git "x" { readonly  crosses ci, cluster "r" }`,
+		`system s "S" { container b "Build server" in ci  container git "Source repository" in cluster }
+flow pull: s.b -> s.git "x" { crosses ci, cluster "r" }`,
+		[]string{"TMR-C01@pull"}},
 	{"an anonymous read does not chain to a login-only directory call", "TMR-D04",
 		`data mkt "Marketing" { classification public }
 data acct "Accounts" { classification confidential  credentials }
