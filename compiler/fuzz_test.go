@@ -18,6 +18,13 @@ import (
 // checkSeeds exercise resolution and the checks, besides broken syntax.
 var checkSeeds = []string{
 	"",
+	// The facts threat rules read, right and wrong.
+	"runtime r \"R\" { type host }\ndata d { classification internal integrity critical availability archive }\n" +
+		"system s { container c { technology api stores d processes d accepts json, files runs_on r custom_developed criticality important } }\n" +
+		"flow q: s.c -> s \"q\" { authentication token authorization end_user_identity usage business }\n" +
+		"flow a: s -> s.c \"a\" { response_to q readonly vpn ip_filtered auth \"anonymous\" }",
+	"runtime r { type hots }\nsystem s { runs_on s stores r out_of_scope \"\" technology databse }\nflow a: s -> s { response_to a }\nflow b: s -> s { response_to b response_to a }",
+	"flow x: a -> b { response_to x }\nruntime a\nruntime b\nboundary z { type netwrk trust high }",
 	`boundary b "B" { trust high }`,
 	`boundary b "B" { trust high } boundary b "B2" { trust low }`,
 	`boundary a "A" in b { trust high }` + "\n" + `boundary b "B" in a { trust high }`,

@@ -21,6 +21,11 @@ var fuzzSeeds = []string{
 	`boundary b "B" { trust high }`,
 	`flow a -> b "x" { crosses c "why" }`,
 	`flow f: a.b -> c.d "x" { protocol https carries d1, d2 auth jwt idempotency_key }`,
+	`flow f: a -> b "x" { authentication token authorization end_user_identity readonly response_to g vpn ip_filtered usage devops }`,
+	`runtime r "R" { type node_pool description "d" owner "o" }`,
+	`system s { technology api stores d1, d2 processes d3 accepts json, xml custom_developed out_of_scope "x" runs_on r criticality critical }`,
+	`data d { integrity critical availability mission_critical } boundary b { type network }`,
+	`runtime`, `runtime r {`, `system s { stores }`, `flow a -> b { response_to }`, `system s { accepts json, }`,
 	// Unterminated and odd strings.
 	`boundary b "B { trust high }`,
 	"boundary b \"B\n\" { trust high }",

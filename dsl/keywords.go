@@ -51,13 +51,14 @@ var synonyms = map[*blockKind]map[string]string{
 	acceptBlock:   {"why": "reason", "expires": "until", "expiry": "until", "team": "owner"},
 }
 
-// suggest returns the keyword of the block closest to word (an edit or
-// two away), or the one other tools name word, or "".
+// suggest returns the keyword other tools name word, or the keyword of
+// the block closest to word (an edit or two away), or "". A synonym comes
+// first: it is a deliberate answer (authz means authorization, not auth).
 func (b *blockKind) suggest(word string) string {
-	if s := Suggest(word, b.keywords()); s != "" {
+	if s := synonyms[b][strings.ToLower(word)]; s != "" {
 		return s
 	}
-	return synonyms[b][strings.ToLower(word)]
+	return Suggest(word, b.keywords())
 }
 
 // Keywords returns the statement keywords of a block kind, for docs and

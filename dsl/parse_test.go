@@ -125,3 +125,77 @@ func TestSynonymsNameKeywords(t *testing.T) {
 		}
 	}
 }
+
+// The statements of the facts threat rules read parse with positions,
+// and keywords stay usable as names where a reference stands.
+func TestFactStatements(t *testing.T) {
+	f := parseOK(t, `runtime pool "Pool" { type node_pool  description "d"  owner "o" }
+boundary b "B" { trust high  type network_segment }
+data d "D" { classification internal  integrity critical  availability mission_critical }
+system s "S" {
+  container api "API" {
+    technology web_application  tech "Go"
+    stores d, runtime  processes d
+    accepts json, serialized_objects
+    custom_developed  out_of_scope "vendor"  runs_on pool  criticality important
+  }
+}
+flow r: s.api -> s.api "x" {
+  authentication token  authorization technical_user  readonly
+  response_to q  vpn  ip_filtered  usage devops
+}
+`)
+	rt := f.Decls[0].Runtime
+	if rt == nil || rt.ID.Value != "pool" || rt.Body[0].Type.Value != "node_pool" || string(rt.Body[2].Owner.Value) != "o" {
+		t.Fatalf("runtime: %+v", rt)
+	}
+	checkRange(t, "runtime type", &rt.Body[0].Type.Node, at(1, 28), at(1, 37))
+	if b := f.Decls[1].Boundary; b.Body[1].Type.Value != "network_segment" {
+		t.Errorf("boundary type: %+v", b.Body[1])
+	}
+	if d := f.Decls[2].Data; d.Body[1].Integrity.Value != "critical" || d.Body[2].Availability.Value != "mission_critical" {
+		t.Errorf("data ratings: %+v", d.Body)
+	}
+	body := f.Decls[3].Element.Body[0].Element.Body
+	if body[0].Technology.Value != "web_application" || string(body[1].Tech.Value) != "Go" {
+		t.Errorf("technology: %+v", body[0])
+	}
+	checkRange(t, "technology", &body[0].Technology.Node, at(6, 16), at(6, 31))
+	if len(body[2].Stores) != 2 || body[2].Stores[1].Parts[0] != "runtime" || body[3].Processes[0].Parts[0] != "d" {
+		t.Errorf("stores/processes: %+v %+v", body[2], body[3])
+	}
+	checkRange(t, "stores runtime", &body[2].Stores[1].Node, at(7, 15), at(7, 22))
+	if len(body[4].Accepts) != 2 || body[4].Accepts[1].Value != "serialized_objects" {
+		t.Errorf("accepts: %+v", body[4])
+	}
+	if !body[5].CustomDeveloped || string(body[6].OutOfScope.Value) != "vendor" || body[7].RunsOn.Parts[0] != "pool" || body[8].Criticality.Value != "important" {
+		t.Errorf("element facts: %+v", body[5:])
+	}
+	fb := f.Decls[4].Flow.Body
+	if fb[0].Authentication.Value != "token" || fb[1].Authorization.Value != "technical_user" || !fb[2].Readonly ||
+		fb[3].ResponseTo.Parts[0] != "q" || !fb[4].VPN || !fb[5].IPFiltered || fb[6].Usage.Value != "devops" {
+		t.Errorf("flow facts: %+v", fb)
+	}
+	checkRange(t, "response_to", &fb[3].Node, at(14, 3), at(14, 16))
+}
+
+// A misspelt fact keyword gets a did-you-mean.
+func TestFactKeywordSuggestions(t *testing.T) {
+	for src, want := range map[string]string{
+		`system s { technolgy api }`:                   `did you mean "technology"?`,
+		`system s { runs_of pool }`:                    `did you mean "runs_on"?`,
+		`flow a -> b { authentcation token }`:          `did you mean "authentication"?`,
+		`flow a -> b { authz end_user_identity }`:      `did you mean "authorization"?`,
+		`flow a -> b { read_only }`:                    `did you mean "readonly"?`,
+		`data d { integrety critical }`:                `did you mean "integrity"?`,
+		`runtim pool "P" { type host }`:                `did you mean "runtime"?`,
+		`runtime pool "P" { typ host }`:                `did you mean "type"?`,
+		`boundary b { trust high  kind network }`:      `did you mean "type"?`,
+		`system s { container c { criticalty high } }`: `did you mean "criticality"?`,
+	} {
+		_, ds := Parse("t.tm", []byte(src))
+		if len(ds) != 1 || !strings.Contains(ds[0].Summary, want) {
+			t.Errorf("%s: got %v, want one diagnostic with %s", src, ds, want)
+		}
+	}
+}
