@@ -130,6 +130,7 @@ var Checks = []Check{
 	{"TM102", "unknown keyword or property", diag.Error},
 	{"TM103", "invalid value", diag.Error},
 	{"TM104", "missing required property", diag.Error},
+	{"TM105", "free-text auth that says no authentication word", diag.Warning},
 	{"TM201", "undefined reference", diag.Error},
 	{"TM202", "ambiguous reference", diag.Error},
 	{"TM203", "duplicate declaration", diag.Error},
