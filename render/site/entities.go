@@ -103,7 +103,11 @@ func (b *builder) boundaryPages() error {
 		} else {
 			parent.Value = "top level"
 		}
-		d.Props = []prop{{Key: "Trust", Value: bd.Trust}, {Key: "Owner", Value: bd.Owner}, parent, pc.sourceProp(bd.Range)}
+		d.Props = []prop{{Key: "Trust", Value: bd.Trust}}
+		if bd.Type != "" {
+			d.Props = append(d.Props, prop{Key: "Type", Value: words(bd.Type)})
+		}
+		d.Props = append(d.Props, prop{Key: "Owner", Value: bd.Owner}, parent, pc.sourceProp(bd.Range))
 		for _, c := range bd.Children {
 			if c != nil {
 				d.Children = append(d.Children, boundaryItem{pc.boundaryLink(c), c.Trust})
@@ -264,11 +268,12 @@ func (b *builder) elementPages() error {
 			}
 		}
 		d.Props = []prop{
-			{Key: "Kind", Value: e.Kind}, {Key: "Technology", Value: e.Tech}, {Key: "Owner", Value: e.Owner},
+			{Key: "Kind", Value: e.Kind}, {Key: "Technology", Value: technology(e)}, {Key: "Owner", Value: e.Owner},
 			{Key: "Exposure", Value: e.Exposure}, {Key: "Tenancy", Value: e.Tenancy},
 			{Key: "Encrypted at rest", Value: yesNo(e.EncryptedAtRest)}, {Key: "External", Value: yesNo(e.External)},
-			bprop, parent, children, pc.sourceProp(e.Range),
 		}
+		d.Props = append(d.Props, pc.elementFacts(e)...)
+		d.Props = append(d.Props, bprop, parent, children, pc.sourceProp(e.Range))
 
 		d.Out.Other, d.In.Other = "To", "From"
 		var flows []*ir.Flow
@@ -433,8 +438,10 @@ func (b *builder) flowPages() error {
 		if f.IdempotencyKey {
 			idem = "yes"
 		}
-		d.Props = []prop{{Key: "Protocol", Value: f.Protocol}, {Key: "Authentication", Value: f.Auth},
-			{Key: "Idempotency key", Value: idem}, pc.sourceProp(f.Range)}
+		d.Props = []prop{{Key: "Protocol", Value: f.Protocol}, {Key: "Authentication", Value: authentication(f)},
+			{Key: "Idempotency key", Value: idem}}
+		d.Props = append(d.Props, pc.flowFacts(f)...)
+		d.Props = append(d.Props, pc.sourceProp(f.Range))
 		for _, x := range f.Carries {
 			if x != nil {
 				d.Carries = append(d.Carries, pc.dataChip(x))
@@ -526,8 +533,14 @@ func (b *builder) dataPages() error {
 		d := &dataData{ID: x.ID, Name: title(x.Name, x.ID), Class: x.Classification, Flags: dataFlags(x),
 			Description: pc.markdown(x.Description, "md-", fileDir(x.Range))}
 		d.Props = []prop{{Key: "Classification", Value: x.Classification}, {Key: "PII", Value: yesNo(x.PII)},
-			{Key: "Credentials", Value: yesNo(x.Credentials)}, {Key: "Tenant-scoped", Value: yesNo(x.TenantScoped)},
-			{Key: "Owner", Value: x.Owner}, pc.sourceProp(x.Range)}
+			{Key: "Credentials", Value: yesNo(x.Credentials)}, {Key: "Tenant-scoped", Value: yesNo(x.TenantScoped)}}
+		if x.Integrity != "" {
+			d.Props = append(d.Props, prop{Key: "Integrity", Value: words(x.Integrity)})
+		}
+		if x.Availability != "" {
+			d.Props = append(d.Props, prop{Key: "Availability", Value: words(x.Availability)})
+		}
+		d.Props = append(d.Props, prop{Key: "Owner", Value: x.Owner}, pc.sourceProp(x.Range))
 		flows := carriers[x]
 		for _, f := range flows {
 			d.Flows = append(d.Flows, dataFlowRow{ID: f.ID, Label: flowTitle(f), URL: pc.url(kindFlow, f.ID), Protocol: f.Protocol,
@@ -779,5 +792,104 @@ func sortedKeys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// words shows a vocabulary word as text: mission_critical as
+// "mission critical".
+func words(w string) string { return strings.ReplaceAll(w, "_", " ") }
+
+// technology is an element's technology line: the closed word, with the
+// free tech label beside it when both are given.
+func technology(e *ir.Element) string {
+	switch {
+	case e.Technology == "":
+		return e.Tech
+	case e.Tech == "":
+		return words(e.Technology)
+	}
+	return words(e.Technology) + " (" + e.Tech + ")"
+}
+
+// authentication is a flow's authentication line: the closed word, with
+// the free auth label when it says more, and whether the word was read
+// from that label.
+func authentication(f *ir.Flow) string {
+	switch {
+	case f.Authentication == "":
+		return f.Auth
+	case f.Auth == "" || f.Auth == f.Authentication:
+		return words(f.Authentication)
+	case f.AuthenticationDerived:
+		return words(f.Authentication) + " (read from auth \"" + f.Auth + "\")"
+	}
+	return words(f.Authentication) + " (" + f.Auth + ")"
+}
+
+// elementFacts are the facts the threat rules read that the element
+// states; what it does not state is left out.
+func (pc *pctx) elementFacts(e *ir.Element) []prop {
+	var out []prop
+	if e.Criticality != "" {
+		out = append(out, prop{Key: "Criticality", Value: words(e.Criticality)})
+	}
+	if e.CustomDeveloped {
+		out = append(out, prop{Key: "Custom-developed", Value: "yes"})
+	}
+	for _, x := range []struct {
+		key string
+		ds  []*ir.Data
+	}{{"Stores", e.Stores}, {"Processes", e.Processes}} {
+		if len(x.ds) == 0 {
+			continue
+		}
+		p := prop{Key: x.key}
+		for _, d := range x.ds {
+			if d != nil {
+				p.Links = append(p.Links, link{title(d.Name, d.ID), pc.url(kindData, d.ID)})
+			}
+		}
+		out = append(out, p)
+	}
+	if len(e.Accepts) > 0 {
+		var ws []string
+		for _, a := range e.Accepts {
+			ws = append(ws, words(a))
+		}
+		out = append(out, prop{Key: "Accepts", Value: strings.Join(ws, ", ")})
+	}
+	if r := e.RunsOn; r != nil {
+		v := title(r.Name, r.ID)
+		if r.Type != "" {
+			v += " (" + words(r.Type) + ")"
+		}
+		out = append(out, prop{Key: "Runs on", Value: v})
+	}
+	if e.OutOfScope != "" {
+		out = append(out, prop{Key: "Out of scope", Value: e.OutOfScope, Wide: true})
+	}
+	return out
+}
+
+// flowFacts are the facts the threat rules read that the flow states.
+func (pc *pctx) flowFacts(f *ir.Flow) []prop {
+	var out []prop
+	if f.Authorization != "" {
+		out = append(out, prop{Key: "Authorization", Value: words(f.Authorization)})
+	}
+	if f.ResponseTo != nil {
+		out = append(out, prop{Key: "Response to", Links: []link{pc.flowLink(f.ResponseTo)}})
+	}
+	for _, x := range []struct {
+		key string
+		set bool
+	}{{"Read-only", f.Readonly}, {"VPN", f.VPN}, {"IP-filtered", f.IPFiltered}} {
+		if x.set {
+			out = append(out, prop{Key: x.key, Value: "yes"})
+		}
+	}
+	if f.Usage != "" {
+		out = append(out, prop{Key: "Usage", Value: f.Usage})
+	}
 	return out
 }
