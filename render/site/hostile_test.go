@@ -53,7 +53,7 @@ flow call: user -> sys.api P { protocol "h<b>ttp" auth P carries secret descript
 flow sys.api -> sys.db P { protocol P carries secret description P }
 sequence seq P { user -> sys.api P note over sys.api P description P }
 threat t1 P { stride spoofing on call impact 5 likelihood 4 description P owner P mitigated_by c1 }
-threat t2 P { stride tampering on sys.db impact 3 likelihood 3 accepted P by P until 2027-01-01 description P claims "TMR-R02@sys.api->sys.db", P }
+threat t2 P { stride tampering on sys.db impact 3 likelihood 3 accepted P by P until 2027-01-01 description P claims "TMR-D04@sys.api->sys.db", P }
 accept "TMR-I03@sys.db" { reason P owner P until 2027-01-01 }
 threat t3 P { stride repudiation on inside impact 1 likelihood 2 transferred P }
 control c1 P { status proposed owner P description P test "tests/x_test.go:TestX" evidence "docs/evidence <b>.md" }
@@ -178,7 +178,7 @@ func TestHostileModel(t *testing.T) {
 	for _, f := range in.Model.Findings {
 		byFP[f.Fingerprint] = f.Status
 	}
-	if byFP["TMR-I03@sys.db"] != "accepted" || byFP["TMR-R02@sys.api->sys.db"] != "claimed" || byFP["TMR-I02@sys.api->sys.db"] != "open" {
+	if byFP["TMR-I03@sys.db"] != "accepted" || byFP["TMR-D04@sys.api->sys.db"] != "claimed" || byFP["TMR-I02@sys.api->sys.db"] != "open" {
 		t.Fatalf("the hostile model's findings are not as intended: %v", byFP)
 	}
 	escaped := `&lt;script&gt;alert(1)&lt;/script&gt;`
@@ -187,12 +187,12 @@ func TestHostileModel(t *testing.T) {
 		"register.html": {`href="finding/tmr-i03@sys.db.html"`, `<div class="accept-note">Accepted by <strong>` + escaped,
 			`href="finding/tmr-i02@sys.api-~3Esys.db.html"`, `<div class="finding-msg">flow &#34;sys.api-&gt;sys.db&#34;: secret cross a trust boundary over ` + escaped},
 		"finding/tmr-i03@sys.db.html":            {`<h2>Risk accepted</h2>`, `<p>` + escaped},
-		"finding/tmr-r02@sys.api-~3Esys.db.html": {`<section class="card claimed">`, `href="../threat/t2.html"`},
-		pagePath(kindThreat, "t2"):               {`href="../finding/tmr-r02@sys.api-~3Esys.db.html"`, `<li><code>` + escaped, "matches no finding"},
+		"finding/tmr-d04@sys.api-~3Esys.db.html": {`<section class="card claimed">`, `href="../threat/t2.html"`},
+		pagePath(kindThreat, "t2"):               {`href="../finding/tmr-d04@sys.api-~3Esys.db.html"`, `<li><code>` + escaped, "matches no finding"},
 		pagePath(kindElement, "sys.db"):          {`href="../finding/tmr-i03@sys.db.html"`, escaped},
-		pagePath(kindFlow, "sys.api->sys.db"):    {`href="../finding/tmr-i02@sys.api-~3Esys.db.html"`, `href="../finding/tmr-r02@sys.api-~3Esys.db.html"`},
+		pagePath(kindFlow, "sys.api->sys.db"):    {`href="../finding/tmr-i02@sys.api-~3Esys.db.html"`, `href="../finding/tmr-d04@sys.api-~3Esys.db.html"`},
 	})
-	if strings.Contains(reg, `href="finding/tmr-r02@sys.api-~3Esys.db.html">Sensitive`) {
+	if strings.Contains(reg, `href="finding/tmr-d04@sys.api-~3Esys.db.html">Expensive`) {
 		t.Error("register: the claimed finding has a row of its own")
 	}
 
