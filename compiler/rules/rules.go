@@ -28,6 +28,9 @@ type Rule struct {
 	Rationale  string   // why it is a threat
 	Fix        string   // what silences it: the safeguard or fact to declare, and what to build
 	References []string // CWE, CAPEC, OWASP
+	// Peers names this threat in the peer tools, as "threagile:CATEGORY"
+	// or "pytm:SID", for the mapping tables of docs/rules.md.
+	Peers []string
 	// Match returns the hits of the rule on a model, in any order.
 	Match func(m *ir.Model) []Hit
 }
@@ -41,8 +44,20 @@ type Hit struct {
 // All is every built-in rule, sorted by id.
 var All []*Rule
 
+// registered holds the rules of the files that register their own
+// (var _ = register(...)); package variables are all initialized before
+// init runs, so All sees every one of them.
+var registered []*Rule
+
+// register adds rules to All; it returns true, for `var _ = register(...)`.
+func register(rs ...*Rule) bool {
+	registered = append(registered, rs...)
+	return true
+}
+
 func init() {
 	All = append(builtin(), moreRules()...)
+	All = append(All, registered...)
 	sort.Slice(All, func(i, j int) bool { return All[i].ID < All[j].ID })
 }
 
@@ -158,6 +173,7 @@ func Markdown() []byte {
 	for _, r := range All {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %d | %d |\n", r.ID, strings.ToLower(r.ID), strings.Join(r.Stride, ", "), r.Title, r.Impact, r.Likelihood)
 	}
+	peerTables(&b)
 	for _, r := range All {
 		score := r.Impact * r.Likelihood
 		fmt.Fprintf(&b, "\n## %s\n\n**%s**\n\n", r.ID, r.Title)
@@ -166,6 +182,9 @@ func Markdown() []byte {
 		fmt.Fprintf(&b, "%s\n\n**Fix:** %s\n", r.Rationale, r.Fix)
 		if len(r.References) > 0 {
 			fmt.Fprintf(&b, "\n**References:** %s\n", strings.Join(r.References, ", "))
+		}
+		if len(r.Peers) > 0 {
+			fmt.Fprintf(&b, "\n**Peers:** %s\n", strings.Join(r.Peers, ", "))
 		}
 	}
 	return b.Bytes()

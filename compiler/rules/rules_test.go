@@ -45,13 +45,24 @@ func fingerprints(m *ir.Model, id string) []string {
 	return out
 }
 
-// Each rule has a model where it fires (want: the fingerprints) and the
-// same model with the safeguard or fact that silences it.
-var cases = []struct {
+// A ruleCase is a model where a rule fires (want: the fingerprints) and
+// the same model with the safeguard or fact that silences it.
+type ruleCase struct {
 	rule         string
 	fires, quiet string
 	want         []string
-}{
+}
+
+// addCases adds cases to TestRulesFireAndSilence.
+func addCases(cs ...ruleCase) bool {
+	cases = append(cases, cs...)
+	return true
+}
+
+// Each rule has a model where it fires (want: the fingerprints) and the
+// same model with the safeguard or fact that silences it.
+// Files of new rules add their cases with var _ = addCases(...).
+var cases = []ruleCase{
 	{"TMR-S01",
 		`person u "U" in internet
 system s "S" { container a "A" in cluster }
