@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -272,9 +273,20 @@ var Formats = []string{
 }
 
 // Safeguards is the vocabulary of the safeguards statement, on flows and
-// elements; docs/language.md describes each one and the threat rules
-// (compiler/rules) read them.
-var Safeguards = []string{
+// elements: the compiler's own words, which docs/language.md describes,
+// and those the rule files add (rules.ExtraSafeguards, described in
+// docs/rules.md). The threat rules (compiler/rules) read them.
+var Safeguards = append(baseSafeguards, extraSafeguardNames()...)
+
+func extraSafeguardNames() []string {
+	var out []string
+	for _, s := range rules.ExtraSafeguards() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+var baseSafeguards = []string{
 	"rate_limiting", "quota", "audit_logging", "correlation_id", "webhook_signature",
 	"token_audience_check", "token_issuer_check", "tenant_from_token", "tenant_aware_cache_keys",
 	"tenant_isolation", "backpressure", "dead_letter_queue", "retry_backoff", "idempotency_keys",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tmc-dev/tmc/compiler"
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/compiler/rules"
 )
 
 // Safeguards are sorted and deduplicated, from every statement, extend
@@ -181,6 +182,23 @@ accept "TMR-S01@h*k" { reason "bad" owner "edge" until 2027-06-30 }
 	for _, a := range res.Model.Acceptances {
 		if a.Fingerprint == "TMR-S03@hook*" && len(a.Findings) != 3 {
 			t.Errorf("the expired pattern matches %d findings, want 3", len(a.Findings))
+		}
+	}
+}
+
+// The safeguards the rule files add are new words: none repeats one of
+// the compiler's own, and each has a meaning for docs/rules.md.
+func TestExtraSafeguardsAreNew(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range compiler.Safeguards {
+		if seen[s] {
+			t.Errorf("safeguard %q is declared twice", s)
+		}
+		seen[s] = true
+	}
+	for _, s := range rules.ExtraSafeguards() {
+		if s.Meaning == "" {
+			t.Errorf("safeguard %q has no meaning", s.Name)
 		}
 	}
 }

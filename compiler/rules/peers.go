@@ -70,3 +70,38 @@ func peerTables(b *bytes.Buffer) {
 	table("### Threagile category → tmc rule", "threagile:", threagileCategories)
 	table("### pytm class → tmc rule", "pytm:", pytmClasses)
 }
+
+// A Safeguard is a word of the safeguards vocabulary that a rule file
+// adds (the compiler's own list holds the first ones), with its meaning
+// for docs/rules.md.
+type Safeguard struct{ Name, Meaning string }
+
+var extraSafeguards []Safeguard
+
+// safeguard adds a word to the safeguards vocabulary; it returns true,
+// for var _ = safeguard(...).
+func safeguard(name, meaning string) bool {
+	extraSafeguards = append(extraSafeguards, Safeguard{name, meaning})
+	return true
+}
+
+// ExtraSafeguards returns the safeguard words the rule files add, sorted
+// by name: the compiler accepts them beside its own.
+func ExtraSafeguards() []Safeguard {
+	out := append([]Safeguard{}, extraSafeguards...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// safeguardTable writes the safeguards the rule files add, for
+// docs/rules.md.
+func safeguardTable(b *bytes.Buffer) {
+	sg := ExtraSafeguards()
+	if len(sg) == 0 {
+		return
+	}
+	b.WriteString("\n## Safeguards the rules add\n\nBeside the safeguards of [language.md](language.md#safeguards), the rules\nread these; `safeguards NAME` accepts them the same way.\n\n| safeguard | meaning |\n|---|---|\n")
+	for _, s := range sg {
+		fmt.Fprintf(b, "| `%s` | %s |\n", s.Name, s.Meaning)
+	}
+}

@@ -174,6 +174,7 @@ func Markdown() []byte {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %d | %d |\n", r.ID, strings.ToLower(r.ID), strings.Join(r.Stride, ", "), r.Title, r.Impact, r.Likelihood)
 	}
 	peerTables(&b)
+	safeguardTable(&b)
 	for _, r := range All {
 		score := r.Impact * r.Likelihood
 		fmt.Fprintf(&b, "\n## %s\n\n**%s**\n\n", r.ID, r.Title)
