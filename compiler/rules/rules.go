@@ -20,7 +20,11 @@ import (
 
 // A Rule is one built-in threat rule.
 type Rule struct {
-	ID         string   // "TMR-S01": S T R I D E by STRIDE category, C control plane, X external
+	// ID is "TMR-S01": S T R I D E by STRIDE category, C control plane,
+	// X external; N input handling and injection, A authentication,
+	// identity and network access, H hardening, build and deployment, M
+	// the model itself, L language models and agents.
+	ID         string
 	Title      string   // one line
 	Stride     []string // STRIDE categories, as threats spell them; LINDDUN ones as "linddun:NAME"
 	Impact     int      // default impact, 1-5
