@@ -392,6 +392,22 @@ type AcceptStmt struct {
 	Unknown *Unknown `parser:"| @@"`
 }
 
+// DismissDecl is `dismiss "RULE@TARGET" { reason "..." reviewer "..." }`:
+// a finding that is a false positive or does not apply.
+type DismissDecl struct {
+	Node
+	Fingerprint *Str           `parser:"\"dismiss\" @@"`
+	Body        []*DismissStmt `parser:"( \"{\" @@* \"}\" )?"`
+}
+
+// DismissStmt is one statement of a dismiss block.
+type DismissStmt struct {
+	Node
+	Reason   *Str     `parser:"  \"reason\" @@"`
+	Reviewer *Str     `parser:"| \"reviewer\" @@"`
+	Unknown  *Unknown `parser:"| @@"`
+}
+
 // Target is what a threat is on: a flow id, an element, a boundary, or
 // FROM -> TO for the flow between that pair.
 type Target struct {
@@ -420,12 +436,22 @@ type ControlDecl struct {
 // appear more than once.
 type ControlStmt struct {
 	Node
-	Status      *Word    `parser:"  \"status\" @@"`
-	Owner       *Str     `parser:"| \"owner\" @@"`
-	Test        *Str     `parser:"| \"test\" @@"`
-	Evidence    *Str     `parser:"| \"evidence\" @@"`
-	Description *Str     `parser:"| \"description\" @@"`
-	Unknown     *Unknown `parser:"| @@"`
+	Status      *Word     `parser:"  \"status\" @@"`
+	Owner       *Str      `parser:"| \"owner\" @@"`
+	Test        *Str      `parser:"| \"test\" @@"`
+	Evidence    *Str      `parser:"| \"evidence\" @@"`
+	Description *Str      `parser:"| \"description\" @@"`
+	Provides    *Provides `parser:"| @@"`
+	Unknown     *Unknown  `parser:"| @@"`
+}
+
+// Provides is `provides SAFEGUARD[, ...] on TARGET[, ...]` in a control:
+// the safeguards the control puts in place on flows (by id or FROM -> TO)
+// and elements.
+type Provides struct {
+	Node
+	Safeguards []*Word   `parser:"\"provides\" @@ ( \",\" @@ )*"`
+	On         []*Target `parser:"\"on\" @@ ( \",\" @@ )*"`
 }
 
 // DecisionDecl is `decision ID "Title" { ... }`.
@@ -501,6 +527,7 @@ type Decl struct {
 	View     *ViewDecl
 	Accept   *AcceptDecl
 	Runtime  *RuntimeDecl
+	Dismiss  *DismissDecl
 }
 
 // A File is one parsed .tm file: the declarations that parsed, in source

@@ -21,6 +21,7 @@ var synonyms = map[*blockKind]map[string]string{
 		"dataflow": "flow", "data_flow": "flow", "mitigation": "control", "adr": "decision",
 		"diagram": "view", "asset": "data", "data_asset": "data",
 		"shared_runtime": "runtime", "host": "runtime", "node_pool": "runtime",
+		"suppress": "dismiss", "ignore": "dismiss", "false_positive": "dismiss", "waive": "dismiss",
 	},
 	boundaryBlock: {"trust_level": "trust", "level": "trust", "trustlevel": "trust", "kind": "type"},
 	runtimeBlock:  {"kind": "type", "team": "owner"},
@@ -46,9 +47,11 @@ var synonyms = map[*blockKind]map[string]string{
 		"mitigation": "mitigated_by", "mitigations": "mitigated_by", "mitigated": "mitigated_by", "controls": "mitigated_by",
 		"target": "on", "targets": "on", "finding": "claims", "accept": "accepted", "team": "owner",
 	},
-	controlBlock:  {"state": "status", "tests": "test", "proof": "evidence", "team": "owner"},
+	controlBlock: {"state": "status", "tests": "test", "proof": "evidence", "team": "owner",
+		"provide": "provides", "safeguards": "provides", "implements": "provides", "mitigates": "provides"},
 	decisionBlock: {"adr": "file", "path": "file", "elements": "affects", "state": "status"},
 	acceptBlock:   {"why": "reason", "expires": "until", "expiry": "until", "team": "owner"},
+	dismissBlock:  {"why": "reason", "owner": "reviewer", "by": "reviewer", "reviewed_by": "reviewer", "approver": "reviewer"},
 }
 
 // suggest returns the keyword other tools name word, or the keyword of
@@ -103,6 +106,7 @@ var (
 		"view":     `view ID "Title" { dfd include PATTERN }`,
 		"accept":   `accept "RULE@TARGET" { reason "TEXT" owner "TEAM" until YYYY-MM-DD }`,
 		"runtime":  `runtime ID "Name" { type host|node_pool|cluster|cloud_account|serverless_platform }`,
+		"dismiss":  `dismiss "RULE@TARGET" { reason "TEXT" reviewer "NAME" }`,
 	})}
 	modelBlock = &blockKind{"model", map[string]string{
 		"owner": `owner "TEAM"`, "reviewed": `reviewed YYYY-MM-DD`, "description": `description "TEXT"`,
@@ -164,6 +168,10 @@ var (
 	controlBlock = &blockKind{"control", map[string]string{
 		"status": `status proposed|planned|implemented|verified`, "owner": `owner "TEAM"`,
 		"test": `test "path/to/test_file[:TestName]"`, "evidence": `evidence "path/to/evidence"`, "description": `description "TEXT"`,
+		"provides": `provides SAFEGUARD[, SAFEGUARD...] on FLOW|ELEMENT|FROM -> TO[, ...]`,
+	}}
+	dismissBlock = &blockKind{"dismiss", map[string]string{
+		"reason": `reason "TEXT"`, "reviewer": `reviewer "NAME"`,
 	}}
 	decisionBlock = &blockKind{"decision", map[string]string{
 		"status": `status proposed|accepted|rejected|deprecated|superseded`, "file": `file "docs/adr/NNNN-title.md"`,

@@ -62,6 +62,7 @@ var (
 	viewParser     = participle.MustBuild[ViewDecl](opts...)
 	acceptParser   = participle.MustBuild[AcceptDecl](opts...)
 	runtimeParser  = participle.MustBuild[RuntimeDecl](opts...)
+	dismissParser  = participle.MustBuild[DismissDecl](opts...)
 )
 
 func run[T any](p *participle.Parser[T], toks []token) (*T, error) {
@@ -287,6 +288,8 @@ func (p *fileParser) decl(toks []token, sp span) {
 		d.Accept, err = run(acceptParser, lt)
 	case "runtime":
 		d.Runtime, err = run(runtimeParser, lt)
+	case "dismiss":
+		d.Dismiss, err = run(dismissParser, lt)
 	default:
 		d.Element, err = run(elementParser, lt)
 	}
@@ -318,7 +321,7 @@ func (p *fileParser) unknownDecl(toks []token) {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + topLevel.forms[s]
 	} else {
-		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision, view, accept or runtime"
+		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision, view, accept, dismiss or runtime"
 	}
 }
 

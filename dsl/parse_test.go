@@ -199,3 +199,50 @@ func TestFactKeywordSuggestions(t *testing.T) {
 		}
 	}
 }
+
+// A control's provides names safeguards and targets (flow ids, elements,
+// FROM -> TO); dismiss is a top-level declaration with reason and
+// reviewer.
+func TestProvidesAndDismiss(t *testing.T) {
+	f := parseOK(t, `control sig "Signed webhooks" {
+  status implemented
+  provides webhook_signature, input_validation on webhook, psp -> shop.api, shop.db
+}
+dismiss "TMR-S03@webhook" {
+  reason "the provider signs every call; see ADR 12"
+  reviewer "security-lead"
+}
+`)
+	body := f.Decls[0].Control.Body
+	p := body[1].Provides
+	if p == nil || len(p.Safeguards) != 2 || p.Safeguards[1].Value != "input_validation" || len(p.On) != 3 {
+		t.Fatalf("provides: %+v", body[1])
+	}
+	if p.On[0].From.Parts[0] != "webhook" || p.On[0].To != nil || p.On[1].To == nil || strings.Join(p.On[1].To.Parts, ".") != "shop.api" {
+		t.Errorf("provides targets: %+v %+v", p.On[0], p.On[1])
+	}
+	checkRange(t, "provides", &p.Node, at(3, 3), at(3, 84))
+	checkRange(t, "provides target FROM -> TO", &p.On[1].Node, at(3, 60), at(3, 75))
+	d := f.Decls[1].Dismiss
+	if d == nil || string(d.Fingerprint.Value) != "TMR-S03@webhook" || string(d.Body[0].Reason.Value) == "" || string(d.Body[1].Reviewer.Value) != "security-lead" {
+		t.Fatalf("dismiss: %+v", d)
+	}
+	checkRange(t, "dismiss fingerprint", &d.Fingerprint.Node, at(5, 9), at(5, 26))
+	for src, want := range map[string]string{
+		`dismiss "R@t" { reasn "x" }`:                     `did you mean "reason"?`,
+		`dismiss "R@t" { owner "x" }`:                     `did you mean "reviewer"?`,
+		`dismis "R@t" { reason "x" }`:                     `did you mean "dismiss"?`,
+		`control k { status planned  provide mtls on f }`: `did you mean "provides"?`,
+		`control k { status planned  safeguards mtls }`:   `did you mean "provides"?`,
+	} {
+		_, ds := Parse("t.tm", []byte(src))
+		if len(ds) != 1 || !strings.Contains(ds[0].Summary, want) {
+			t.Errorf("%s: got %v, want one diagnostic with %s", src, ds, want)
+		}
+	}
+	// provides without on is a syntax error that shows the form.
+	_, ds := Parse("t.tm", []byte("control k {\n  status planned\n  provides mtls\n}\n"))
+	if len(ds) != 1 || ds[0].Code != "TM101" {
+		t.Errorf("provides without on: %v", ds)
+	}
+}

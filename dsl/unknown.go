@@ -55,6 +55,10 @@ func (p *fileParser) unknowns(d *Decl) {
 		for _, s := range d.Runtime.Body {
 			p.unknown(s.Unknown, runtimeBlock)
 		}
+	case d.Dismiss != nil:
+		for _, s := range d.Dismiss.Body {
+			p.unknown(s.Unknown, dismissBlock)
+		}
 	}
 }
 
