@@ -360,6 +360,8 @@ func (c *compiler) declareFiles(files []*dsl.File) {
 				}
 			case d.Accept != nil:
 				c.declareAccept(f.Name, d.Accept)
+			case d.Dismiss != nil:
+				c.declareDismiss(f.Name, d.Dismiss)
 			case d.Runtime != nil:
 				c.declareRuntime(f.Name, d.Runtime)
 			case d.View != nil:

@@ -62,9 +62,42 @@ func (c *compiler) declareAccept(file string, d *dsl.AcceptDecl) {
 	c.m.Acceptances = append(c.m.Acceptances, a)
 }
 
-// settleFindings applies the claims of threats and the accept declarations
-// to the findings: a claimed finding has status claimed, an accepted one
-// accepted. An acceptance by fingerprint comes before a pattern, and a
+// declareDismiss records a top-level `dismiss "RULE@TARGET" { ... }`. A
+// dismissal names one finding: a pattern is TM103 (a false positive is
+// judged finding by finding; accept takes patterns).
+func (c *compiler) declareDismiss(file string, d *dsl.DismissDecl) {
+	x := &ir.FindingDismissal{Fingerprint: string(d.Fingerprint.Value), Range: rng(file, &d.Fingerprint.Node)}
+	for _, s := range d.Body {
+		c.setStr(x, file, "reason", &x.Reason, s.Reason, &s.Node)
+		c.setStr(x, file, "reviewer", &x.Reviewer, s.Reviewer, &s.Node)
+	}
+	if !hasUnknown(d.Body, func(s *dsl.DismissStmt) *dsl.Unknown { return s.Unknown }) {
+		for _, need := range []string{"reason", "reviewer"} {
+			if _, ok := c.props[x][need]; !ok {
+				c.diags.Errorf("TM104", x.Range, "dismiss %q has no %s", x.Fingerprint, need).Detail =
+					`a dismissal says why the finding does not apply and who judged it: dismiss "RULE@TARGET" { reason "TEXT" reviewer "NAME" }`
+			}
+		}
+	}
+	if strings.Contains(x.Fingerprint, "*") {
+		d := c.diags.Errorf("TM103", x.Range, "invalid dismissal %q: a dismissal names one finding", x.Fingerprint)
+		d.Detail = "a false positive is judged finding by finding: write the fingerprint as `tmc check` prints it (RULE@TARGET); to set aside every finding of a rule for a while, use accept \"RULE@*\" with an owner and an expiry"
+		return
+	}
+	for _, old := range c.m.Dismissals {
+		if old.Fingerprint == x.Fingerprint {
+			d := c.diags.Errorf("TM203", x.Range, "duplicate dismissal of %q", x.Fingerprint)
+			d.Related = append(d.Related, diag.Note{Range: old.Range, Message: "first dismissed here"})
+			return
+		}
+	}
+	c.m.Dismissals = append(c.m.Dismissals, x)
+}
+
+// settleFindings applies the claims of threats and the dismiss and
+// accept declarations to the findings: a claimed finding has status
+// claimed, a dismissed one dismissed, an accepted one accepted (a claim
+// comes first, then a dismissal; the others are still recorded). An acceptance by fingerprint comes before a pattern, and a
 // longer pattern before a shorter one, so the most specific reason is the
 // one a finding shows. An expired acceptance is TM601 and leaves its
 // findings open; a claim or acceptance that matches no finding is TM602.
@@ -82,6 +115,18 @@ func (c *compiler) settleFindings() {
 		if f.ClaimedBy == nil {
 			f.ClaimedBy = cl.threat
 			f.Status = ir.Claimed
+		}
+	}
+	for _, x := range c.m.Dismissals {
+		f := byFP[x.Fingerprint]
+		if f == nil {
+			c.noMatch(x.Range, fmt.Sprintf("dismiss %q", x.Fingerprint), x.Fingerprint).Detail =
+				"the finding was fixed or its target renamed: remove the dismissal, or correct the fingerprint (RULE@TARGET, as `tmc check` prints it)"
+			continue
+		}
+		x.Finding, f.Dismissal = f, x
+		if f.Status == ir.Open {
+			f.Status = ir.Dismissed
 		}
 	}
 	order := slices.Clone(c.m.Acceptances)
@@ -137,12 +182,13 @@ func (c *compiler) settleFindings() {
 	}
 }
 
-func (c *compiler) noMatch(r diag.Range, what, fp string) {
+func (c *compiler) noMatch(r diag.Range, what, fp string) *diag.Diagnostic {
 	d := c.diags.Warnf("TM602", r, "%s, which matches no finding", what)
 	d.Detail = "the finding was fixed or its target renamed: remove the claim or acceptance, or correct the fingerprint (RULE@TARGET, as `tmc check` prints it)"
 	if s := dsl.Suggest(fp, c.fingerprints()); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 	}
+	return d
 }
 
 // noPatternMatch is TM602 for a pattern: it names a rule that does not

@@ -202,3 +202,143 @@ func TestExtraSafeguardsAreNew(t *testing.T) {
 		}
 	}
 }
+
+// A control's provides counts on its targets, exactly as a declared
+// safeguard, once the control is implemented or verified; a planned
+// control's provides are listed as pending and close nothing. Every
+// safeguard records where it comes from.
+func TestProvidedSafeguards(t *testing.T) {
+	src := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system shop "Shop" {
+  container api "API" in core { safeguards idempotency_keys }
+  container admin "Admin" in core
+}
+flow hook: psp -> shop.api "Webhook" { crosses vendor, core "allow-list" }
+flow hook2: psp -> shop.admin "Webhook 2" { crosses vendor, core "allow-list" }
+control sig "Signed webhooks" {
+  status implemented
+  provides webhook_signature on hook, psp -> shop.admin
+}
+control dedup "Event dedup" {
+  status planned
+  provides idempotency_keys on shop.admin
+}
+control keys "Idempotency in the API" {
+  status verified
+  provides idempotency_keys, input_validation on shop.api
+}
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	if len(res.Diags) != 0 {
+		t.Fatalf("unexpected diagnostics: %v", res.Diags)
+	}
+	var fps []string
+	for _, f := range res.Model.Findings {
+		fps = append(fps, f.Fingerprint)
+	}
+	if got := strings.Join(fps, " "); strings.Contains(got, "TMR-S03") || !strings.Contains(got, "TMR-S05@hook2") {
+		t.Errorf("findings %s: want no TMR-S03 (signature provided by an implemented control), TMR-S05@hook2 (dedup only planned)", got)
+	}
+	byID := map[string]string{}
+	sources := func(ss []ir.SafeguardSource) string {
+		var out []string
+		for _, s := range ss {
+			w := s.Name + "=declared"
+			if s.Control != nil {
+				w = s.Name + "=" + s.Control.ID
+				if s.Pending {
+					w += "(pending)"
+				}
+			}
+			out = append(out, w)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, e := range res.Model.Elements {
+		byID[e.ID] = strings.Join(e.Safeguards, ",") + " | " + sources(e.SafeguardSources)
+	}
+	for _, f := range res.Model.Flows {
+		byID[f.ID] = strings.Join(f.Safeguards, ",") + " | " + sources(f.SafeguardSources)
+	}
+	for id, want := range map[string]string{
+		"shop.api":   "idempotency_keys,input_validation | idempotency_keys=declared,idempotency_keys=keys,input_validation=keys",
+		"shop.admin": " | idempotency_keys=dedup(pending)",
+		"hook":       "webhook_signature | webhook_signature=sig",
+		"hook2":      "webhook_signature | webhook_signature=sig",
+		"psp":        " | ",
+	} {
+		if byID[id] != want {
+			t.Errorf("%s: %q, want %q", id, byID[id], want)
+		}
+	}
+	sig := res.Model.Controls[0]
+	if len(sig.Provides) != 2 || sig.Provides[1].Target.Flow == nil || sig.Provides[1].Target.Flow.ID != "hook2" {
+		t.Errorf("provides of sig: %+v", sig.Provides)
+	}
+}
+
+// A dismissal closes one finding with status dismissed, reason and
+// reviewer; it comes after a claim and before an acceptance (both still
+// recorded); one that matches nothing is TM602, a pattern TM103, a
+// missing reason or reviewer TM104, a second one TM203.
+func TestDismissals(t *testing.T) {
+	src := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system shop "Shop" { container api "API" in core { safeguards idempotency_keys } }
+flow hook: psp -> shop.api "Webhook" { crosses vendor, core "allow-list" }
+threat forged "Forged webhook" { stride spoofing on hook impact 5 likelihood 3 claims "TMR-S03@hook" }
+dismiss "TMR-S01@hook" { reason "mTLS at the edge" reviewer "sec-lead" }
+dismiss "TMR-S03@hook" { reason "claimed too" reviewer "sec-lead" }
+accept "TMR-S01@hook" { reason "also accepted" owner "edge" until 2027-06-30 }
+dismiss "TMR-S01@hok" { reason "typo" reviewer "sec-lead" }
+dismiss "TMR-S01@*" { reason "pattern" reviewer "sec-lead" }
+dismiss "TMR-S01@hook" { reason "again" reviewer "sec-lead" }
+dismiss "TMR-S05@hook" { reason "no reviewer, and no such finding" }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	var got []string
+	for _, f := range res.Model.Findings {
+		got = append(got, f.Fingerprint+" "+f.Status+": "+f.StatusNote())
+	}
+	want := []string{
+		`TMR-S01@hook dismissed: dismissed by "sec-lead": mTLS at the edge; also accepted until 2027-06-30 by "edge": also accepted`,
+		`TMR-S03@hook claimed: claimed by threat "forged" (status open); also dismissed by "sec-lead": claimed too`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var codes []string
+	for _, d := range res.Diags {
+		codes = append(codes, fmt.Sprintf("%d:%s", d.Subject.Start.Line, d.Code))
+	}
+	if g, w := strings.Join(codes, " "), "6:TM501 10:TM602 11:TM103 12:TM203 13:TM104 13:TM602"; g != w {
+		t.Errorf("diagnostics: %s, want %s", g, w)
+	}
+	if len(res.Model.Dismissals) != 4 || res.Model.Dismissals[0].Finding == nil || res.Model.Dismissals[2].Finding != nil {
+		t.Errorf("dismissals: %+v", res.Model.Dismissals)
+	}
+}
+
+// An expired acceptance on a declared threat is TM601, like one of a
+// finding: the threat is open again.
+func TestExpiredThreatAcceptance(t *testing.T) {
+	src := `boundary core "Core" { trust high }
+system s "S" in core
+threat t1 "Old" { stride spoofing on s impact 2 likelihood 2 accepted "low value" by "lead" until 2026-01-31 }
+threat t2 "Current" { stride spoofing on s impact 2 likelihood 2 accepted "low value" by "lead" until 2027-01-31 }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	if len(res.Diags) != 1 || res.Diags[0].Code != "TM601" || res.Diags[0].Subject.Start.Line != 3 ||
+		!strings.Contains(res.Diags[0].Summary, `acceptance of threat "t1" expired on 2026-01-31`) {
+		t.Fatalf("diagnostics: %v", res.Diags)
+	}
+	if s := res.Model.Threats[0].Status; s != ir.Open {
+		t.Errorf("t1 status %s, want open", s)
+	}
+	if s := res.Model.Threats[1].Status; s != ir.Accepted {
+		t.Errorf("t2 status %s, want accepted", s)
+	}
+}

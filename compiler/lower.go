@@ -12,6 +12,7 @@ import (
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl"
+	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
 // date parses a date literal; an impossible date is TM103.
@@ -40,6 +41,7 @@ func (c *compiler) lower() {
 	for _, cd := range c.controls {
 		c.lowerControl(cd)
 	}
+	c.applyProvides()
 	for _, td := range c.threats {
 		c.lowerThreat(td)
 	}
@@ -519,6 +521,8 @@ func (c *compiler) lowerControl(cd *controlDecl) {
 			k.Tests = append(k.Tests, c.fileRef(file, string(s.Test.Value), &s.Test.Node, true))
 		case s.Evidence != nil:
 			k.Evidence = append(k.Evidence, c.fileRef(file, string(s.Evidence.Value), &s.Evidence.Node, false))
+		case s.Provides != nil:
+			c.lowerProvides(file, k, s.Provides)
 		default:
 			c.setWord(k, file, "status", &k.Status, s.Status, &s.Node, controlStatuses)
 			c.setStr(k, file, "owner", &k.Owner, s.Owner, &s.Node)
@@ -537,6 +541,7 @@ func Band(score int) string { return ir.Band(score) }
 
 func (c *compiler) lowerThreat(td *threatDecl) {
 	t, file := td.t, td.file
+	var expiredAt diag.Range // the until date of the acceptance
 	for _, s := range td.ast.Body {
 		r := rng(file, &s.Node)
 		switch {
@@ -550,7 +555,7 @@ func (c *compiler) lowerThreat(td *threatDecl) {
 			}
 		case s.On != nil:
 			if c.prop(t, "on", r) {
-				c.target(file, t, s.On)
+				t.Target = c.target(file, s.On, kFlow, kElement, kBoundary)
 			}
 		case s.Impact != nil:
 			if c.prop(t, "impact", r) && c.scale(file, "impact", s.Impact) {
@@ -579,6 +584,7 @@ func (c *compiler) lowerThreat(td *threatDecl) {
 					a.Expired = !c.opts.Now.Before(until.AddDate(0, 0, 1))
 				}
 				t.Acceptance = a
+				expiredAt = rng(file, &s.Accepted.Until.Node)
 			}
 		default:
 			c.setStr(t, file, "transferred", &t.Transferred, s.Transferred, &s.Node)
@@ -608,6 +614,17 @@ func (c *compiler) lowerThreat(td *threatDecl) {
 	case t.Transferred != "":
 		t.Status = ir.Transferred
 	}
+	if a := t.Acceptance; a != nil && a.Expired {
+		d := c.diags.Errorf("TM601", expiredAt, "acceptance of threat %q expired on %s", t.ID, a.Until)
+		switch t.Status {
+		case ir.Mitigated:
+			d.Detail = "a control in place mitigates the threat, so it stays mitigated; remove the acceptance, or review it and set a new `until` date"
+		case ir.Transferred:
+			d.Detail = "the threat is still transferred; remove the acceptance, or review it and set a new `until` date"
+		default:
+			d.Detail = "the threat is open again: mitigate it, or review the acceptance with its owner and set a new `until` date"
+		}
+	}
 }
 
 const threatForm = `stride spoofing on FLOW impact 1-5 likelihood 1-5`
@@ -620,19 +637,21 @@ func (c *compiler) scale(file, what string, n *dsl.Num) bool {
 	return false
 }
 
-// target resolves what a threat is on: FROM -> TO names the flow between
-// that pair; a single reference names a flow, an element or a boundary.
-func (c *compiler) target(file string, t *ir.Threat, on *dsl.Target) {
+// target resolves what a threat is on, or what a control provides a
+// safeguard on: FROM -> TO names the flow between that pair; a single
+// reference names a symbol of one of the wanted kinds. The zero Target
+// means it did not resolve (reported).
+func (c *compiler) target(file string, on *dsl.Target, want ...kind) (t ir.Target) {
 	if on.To == nil {
-		if s := c.resolve(file, on.From, "on", kFlow, kElement, kBoundary); s != nil {
-			t.Target = ir.Target{Flow: s.flow, Element: s.element, Boundary: s.boundary}
+		if s := c.resolve(file, on.From, "on", want...); s != nil {
+			t = ir.Target{Flow: s.flow, Element: s.element, Boundary: s.boundary}
 		}
-		return
+		return t
 	}
 	from := c.resolve(file, on.From, "on", kElement)
 	to := c.resolve(file, on.To, "on", kElement)
 	if from == nil || to == nil {
-		return
+		return t
 	}
 	hits := c.flowsBetween(from.element, to.element)
 	r := rng(file, &on.Node)
@@ -641,7 +660,7 @@ func (c *compiler) target(file string, t *ir.Threat, on *dsl.Target) {
 		d := c.diags.Errorf("TM201", r, "no flow from %q to %q", from.path, to.path)
 		d.Fix = fmt.Sprintf("flow %s -> %s \"<label>\"", c.shortName(from.path), c.shortName(to.path))
 	case 1:
-		t.Target.Flow = hits[0]
+		t.Flow = hits[0]
 	default:
 		d := c.diags.Errorf("TM202", r, "ambiguous flow %q -> %q: %d flows match", from.path, to.path, len(hits))
 		for _, f := range hits {
@@ -649,6 +668,81 @@ func (c *compiler) target(file string, t *ir.Threat, on *dsl.Target) {
 		}
 		d.Detail = "name the flow by its id"
 	}
+	return t
+}
+
+// lowerProvides records a control's `provides SAFEGUARD[, ...] on
+// TARGET[, ...]`: each known safeguard on each flow or element that
+// resolves. Unknown safeguards are TM103; a boundary is TM204 (a
+// safeguard is on a flow or an element, where the rules read it).
+func (c *compiler) lowerProvides(file string, k *ir.Control, p *dsl.Provides) {
+	var names []string
+	for _, w := range p.Safeguards {
+		if c.checkValue(file, "safeguard", w, Safeguards) && !slices.Contains(names, w.Value) {
+			names = append(names, w.Value)
+		}
+	}
+	for _, on := range p.On {
+		t := c.target(file, on, kFlow, kElement)
+		if t.Flow == nil && t.Element == nil {
+			continue
+		}
+		for _, n := range names {
+			if slices.ContainsFunc(k.Provides, func(x *ir.Provision) bool { return x.Safeguard == n && x.Target == t }) {
+				continue
+			}
+			k.Provides = append(k.Provides, &ir.Provision{Safeguard: n, Target: t, Range: rng(file, &on.Node)})
+		}
+	}
+}
+
+// applyProvides gives every element and flow its safeguard sources:
+// those it declares, then those controls provide on it. A provided
+// safeguard counts (joins Safeguards, which the rules read) when its
+// control is implemented or verified; otherwise it is listed as pending.
+func (c *compiler) applyProvides() {
+	for _, e := range c.m.Elements {
+		e.SafeguardSources = declaredSources(e.Safeguards)
+	}
+	for _, f := range c.m.Flows {
+		f.SafeguardSources = declaredSources(f.Safeguards)
+	}
+	touched := map[*[]ir.SafeguardSource]bool{}
+	for _, k := range c.m.Controls {
+		for _, p := range k.Provides {
+			src := ir.SafeguardSource{Name: p.Safeguard, Control: k, Pending: !k.Effective()}
+			var names *[]string
+			var srcs *[]ir.SafeguardSource
+			switch {
+			case p.Target.Flow != nil:
+				names, srcs = &p.Target.Flow.Safeguards, &p.Target.Flow.SafeguardSources
+			case p.Target.Element != nil:
+				names, srcs = &p.Target.Element.Safeguards, &p.Target.Element.SafeguardSources
+			default:
+				continue
+			}
+			*srcs = append(*srcs, src)
+			touched[srcs] = true
+			if !src.Pending {
+				*names = addSorted(*names, p.Safeguard)
+			}
+		}
+	}
+	for srcs := range touched {
+		slices.SortStableFunc(*srcs, func(a, b ir.SafeguardSource) int { return strings.Compare(a.Name, b.Name) })
+	}
+}
+
+// declaredSources lists declared safeguards as sources.
+func declaredSources(names []string) []ir.SafeguardSource {
+	if len(names) == 0 {
+		return nil
+	}
+	out := make([]ir.SafeguardSource, len(names))
+	for i, n := range names {
+		out[i] = ir.SafeguardSource{Name: n}
+	}
+	return out
 }
 
 func (c *compiler) lowerDecision(dd *decisionDecl) {

@@ -42,6 +42,8 @@ type Model struct {
 	Findings []*Finding
 	// Acceptances are the accept declarations, in source order.
 	Acceptances []*FindingAcceptance
+	// Dismissals are the dismiss declarations, in source order.
+	Dismissals []*FindingDismissal
 }
 
 // A Boundary represents a trust boundary: a zone in which one level of
@@ -136,6 +138,9 @@ type Element struct {
 	Placed  bool
 	Range   diag.Range
 	IDRange diag.Range // the id where it is declared
+	// SafeguardSources says where each safeguard comes from: declared
+	// on the element, or provided by a control (see SafeguardSource).
+	SafeguardSources []SafeguardSource
 }
 
 // IsContainer reports whether the element is a container or one of its
@@ -234,6 +239,30 @@ type Flow struct {
 	Unresolved bool
 	Range      diag.Range // the whole declaration
 	Head       diag.Range // the id, or FROM -> TO
+	// SafeguardSources says where each safeguard comes from: declared
+	// on the flow, or provided by a control (see SafeguardSource).
+	SafeguardSources []SafeguardSource
+}
+
+// A SafeguardSource is one origin of a safeguard of an element or a
+// flow: its own safeguards statement (Control nil), or a control's
+// `provides NAME on TARGET`. A control's safeguard counts (is in the
+// target's Safeguards, which the threat rules read) once the control is
+// implemented or verified; before that it is Pending and listed here
+// only. Sources are sorted by name; for one name, declared first, then
+// controls in model order.
+type SafeguardSource struct {
+	Name    string
+	Control *Control // the control that provides it, or nil when declared
+	Pending bool     // the control is proposed or planned: it does not count yet
+}
+
+// A Provision is one safeguard a control provides on one target
+// (`provides NAME on TARGET`).
+type Provision struct {
+	Safeguard string
+	Target    Target // a flow or an element
+	Range     diag.Range
 }
 
 // A Mark is one `crosses` statement of a flow.
@@ -316,6 +345,9 @@ const (
 	// Claimed is the status of a finding a declared threat claims: the
 	// threat carries its status.
 	Claimed = "claimed"
+	// Dismissed is the status of a finding a dismiss declaration closes:
+	// a false positive, or a finding that does not apply.
+	Dismissed = "dismissed"
 )
 
 // A Threat represents a threat to a flow, an element or a boundary.
@@ -381,6 +413,9 @@ type Control struct {
 	Mitigates   []*Threat
 	Range       diag.Range
 	IDRange     diag.Range // the id where it is declared
+	// Provides are the safeguards the control puts in place, in the
+	// order written; they count on their targets once it is Effective.
+	Provides []*Provision
 }
 
 // Effective reports whether the control is in place (implemented or verified).
@@ -484,7 +519,7 @@ type Finding struct {
 	Likelihood  int
 	Score       int
 	Band        string
-	Status      string     // Open, Accepted (by an accept declaration) or Claimed (by a threat)
+	Status      string     // Open, Accepted (by an accept declaration), Dismissed (by a dismiss declaration) or Claimed (by a threat)
 	Range       diag.Range // the target's head or id
 	ClaimedBy   *Threat    // the threat that claims the finding, or nil
 	Acceptance  *FindingAcceptance
@@ -492,16 +527,22 @@ type Finding struct {
 	// finding and has expired (TM601), or nil; it says why an open
 	// finding was accepted before.
 	ExpiredAcceptance *FindingAcceptance
+	// Dismissal is the dismiss declaration that names the finding, or nil.
+	Dismissal *FindingDismissal
 }
 
 // StatusNote says why a finding is not open: "claimed by threat
-// "cache_leak" (status accepted)", "accepted until 2027-06-30 by "lead":
-// reason", or both joined by "; also ". It is "" for an open finding that
+// "cache_leak" (status accepted)", "dismissed by "lead": reason",
+// "accepted until 2027-06-30 by "lead": reason", or several joined by
+// "; also ". It is "" for an open finding that
 // no acceptance covers.
 func (f *Finding) StatusNote() string {
 	var parts []string
 	if f.Status == Claimed && f.ClaimedBy != nil {
 		parts = append(parts, fmt.Sprintf("claimed by threat %q (status %s)", f.ClaimedBy.ID, f.ClaimedBy.Status))
+	}
+	if d := f.Dismissal; d != nil {
+		parts = append(parts, fmt.Sprintf("dismissed by %q: %s", d.Reviewer, d.Reason))
 	}
 	if a := f.Acceptance; a != nil {
 		parts = append(parts, fmt.Sprintf("accepted until %s by %q: %s", a.Until, a.Owner, a.Reason))
@@ -521,5 +562,16 @@ type FindingAcceptance struct {
 	Until       string // YYYY-MM-DD
 	Expired     bool
 	Findings    []*Finding // the findings it matches, in model order (one without a pattern)
+	Range       diag.Range
+}
+
+// A FindingDismissal is `dismiss "RULE@TARGET" { reason reviewer }`: a
+// finding a reviewer judged a false positive or not applicable. It has
+// no expiry and names one finding (no patterns).
+type FindingDismissal struct {
+	Fingerprint string // as written
+	Reason      string
+	Reviewer    string
+	Finding     *Finding // the finding it closes, or nil when none matches
 	Range       diag.Range
 }

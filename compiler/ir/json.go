@@ -51,19 +51,64 @@ type jModel struct {
 }
 
 type jFinding struct {
-	Rule        string        `json:"rule"`
-	Fingerprint string        `json:"fingerprint"`
-	Target      *jTarget      `json:"target"`
-	Stride      []string      `json:"stride"`
-	Impact      int           `json:"impact"`
-	Likelihood  int           `json:"likelihood"`
-	Score       int           `json:"score"`
-	Band        string        `json:"band"`
-	Status      string        `json:"status"`
-	Message     string        `json:"message"`
-	Range       *jRange       `json:"range"`
-	ClaimedBy   string        `json:"claimed_by,omitempty"` // the id of the threat that claims it
-	Accepted    *AcceptedJSON `json:"accepted,omitempty"`
+	Rule        string         `json:"rule"`
+	Fingerprint string         `json:"fingerprint"`
+	Target      *jTarget       `json:"target"`
+	Stride      []string       `json:"stride"`
+	Impact      int            `json:"impact"`
+	Likelihood  int            `json:"likelihood"`
+	Score       int            `json:"score"`
+	Band        string         `json:"band"`
+	Status      string         `json:"status"`
+	Message     string         `json:"message"`
+	Range       *jRange        `json:"range"`
+	ClaimedBy   string         `json:"claimed_by,omitempty"` // the id of the threat that claims it
+	Accepted    *AcceptedJSON  `json:"accepted,omitempty"`
+	Dismissed   *DismissedJSON `json:"dismissed,omitempty"`
+}
+
+// DismissedJSON is the dismissal of a finding, in model.json and in tmc
+// check's JSON: the fingerprint it was written with, its reason and its
+// reviewer.
+type DismissedJSON struct {
+	Dismiss  string `json:"dismiss"`
+	Reason   string `json:"reason"`
+	Reviewer string `json:"reviewer"`
+}
+
+// JSON is the dismissal as DismissedJSON, or nil for none.
+func (d *FindingDismissal) JSON() *DismissedJSON {
+	if d == nil {
+		return nil
+	}
+	return &DismissedJSON{d.Fingerprint, d.Reason, d.Reviewer}
+}
+
+// jSafeguardSource is one origin of a safeguard: control is the id of
+// the control that provides it, "" when declared; pending that the
+// control is not in place yet, so the safeguard does not count.
+type jSafeguardSource struct {
+	Name    string `json:"name"`
+	Control string `json:"control"`
+	Pending bool   `json:"pending"`
+}
+
+func jsources(ss []SafeguardSource) []jSafeguardSource {
+	out := make([]jSafeguardSource, 0, len(ss))
+	for _, s := range ss {
+		j := jSafeguardSource{Name: s.Name, Pending: s.Pending}
+		if s.Control != nil {
+			j.Control = s.Control.ID
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+type jProvision struct {
+	Safeguard string   `json:"safeguard"`
+	Target    *jTarget `json:"target"`
+	Range     *jRange  `json:"range"`
 }
 
 // AcceptedJSON is the acceptance of a finding, in model.json and in
@@ -126,6 +171,8 @@ type jElement struct {
 	Boundary        string   `json:"boundary"`
 	Placed          bool     `json:"placed"`
 	Range           *jRange  `json:"range"`
+	// SafeguardSources: where each safeguard comes from.
+	SafeguardSources []jSafeguardSource `json:"safeguard_sources"`
 }
 
 type jData struct {
@@ -189,6 +236,8 @@ type jFlow struct {
 	Marks                 []jMark     `json:"marks"`
 	Crossings             []jCrossing `json:"crossings"`
 	Range                 *jRange     `json:"range"`
+	// SafeguardSources: where each safeguard comes from.
+	SafeguardSources []jSafeguardSource `json:"safeguard_sources"`
 }
 
 type jStep struct {
@@ -258,15 +307,16 @@ type jFile struct {
 }
 
 type jControl struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Status      string   `json:"status"`
-	Owner       string   `json:"owner"`
-	Tests       []jFile  `json:"tests"`
-	Evidence    []jFile  `json:"evidence"`
-	Mitigates   []string `json:"mitigates"`
-	Range       *jRange  `json:"range"`
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Description string       `json:"description"`
+	Status      string       `json:"status"`
+	Owner       string       `json:"owner"`
+	Tests       []jFile      `json:"tests"`
+	Evidence    []jFile      `json:"evidence"`
+	Mitigates   []string     `json:"mitigates"`
+	Range       *jRange      `json:"range"`
+	Provides    []jProvision `json:"provides"`
 }
 
 type jDecision struct {
@@ -377,7 +427,8 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		j.Elements = append(j.Elements, jElement{e.ID, e.Kind, e.Name, e.Description, e.Tech, e.Owner, e.Exposure, e.Tenancy,
 			e.EncryptedAtRest, e.External, e.AdminInterface, e.MultiTenant, e.ControlPlane, e.WritesLogs,
 			append([]string{}, e.Safeguards...), e.Technology, ids(e.Stores, did), ids(e.Processes, did),
-			append([]string{}, e.Accepts...), e.CustomDeveloped, e.OutOfScope, rid(e.RunsOn), e.Criticality, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range)})
+			append([]string{}, e.Accepts...), e.CustomDeveloped, e.OutOfScope, rid(e.RunsOn), e.Criticality, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range),
+			jsources(e.SafeguardSources)})
 	}
 	for _, d := range m.Data {
 		j.Data = append(j.Data, jData{d.ID, d.Name, d.Classification, d.PII, d.Credentials, d.TenantScoped, d.Integrity, d.Availability,
@@ -392,7 +443,7 @@ func MarshalJSON(m *Model) ([]byte, error) {
 			Readonly: f.Readonly, VPN: f.VPN, IPFiltered: f.IPFiltered, Usage: f.Usage,
 			Description: f.Description, Carries: ids(f.Carries, did), IdempotencyKey: f.IdempotencyKey,
 			Safeguards: append([]string{}, f.Safeguards...),
-			Marks:      []jMark{}, Crossings: []jCrossing{}, Range: jr(f.Range)}
+			Marks:      []jMark{}, Crossings: []jCrossing{}, Range: jr(f.Range), SafeguardSources: jsources(f.SafeguardSources)}
 		if f.ResponseTo != nil {
 			fl.ResponseTo = f.ResponseTo.ID
 		}
@@ -423,7 +474,10 @@ func MarshalJSON(m *Model) ([]byte, error) {
 	}
 	for _, c := range m.Controls {
 		jc := jControl{c.ID, c.Name, c.Description, c.Status, c.Owner, []jFile{}, []jFile{},
-			ids(c.Mitigates, func(t *Threat) string { return t.ID }), jr(c.Range)}
+			ids(c.Mitigates, func(t *Threat) string { return t.ID }), jr(c.Range), []jProvision{}}
+		for _, p := range c.Provides {
+			jc.Provides = append(jc.Provides, jProvision{p.Safeguard, jtarget(p.Target), jr(p.Range)})
+		}
 		for _, f := range c.Tests {
 			jc.Tests = append(jc.Tests, jf(f))
 		}
@@ -452,11 +506,12 @@ func MarshalJSON(m *Model) ([]byte, error) {
 	}
 	for _, f := range m.Findings {
 		jf := jFinding{f.Rule, f.Fingerprint, jtarget(f.Target), append([]string{}, f.Stride...),
-			f.Impact, f.Likelihood, f.Score, f.Band, f.Status, f.Message, jr(f.Range), "", nil}
+			f.Impact, f.Likelihood, f.Score, f.Band, f.Status, f.Message, jr(f.Range), "", nil, nil}
 		if f.ClaimedBy != nil {
 			jf.ClaimedBy = f.ClaimedBy.ID
 		}
 		jf.Accepted = f.Acceptance.JSON()
+		jf.Dismissed = f.Dismissal.JSON()
 		j.Findings = append(j.Findings, jf)
 	}
 	var buf bytes.Buffer
