@@ -56,13 +56,17 @@ func Markdown(w io.Writer, in Input) error {
 	}
 	b.WriteString("\n\n")
 
-	// Findings a threat claims or an acceptance covers are counted apart:
-	// the open ones are what needs work.
-	findings, closed := map[string]int{}, 0
+	// Findings a threat claims or an acceptance covers are counted apart,
+	// and dismissed ones (false positives) on their own: the open ones
+	// are what needs work.
+	findings, closed, dismissed := map[string]int{}, 0, 0
 	for _, f := range in.Findings {
-		if f.Closed() {
+		switch {
+		case f.Status == ir.Dismissed:
+			dismissed++
+		case f.Closed():
 			closed++
-		} else {
+		default:
 			findings[f.Band]++
 		}
 	}
@@ -78,6 +82,9 @@ func Markdown(w io.Writer, in Input) error {
 	fmt.Fprintf(&b, "| %s (critical / high / medium / low) | %s |\n", upper(newWord+"open findings"), byBand(findings))
 	if closed > 0 {
 		fmt.Fprintf(&b, "| %s claimed by a threat or accepted | %d |\n", upper(newWord+"findings"), closed)
+	}
+	if dismissed > 0 {
+		fmt.Fprintf(&b, "| %s dismissed as false positives or not applicable | %d |\n", upper(newWord+"findings"), dismissed)
 	}
 	fmt.Fprintf(&b, "| Open declared threats (critical / high / medium / low) | %s |\n", byBand(open))
 

@@ -80,16 +80,17 @@ type FindingInput struct {
 	Likelihood  int
 	Score       int
 	Band        string // low | medium | high | critical
-	Status      string // open, accepted or claimed
+	Status      string // open, accepted, dismissed or claimed
 	// StatusNote says why a finding that is not open is closed: by which
-	// threat's claim, or until when, by whom and why it is accepted.
+	// threat's claim, by whom and why it is dismissed, or until when, by
+	// whom and why it is accepted.
 	StatusNote string
 	Message    string
 	Range      diag.Range
 }
 
 // Closed reports whether a threat claims the finding or the model accepts
-// it; a finding without a status is open.
+// or dismisses it; a finding without a status is open.
 func (f FindingInput) Closed() bool { return f.Status != "" && f.Status != ir.Open }
 
 // Findings converts the findings of a compiled model.

@@ -20,6 +20,9 @@ import (
 var examples = []struct{ name, path, prefix string }{
 	{"core", "../../compiler/testdata/core", "compiler/testdata/core/"},
 	{"checkout", "../../examples/checkout", "examples/checkout/"},
+	// closing closes findings every way a model can: provides, claims,
+	// accept and dismiss.
+	{"closing", "testdata/closing", "render/report/testdata/closing/"},
 }
 
 func compile(t *testing.T, path, prefix string) Input {
@@ -512,6 +515,62 @@ func TestSARIFSuppressions(t *testing.T) {
 			if strings.Contains(line, "title="+rule+" ") && strings.Contains(line, `::flow "`+target+`"`) {
 				t.Errorf("GitHub annotates %s, which the model closed:\n%s", fp, line)
 			}
+		}
+	}
+}
+
+// TestDismissedFindings: a dismissed finding is closed like an accepted
+// one: SARIF suppresses it in source with the reviewer and reason, GitHub
+// leaves it out, and the Markdown summary counts it on its own row.
+func TestDismissedFindings(t *testing.T) {
+	in := compile(t, "testdata/closing", "render/report/testdata/closing/")
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+				Properties          map[string]any    `json:"properties"`
+				Suppressions        []struct{ Kind, Status, Justification string }
+			}
+		}
+	}
+	if err := json.Unmarshal(render(t, sarifOf, in), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range doc.Runs[0].Results {
+		fp := r.PartialFingerprints[FingerprintKey]
+		for _, s := range r.Suppressions {
+			if s.Kind != "inSource" || s.Status != "accepted" {
+				t.Errorf("%s: suppression %+v", fp, s)
+			}
+			got[fp] = fmt.Sprint(r.Properties["status"]) + ": " + s.Justification
+		}
+	}
+	want := map[string]string{
+		"TMR-S01@hook":   `dismissed: dismissed by "security-lead": the edge gateway verifies the provider's client certificate before the API; see ADR 7`,
+		"TMR-S05@hook":   `claimed: claimed by threat "replay" (status open)`,
+		"TMR-S05@refund": `accepted: accepted until 2027-06-30 by "payments-lead": refunds are reconciled by hand until the dedup table ships`,
+	}
+	for fp, j := range want {
+		if got[fp] != j {
+			t.Errorf("%s: %q, want %q", fp, got[fp], j)
+		}
+	}
+	if _, ok := got["TMR-S01@refund"]; ok {
+		t.Errorf("the open finding TMR-S01@refund is suppressed")
+	}
+	for _, line := range strings.Split(string(render(t, githubOf, in)), "\n") {
+		if strings.Contains(line, "title=TMR-S01 ") && strings.Contains(line, `::flow "hook"`) {
+			t.Errorf("GitHub annotates the dismissed finding:\n%s", line)
+		}
+	}
+	md := string(render(t, markdownOf, in))
+	for _, row := range []string{
+		"| Findings claimed by a threat or accepted | 2 |",
+		"| Findings dismissed as false positives or not applicable | 1 |",
+	} {
+		if !strings.Contains(md, row) {
+			t.Errorf("Markdown summary lacks %q:\n%s", row, md)
 		}
 	}
 }

@@ -205,7 +205,7 @@ func textFindings(w io.Writer, p *diag.Printer, fs []*ir.Finding) error {
 	return err
 }
 
-// statusCounts is "14 open, 1 accepted, 1 claimed", or "" when every
+// statusCounts is "14 open, 1 accepted, 1 dismissed, 1 claimed", or "" when every
 // finding is open.
 func statusCounts(fs []*ir.Finding) string {
 	n := map[string]int{}
@@ -219,7 +219,7 @@ func statusCounts(fs []*ir.Finding) string {
 	if n[ir.Open] == len(fs) {
 		return ""
 	}
-	order := []string{ir.Open, ir.Accepted, ir.Claimed}
+	order := []string{ir.Open, ir.Accepted, ir.Dismissed, ir.Claimed}
 	var other []string // statuses this version does not know
 	for st := range n {
 		if !slices.Contains(order, st) {
@@ -265,9 +265,11 @@ type jsonFinding struct {
 	Line        int        `json:"line"`
 	Column      int        `json:"column"`
 	// ClaimedBy is the threat that claims a claimed finding; Accepted the
-	// acceptance of an accepted one (as in model.json).
-	ClaimedBy string           `json:"claimed_by,omitempty"`
-	Accepted  *ir.AcceptedJSON `json:"accepted,omitempty"`
+	// acceptance of an accepted one, Dismissed the dismissal of a
+	// dismissed one (as in model.json).
+	ClaimedBy string            `json:"claimed_by,omitempty"`
+	Accepted  *ir.AcceptedJSON  `json:"accepted,omitempty"`
+	Dismissed *ir.DismissedJSON `json:"dismissed,omitempty"`
 }
 
 // jsonFindings is the "findings" member of tmc/check/v1; never nil.
@@ -289,6 +291,7 @@ func jsonFindings(p *diag.Printer, fs []*ir.Finding) []jsonFinding {
 			jf.ClaimedBy = f.ClaimedBy.ID
 		}
 		jf.Accepted = f.Acceptance.JSON()
+		jf.Dismissed = f.Dismissal.JSON()
 	}
 	return out
 }
