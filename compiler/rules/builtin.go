@@ -264,6 +264,7 @@ func builtin() []*Rule {
 			Rationale:  "A flow that crosses a trust boundary into a zone of higher trust, with no `auth`, lets anyone who can reach the lower zone act as a legitimate caller.",
 			Fix:        "Authenticate the caller at the crossing and say how with `auth` (jwt, mtls, oidc, \"API key\"...).",
 			References: []string{"CWE-306", "CAPEC-115", "OWASP ASVS V2"},
+			Peers:      []string{"threagile:missing-authentication"},
 			Match: func(m *ir.Model) []Hit {
 				return calls(m, func(f *ir.Flow) *Hit {
 					if len(f.Crossings) == 0 || trust(f.To) <= trust(f.From) || f.Auth != "" && !strings.EqualFold(f.Auth, "none") {
@@ -388,6 +389,7 @@ func builtin() []*Rule {
 			Rationale:  "Secret, restricted or personal data that crosses a trust boundary in clear text can be read by anything on the path between the zones.",
 			Fix:        "Use an encrypted protocol (https, grpcs, tls) or declare `safeguards mtls` or `encryption_in_transit` when the transport encrypts (a mesh, TLS to the database).",
 			References: []string{"CWE-319", "OWASP ASVS V9"},
+			Peers:      []string{"threagile:unencrypted-communication"},
 			Match: func(m *ir.Model) []Hit {
 				return flows(m, func(f *ir.Flow) *Hit {
 					if len(f.Crossings) == 0 || encryptedProtocols[strings.ToLower(f.Protocol)] || strings.EqualFold(f.Auth, "mtls") ||
@@ -412,6 +414,7 @@ func builtin() []*Rule {
 			Rationale:  "A database or bucket that holds confidential data unencrypted leaks it through snapshots, backups, disks and misconfigured access.",
 			Fix:        "Encrypt the store at rest (KMS, TDE, bucket encryption) and declare `encrypted_at_rest` on it.",
 			References: []string{"CWE-311", "OWASP ASVS V6"},
+			Peers:      []string{"threagile:unencrypted-asset"},
 			Match: func(m *ir.Model) []Hit {
 				held := map[*ir.Element][]string{}
 				var order []*ir.Element
@@ -466,6 +469,7 @@ func builtin() []*Rule {
 			Rationale:  "A publicly exposed element that lower-trust callers reach with no rate limit or quota invites credential stuffing, card testing, scraping and cost exhaustion.",
 			Fix:        "Limit requests per client, account, tenant and endpoint class; declare `safeguards rate_limiting` (or `quota`) on the element or on each flow into it.",
 			References: []string{"CWE-770", "CWE-799", "OWASP API4:2023"},
+			Peers:      []string{"threagile:dos-risky-access-across-trust-boundary"},
 			Match: func(m *ir.Model) []Hit {
 				names := []string{"rate_limiting", "quota"}
 				var out []Hit
