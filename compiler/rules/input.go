@@ -359,14 +359,15 @@ var _ = register(
 		ID: "TMR-N09", Title: "Cross-site request forgery on a browser session",
 		Stride: []string{spoofing, tampering}, Impact: 3, Likelihood: 3,
 		Rationale: "A browser sends its session cookie (or client certificate) with every request to the site, whichever page made it: a page on another site can make a signed-in user's browser post a transfer, change an e-mail address or delete data. " +
-			"The rule checks calls that are not `readonly` into an element of ours in scope, authenticated by `session` or `client_certificate`, from a person, a `browser`, or a proxy that passes the browser's session on (load balancer, reverse proxy, gateway, WAF, CDN). A token the page puts in a header is not sent on its own and cannot be forged this way.",
+			"The rule checks calls that are not `readonly`, over a web protocol or none said, into an element of ours in scope that is not a store, authenticated by `session` or `client_certificate`, from a person, a `browser`, or a proxy that passes the browser's session on (load balancer, reverse proxy, gateway, WAF, CDN). A token the page puts in a header is not sent on its own and cannot be forged this way.",
 		Fix:        "Require an anti-CSRF token (synchronizer or double-submit) or check Origin on every state-changing request, mark session cookies `SameSite=Lax` or `Strict`, and declare `safeguards csrf_protection` on the flow or the receiving element.",
 		References: []string{"CWE-352", "CAPEC-62", "OWASP ASVS V4.2.2", "OWASP ASVS V3.4.3"},
 		Peers:      []string{"threagile:cross-site-request-forgery"},
 		Match: func(m *ir.Model) []Hit {
 			return calls(m, func(f *ir.Flow) *Hit {
 				from := f.From.Kind == ir.Person || f.From.Technology == "browser" || inpForwarders[f.From.Technology]
-				if !from || !inpAmbient[f.Authentication] || f.Readonly || inpHuman(f.To) || inpForwarders[f.To.Technology] ||
+				if !from || !inpAmbient[f.Authentication] || f.Readonly || f.Protocol != "" && !inpWebProtocol(f) ||
+					inpHuman(f.To) || store(f.To) || inpForwarders[f.To.Technology] ||
 					!inpOurs(f.To) || guarded(f, []string{"csrf_protection"}, f.To) {
 					return nil
 				}

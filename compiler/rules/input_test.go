@@ -156,6 +156,9 @@ flow f: u -> s.a "x" { protocol https  auth cookie  readonly  crosses internet, 
 		{"a service's session to another service is not a browser's", "TMR-N09",
 			`system s "S" { container b "B" in cluster  container a "A" in cluster { technology web_application } }
 flow f: s.b -> s.a "x" { protocol https  authentication session }`},
+		{"a browser's certificate on an SSH session to a database is no CSRF", "TMR-N09",
+			`system s "S" { container b "Admin client" in cluster { technology browser }  database d "D" in data }
+flow f: s.b -> s.d "x" { protocol ssh  authentication client_certificate  crosses data "r" }`},
 		{"the load balancer itself holds no session", "TMR-N09",
 			`person u "U" in internet
 system s "S" { container lb "LB" in edge { technology load_balancer } }
@@ -213,5 +216,68 @@ flow g: s.a -> s.b "z" { protocol https  crosses edge, cluster "r" }`)
 flow g: s.a -> s.b "z" { protocol https  crosses edge, cluster "r" }`)
 	if got := fingerprints(m, "TMR-N07"); len(got) != 0 {
 		t.Errorf("egress_allow_list does not silence TMR-N07: %v", got)
+	}
+}
+
+// The part of Threagile's example model (threagile-example.yaml) that its
+// input categories read, written in tmc: the input rules find Threagile's
+// risks on the same targets, plus XSS and CSRF, which Threagile does not
+// report on that model and which hold there (a custom web server and a
+// CMS that render pages; the customer's session through the load balancer).
+func TestInputRulesOnThreagileExample(t *testing.T) {
+	m := compile(t, `data contracts "Customer contracts" { classification confidential  integrity critical }
+system company "Company XYZ" {
+  container customer "Customer web client" in internet { technology browser  out_of_scope "owned by the customer" }
+  container backoffice "Backoffice client" in cluster { technology desktop_app  out_of_scope "managed by the company" }
+  container admin "Backend admin client" in cluster { technology browser  out_of_scope "managed by the ops provider" }
+  container devclient "External development client" in internet { technology workstation  out_of_scope "owned by external developers" }
+  container lb "Load balancer" in edge { technology load_balancer }
+  container apache "Apache webserver" in edge { technology web_server  custom_developed  accepts json, files }
+  container cms "Marketing CMS" in edge { technology cms  custom_developed }
+  container idp "Identity provider" in cluster { technology identity_provider }
+  container ldap "LDAP auth server" in cluster { technology identity_store }
+  container erp "Backoffice ERP system" in cluster { technology erp  accepts xml, files, serialized_objects }
+  container fs "Contract file server" in data { technology file_server  accepts files  stores contracts }
+  database db "Customer contract database" in data { technology database  stores contracts }
+  container git "Git repository" in ci { technology source_repository  accepts files }
+  container jenkins "Jenkins build server" in ci { technology build_pipeline  accepts files, serialized_objects }
+}
+flow customer_traffic: company.customer -> company.lb "Customer traffic" { protocol https  authentication session  crosses internet, edge "r" }
+flow web_traffic: company.lb -> company.apache "Web application traffic" { protocol http  authentication session }
+flow cms_traffic: company.lb -> company.cms "CMS content traffic" { protocol http  authentication none  readonly }
+flow erp_internal: company.backoffice -> company.erp "ERP internal access" { protocol https  authentication token }
+flow cms_editing: company.backoffice -> company.cms "Marketing CMS editing" { protocol https  authentication token  crosses cluster, edge "r" }
+flow erp_web: company.admin -> company.erp "ERP web access" { protocol https  authentication token  usage devops }
+flow db_update: company.admin -> company.db "DB update access" { protocol ssh  authentication client_certificate  usage devops  crosses data "r" }
+flow user_mgmt: company.admin -> company.ldap "User management access" { protocol ldaps  authentication credentials  usage devops }
+flow erp_traffic: company.apache -> company.erp "ERP system traffic" { protocol https  authentication token  crosses edge, cluster "r" }
+flow auth_check: company.apache -> company.idp "Auth credential check traffic" { protocol https  authentication credentials  crosses edge, cluster "r" }
+flow ldap_check: company.idp -> company.ldap "LDAP credential check traffic" { protocol ldaps  authentication credentials }
+flow cms_auth: company.cms -> company.ldap "Auth traffic" { protocol ldap  authentication credentials  readonly  crosses edge, cluster "r" }
+flow db_traffic: company.erp -> company.db "Database traffic" { protocol jdbc  authentication credentials  crosses data "r" }
+flow nfs: company.erp -> company.fs "NFS filesystem access" { protocol nfs  authentication none  crosses data "r" }
+flow git_write: company.devclient -> company.git "Git-repo code write access" { protocol ssh  authentication client_certificate  usage devops  crosses internet, ci "r" }
+flow git_web: company.devclient -> company.git "Git-repo web-UI access" { protocol https  authentication token  usage devops  crosses internet, ci "r" }
+flow jenkins_web: company.devclient -> company.jenkins "Jenkins web-UI access" { protocol https  authentication credentials  usage devops  crosses internet, ci "r" }
+flow git_read: company.jenkins -> company.git "Git repo code read access" { protocol ssh  authentication client_certificate  readonly  usage devops }
+flow deploy: company.jenkins -> company.apache "Application deployment" { protocol ssh  authentication client_certificate  usage devops  crosses ci, edge "r" }
+flow cms_updates: company.jenkins -> company.cms "CMS updates" { protocol ssh  authentication client_certificate  usage devops  crosses ci, edge "r" }`)
+	want := map[string]string{
+		"TMR-N01": "TMR-N01@db_traffic",                          // sql-nosql-injection
+		"TMR-N02": "TMR-N02@cms_auth TMR-N02@ldap_check",         // ldap-injection
+		"TMR-N03": "TMR-N03@company.erp",                         // xml-external-entity
+		"TMR-N04": "TMR-N04@company.erp TMR-N04@company.jenkins", // untrusted-deserialization
+		"TMR-N05": "TMR-N05@nfs",                                 // path-traversal
+		"TMR-N06": "TMR-N06@company.apache",                      // missing-file-validation
+		"TMR-N07": "TMR-N07@auth_check TMR-N07@erp_traffic",      // server-side-request-forgery
+		"TMR-N08": "TMR-N08@company.apache TMR-N08@company.cms",  // not reported by Threagile here
+		"TMR-N09": "TMR-N09@web_traffic",                         // not reported by Threagile here
+		"TMR-N10": "",                                            // no search index in the model
+		"TMR-N11": "TMR-N11@company.jenkins",                     // pytm's class; Threagile has none
+	}
+	for id, w := range want {
+		if got := strings.Join(fingerprints(m, id), " "); got != w {
+			t.Errorf("%s: got %q, want %q", id, got, w)
+		}
 	}
 }
