@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"html/template"
 	"sort"
 	"strings"
@@ -273,6 +274,9 @@ func (b *builder) elementPages() error {
 			{Key: "Encrypted at rest", Value: yesNo(e.EncryptedAtRest)}, {Key: "External", Value: yesNo(e.External)},
 		}
 		d.Props = append(d.Props, pc.elementFacts(e)...)
+		if p, ok := pc.safeguardsProp(e.SafeguardSources); ok {
+			d.Props = append(d.Props, p)
+		}
 		d.Props = append(d.Props, bprop, parent, children, pc.sourceProp(e.Range))
 
 		d.Out.Other, d.In.Other = "To", "From"
@@ -441,6 +445,9 @@ func (b *builder) flowPages() error {
 		d.Props = []prop{{Key: "Protocol", Value: f.Protocol}, {Key: "Authentication", Value: authentication(f)},
 			{Key: "Idempotency key", Value: idem}}
 		d.Props = append(d.Props, pc.flowFacts(f)...)
+		if p, ok := pc.safeguardsProp(f.SafeguardSources); ok {
+			d.Props = append(d.Props, p)
+		}
 		d.Props = append(d.Props, pc.sourceProp(f.Range))
 		for _, x := range f.Carries {
 			if x != nil {
@@ -566,6 +573,12 @@ func (b *builder) dataPages() error {
 	return nil
 }
 
+// dismissalData is the dismissal of a finding: why it does not apply,
+// and who judged so.
+type dismissalData struct {
+	Reason, Reviewer string
+}
+
 type acceptanceData struct {
 	Reason, By, Until string
 	Expired           bool
@@ -655,8 +668,11 @@ func (b *builder) controlPages() error {
 		row := pc.controlRow(c)
 		d := &controlData{ID: c.ID, Name: row.Name, Status: c.Status, Tests: row.Tests, Evidence: row.Evidence,
 			Description: pc.markdown(c.Description, "md-", fileDir(c.Range))}
-		d.Props = []prop{{Key: "Status", Value: c.Status}, {Key: "Owner", Value: c.Owner}, {Key: "In place", Value: yesNo(c.Effective())},
-			pc.sourceProp(c.Range)}
+		d.Props = []prop{{Key: "Status", Value: c.Status}, {Key: "Owner", Value: c.Owner}, {Key: "In place", Value: yesNo(c.Effective())}}
+		if p, ok := pc.providesProp(c); ok {
+			d.Props = append(d.Props, p)
+		}
+		d.Props = append(d.Props, pc.sourceProp(c.Range))
 		var ts []*ir.Threat
 		for _, t := range c.Mitigates {
 			if t != nil {
@@ -869,6 +885,48 @@ func (pc *pctx) elementFacts(e *ir.Element) []prop {
 		out = append(out, prop{Key: "Out of scope", Value: e.OutOfScope, Wide: true})
 	}
 	return out
+}
+
+// safeguardsProp lists an element's or a flow's safeguards with where
+// each comes from: declared, provided by a control in place, or provided
+// by a proposed or planned control (which does not count yet). It is
+// left out when there are none.
+func (pc *pctx) safeguardsProp(ss []ir.SafeguardSource) (prop, bool) {
+	p := prop{Key: "Safeguards", Wide: true}
+	for _, s := range ss {
+		switch {
+		case s.Control == nil:
+			p.Links = append(p.Links, link{Text: s.Name + " (declared)"})
+		case s.Pending:
+			l := pc.controlLink(s.Control)
+			l.Text = fmt.Sprintf("%s (from %s control %s: does not count yet)", s.Name, s.Control.Status, l.Text)
+			p.Links = append(p.Links, l)
+		default:
+			l := pc.controlLink(s.Control)
+			l.Text = fmt.Sprintf("%s (provided by control %s)", s.Name, l.Text)
+			p.Links = append(p.Links, l)
+		}
+	}
+	return p, len(p.Links) > 0
+}
+
+// providesProp lists the safeguards a control provides, each with the
+// flow or element it is on; left out when it provides none.
+func (pc *pctx) providesProp(c *ir.Control) (prop, bool) {
+	key := "Provides"
+	if !c.Effective() {
+		key = "Provides (once in place)"
+	}
+	p := prop{Key: key, Wide: true}
+	for _, x := range c.Provides {
+		if x == nil {
+			continue
+		}
+		l, _ := pc.targetLink(x.Target)
+		l.Text = x.Safeguard + " on " + l.Text
+		p.Links = append(p.Links, l)
+	}
+	return p, len(p.Links) > 0
 }
 
 // flowFacts are the facts the threat rules read that the flow states.

@@ -27,6 +27,7 @@ type findingData struct {
 	Props                      []prop
 	ClaimedBy                  *claimData
 	Acceptance                 *acceptanceData
+	Dismissal                  *dismissalData
 	Why, Fix                   template.HTML
 	References                 []string
 }
@@ -44,7 +45,7 @@ func (b *builder) findingPages() error {
 		row := pc.findingRow(f)
 		d := &findingData{Fingerprint: f.Fingerprint, Title: row.Name, Status: f.Status, Rule: row.Rule, Message: f.Message,
 			Stride: f.Stride, Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score, Band: f.Band, BandClass: row.BandKey,
-			Acceptance: row.Acceptance, Open: f.Status == ir.Open}
+			Acceptance: row.Acceptance, Dismissal: row.Dismissal, Open: f.Status == ir.Open}
 		ruleProp := prop{Key: "Rule", Links: []link{row.Rule}}
 		found := pc.sourceProp(f.Range)
 		found.Key = "Found at"
@@ -66,6 +67,9 @@ func (b *builder) findingPages() error {
 		text := []string{f.Rule, f.Message, f.Status, strings.Join(f.Stride, " ")}
 		if a := row.Acceptance; a != nil {
 			text = append(text, a.By, a.Reason)
+		}
+		if x := row.Dismissal; x != nil {
+			text = append(text, x.Reviewer, x.Reason)
 		}
 		if d.ClaimedBy != nil {
 			text = append(text, "claimed by "+f.ClaimedBy.ID)

@@ -197,3 +197,47 @@ accept "TMR-S03@hook2" { reason "hook2 verified by the proxy" owner "edge" until
 		t.Error("finding/tmr-s03@hook2.html shows the expired pattern beside the acceptance that holds")
 	}
 }
+
+// TestProvidedAndDismissed: element and flow pages list every safeguard
+// with where it comes from (declared, provided by a control in place, or
+// from a planned control that does not count yet); a control page lists
+// what it provides; a dismissed finding shows its reviewer and reason on
+// its page and in the register, and counts as dismissed.
+func TestProvidedAndDismissed(t *testing.T) {
+	src := `boundary vendor "Vendor" { trust external }
+boundary core "Core" { trust high }
+system psp "PSP" in vendor { external }
+system shop "Shop" {
+  container api "API" in core { safeguards input_validation }
+  container admin "Admin" in core
+}
+flow hook: psp -> shop.api "Payment webhook" { crosses vendor, core "allow-list" }
+flow refund: psp -> shop.admin "Refund webhook" { crosses vendor, core "allow-list" }
+control sig "Signed webhooks" { status implemented  provides webhook_signature on hook, refund }
+control dedup "Event dedup table" { status planned  provides idempotency_keys on shop.admin }
+dismiss "TMR-S01@hook" { reason "the edge verifies the provider's client certificate" reviewer "security-lead" }
+`
+	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{Now: today})
+	fm := fileMap(build(t, Input{Model: res.Model, Diags: res.Diags}, Options{}))
+	wantOnPages(t, fm, map[string][]string{
+		"flow/hook.html":        {"<dt>Safeguards</dt>", `<a href="../control/sig.html">webhook_signature (provided by control Signed webhooks)</a>`},
+		"element/shop.api.html": {"<dt>Safeguards</dt><dd>input_validation (declared)</dd>"},
+		"element/shop.admin.html": {
+			`<a href="../control/dedup.html">idempotency_keys (from planned control Event dedup table: does not count yet)</a>`},
+		"control/sig.html":   {"<dt>Provides</dt>", `<a href="../flow/hook.html">webhook_signature on Payment webhook</a>`, `webhook_signature on Refund webhook`},
+		"control/dedup.html": {"<dt>Provides (once in place)</dt>", `<a href="../element/shop.admin.html">idempotency_keys on Admin</a>`},
+		"finding/tmr-s01@hook.html": {"status-dismissed", "<h2>Dismissed</h2>", "the edge verifies the provider&#39;s client certificate",
+			"<strong>security-lead</strong>"},
+		"register.html": {`data-status="dismissed"`, `<div class="dismiss-note">Dismissed by <strong>security-lead</strong>`, ", 1 dismissed)",
+			`<option value="dismissed">dismissed</option>`},
+		"index.html": {" · 1 dismissed"},
+	})
+	for p := range fm {
+		if strings.HasPrefix(p, "finding/tmr-s03@") {
+			t.Errorf("%s: the webhook signature an implemented control provides must close TMR-S03", p)
+		}
+	}
+	if p := string(fm["finding/tmr-s01@refund.html"]); strings.Contains(p, "<h2>Dismissed</h2>") {
+		t.Error("finding/tmr-s01@refund.html is shown dismissed; only TMR-S01@hook is")
+	}
+}

@@ -21,7 +21,7 @@ type registerData struct {
 	Statuses   []string
 	Boundaries []option
 
-	Threats, Findings, Open, Accepted, Claimed int
+	Threats, Findings, Open, Accepted, Dismissed, Claimed int
 }
 
 // registerPage writes the register: every declared threat and every
@@ -57,6 +57,8 @@ func (b *builder) registerPage() error {
 			d.Open++
 		case ir.Accepted:
 			d.Accepted++
+		case ir.Dismissed:
+			d.Dismissed++
 		}
 	}
 	d.Findings = len(fs)

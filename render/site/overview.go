@@ -206,6 +206,9 @@ func (b *builder) overviewPage() error {
 	if n := findingStatus[ir.Accepted]; n > 0 {
 		findingSub += fmt.Sprintf(" · %d accepted", n)
 	}
+	if n := findingStatus[ir.Dismissed]; n > 0 {
+		findingSub += fmt.Sprintf(" · %d dismissed", n)
+	}
 	if n := findingStatus[ir.Claimed]; n > 0 {
 		findingSub += fmt.Sprintf(" · %d claimed", n)
 	}

@@ -158,6 +158,7 @@ type threatRow struct {
 	Claims     []link // the findings a declared threat claims
 	ClaimedBy  link   // the threat that claims a finding
 	Acceptance *acceptanceData
+	Dismissal  *dismissalData // the dismissal of a finding
 }
 
 type controlRow struct {
@@ -354,7 +355,7 @@ func bandRank(band string) int {
 	return 0
 }
 
-var threatStatuses = []string{ir.Open, ir.Mitigated, ir.Accepted, ir.Transferred}
+var threatStatuses = []string{ir.Open, ir.Mitigated, ir.Accepted, ir.Transferred, ir.Dismissed}
 
 var controlStatuses = []string{"proposed", "planned", "implemented", "verified"}
 
@@ -464,6 +465,9 @@ func (pc *pctx) findingRow(f *ir.Finding) threatRow {
 		r.ClaimedBy = pc.threatLink(f.ClaimedBy)
 	}
 	r.Acceptance = pc.b.findingAcceptance(f)
+	if x := f.Dismissal; x != nil {
+		r.Dismissal = &dismissalData{Reason: x.Reason, Reviewer: x.Reviewer}
+	}
 	return r
 }
 
