@@ -173,19 +173,23 @@ func (g *gen) pick(words []string) string { return words[g.r.IntN(len(words))] }
 
 var (
 	serviceNames = []string{"orders", "billing", "catalog", "accounts", "search", "inventory", "shipping", "pricing", "reviews", "notify", "ledger", "reports", "profile", "session", "audit", "export"}
-	storeKinds   = []struct{ kind, id, tech, name string }{
-		{"database", "db", "PostgreSQL", "Primary database"},
-		{"cache", "cache", "Redis", "Cache"},
-		{"queue", "events", "Kafka", "Event stream"},
-		{"bucket", "blobs", "S3", "Object store"},
+	storeKinds   = []struct{ kind, id, tech, name, technology string }{
+		{"database", "db", "PostgreSQL", "Primary database", "database"},
+		{"cache", "cache", "Redis", "Cache", "cache"},
+		{"queue", "events", "Kafka", "Event stream", "message_queue"},
+		{"bucket", "blobs", "S3", "Object store", "object_store"},
 	}
-	componentNames = []string{"authz", "handler", "repo", "validator", "publisher", "client"}
-	techs          = []string{"Go", "Java", "Rust", "Python", "Kotlin", "TypeScript"}
-	protocols      = []string{"https", "grpc", "amqp", "postgres", "redis", "kafka", "s3"}
-	auths          = []string{"mtls", "jwt", "oauth2", "api_key", "iam"}
-	classes        = []string{"public", "internal", "confidential", "restricted", "secret"}
-	strides        = []string{"spoofing", "tampering", "repudiation", "information_disclosure", "denial_of_service", "elevation_of_privilege"}
-	reasons        = []string{
+	serviceTechs    = []string{"api", "api", "web_application", "batch_job", "function"}
+	formats         = []string{"json", "xml", "files", "serialized_objects", "protobuf"}
+	ratings         = []string{"archive", "operational", "important", "critical", "mission_critical"}
+	authentications = []string{"mtls", "token", "credentials", "client_certificate", "session", "none"}
+	componentNames  = []string{"authz", "handler", "repo", "validator", "publisher", "client"}
+	techs           = []string{"Go", "Java", "Rust", "Python", "Kotlin", "TypeScript"}
+	protocols       = []string{"https", "grpc", "amqp", "postgres", "redis", "kafka", "s3"}
+	auths           = []string{"mtls", "jwt", "oauth2", "api_key", "iam"}
+	classes         = []string{"public", "internal", "confidential", "restricted", "secret"}
+	strides         = []string{"spoofing", "tampering", "repudiation", "information_disclosure", "denial_of_service", "elevation_of_privilege"}
+	reasons         = []string{
 		"mTLS with workload identity; tenant taken from verified claims only",
 		"JWT validated at the gateway: iss, aud, exp, tenant claim",
 		"per-service database role; row-level security on tenant_id",
@@ -205,8 +209,13 @@ func (g *gen) run(n int) {
 	g.model(n)
 	g.boundaries(regions)
 	g.dataAssets(max(n/50, 3))
+	w := g.file("runtimes.tm")
+	g.pf(w, "# Node pools the services share, one per region.\n")
+	for r := 0; r < regions; r++ {
+		g.pf(w, "runtime pool%d \"Node pool %d\" { type node_pool }\n", r, r)
+	}
 
-	w := g.file("people.tm")
+	w = g.file("people.tm")
 	g.pf(w, "# People outside the platform.\n")
 	for i := 0; i < persons && g.take(); i++ {
 		id := fmt.Sprintf("p%d", i)
@@ -290,6 +299,9 @@ func (g *gen) dataAssets(n int) {
 		for _, f := range flags {
 			g.pf(w, " %s", f)
 		}
+		if g.r.IntN(2) == 0 {
+			g.pf(w, " integrity %s availability %s", g.pick(ratings), g.pick(ratings))
+		}
 		g.pf(w, " }\n")
 	}
 }
@@ -335,7 +347,7 @@ func (g *gen) system(i int) {
 	)
 	if g.take() {
 		gateway = &elem{path: sid + ".gateway", kind: "container", b: g.edge}
-		g.pf(w, "  container gateway \"API gateway\" in edge { tech \"Envoy + WAF\" exposure public }\n")
+		g.pf(w, "  container gateway \"API gateway\" in edge { tech \"Envoy + WAF\" technology api_gateway exposure public }\n")
 	}
 	perm := g.r.Perm(len(serviceNames))
 	for k := 0; k < 5 && g.left > 0; k++ {
@@ -374,11 +386,20 @@ func (g *gen) system(i int) {
 	for _, svc := range services {
 		short := svc.path[len(sid)+1:]
 		cs := compOf[svc]
+		// The facts the threat rules read: what it is, that we wrote
+		// it, what it holds, where it runs, what it is worth.
+		facts := fmt.Sprintf("tech %q technology %s custom_developed processes %s", g.pick(techs), g.pick(serviceTechs), g.data[g.r.IntN(len(g.data))])
+		if g.r.IntN(2) == 0 {
+			facts += fmt.Sprintf(" runs_on pool%d criticality %s", g.region[cl.b], g.pick(ratings))
+		}
+		if g.r.IntN(4) == 0 {
+			facts += " accepts " + g.pick(formats)
+		}
 		if len(cs) == 0 && g.r.IntN(2) == 0 {
-			g.pf(w, "  container %s \"%s service\" { tech %q }\n", short, title(short), g.pick(techs))
+			g.pf(w, "  container %s \"%s service\" { %s }\n", short, title(short), facts)
 			continue
 		}
-		g.pf(w, "  container %s \"%s service\" {\n    tech %q\n", short, title(short), g.pick(techs))
+		g.pf(w, "  container %s \"%s service\" {\n    %s\n", short, title(short), facts)
 		if len(cs) == 0 {
 			g.pf(w, "    owner %q\n", team)
 		}
@@ -398,7 +419,7 @@ func (g *gen) system(i int) {
 		if st.b != cl.b {
 			in = " in " + st.b.id
 		}
-		g.pf(w, "  %s %s %q%s { tech %q", st.kind, meta.id, meta.name, in, meta.tech)
+		g.pf(w, "  %s %s %q%s { tech %q technology %s stores %s", st.kind, meta.id, meta.name, in, meta.tech, meta.technology, g.data[g.r.IntN(len(g.data))])
 		switch st.kind {
 		case "database":
 			g.pf(w, " tenancy row_level encrypted_at_rest")
@@ -412,7 +433,7 @@ func (g *gen) system(i int) {
 	var deployer *elem
 	if i%2 == 0 && g.take() {
 		deployer = &elem{path: sid + ".deployer", kind: "container", b: g.ci}
-		g.pf(w, "\nextend %s {\n  container deployer \"Deploy pipeline\" in ci { tech \"GitHub Actions\" }\n}\n", sid)
+		g.pf(w, "\nextend %s {\n  container deployer \"Deploy pipeline\" in ci { tech \"GitHub Actions\" technology build_pipeline }\n}\n", sid)
 	}
 
 	// Flows: the request path first, then the rest of the system's
@@ -533,13 +554,23 @@ func (g *gen) writeFlow(w *strings.Builder, f *flow) {
 		}
 		return
 	}
-	g.pf(w, "%s {\n  protocol %s auth %s carries %s", head, g.pick(protocols), g.pick(auths), data)
+	if g.r.IntN(2) == 0 {
+		g.pf(w, "%s {\n  protocol %s auth %s carries %s", head, g.pick(protocols), g.pick(auths), data)
+	} else {
+		g.pf(w, "%s {\n  protocol %s authentication %s carries %s", head, g.pick(protocols), g.pick(authentications), data)
+	}
 	if g.r.IntN(3) == 0 {
 		g.pf(w, ", %s", g.data[g.r.IntN(len(g.data))])
 	}
 	g.pf(w, "\n")
 	if g.r.IntN(4) == 0 {
 		g.pf(w, "  idempotency_key\n")
+	}
+	switch {
+	case strings.HasSuffix(f.from.path, ".deployer"):
+		g.pf(w, "  usage devops\n")
+	case g.r.IntN(6) == 0:
+		g.pf(w, "  readonly\n")
 	}
 	leaves, enters := crossings(f.from.b, f.to.b)
 	if len(leaves) > 0 && len(enters) > 0 && g.r.IntN(3) == 0 {
