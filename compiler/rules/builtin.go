@@ -244,12 +244,14 @@ func calls(m *ir.Model, fn func(f *ir.Flow) *Hit) []Hit {
 	})
 }
 
+// onFlow and onElement format a hit's message in one Sprintf: a large
+// model has tens of thousands of findings.
 func onFlow(f *ir.Flow, format string, args ...any) *Hit {
-	return &Hit{Target: ir.Target{Flow: f}, Message: fmt.Sprintf("flow %q: ", f.ID) + fmt.Sprintf(format, args...)}
+	return &Hit{Target: ir.Target{Flow: f}, Message: fmt.Sprintf("flow %q: "+format, append([]any{f.ID}, args...)...)}
 }
 
 func onElement(e *ir.Element, format string, args ...any) Hit {
-	return Hit{Target: ir.Target{Element: e}, Message: fmt.Sprintf("%s %q: ", e.Kind, e.ID) + fmt.Sprintf(format, args...)}
+	return Hit{Target: ir.Target{Element: e}, Message: fmt.Sprintf("%s %q: "+format, append([]any{e.Kind, e.ID}, args...)...)}
 }
 
 func list(xs []string) string { return strings.Join(xs, ", ") }

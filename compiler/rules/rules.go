@@ -95,6 +95,8 @@ func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
 	var out []*ir.Finding
 	seen := map[string]bool{}
 	for _, r := range rs {
+		// The findings of a rule share one copy of its categories.
+		stride := append([]string{}, r.Stride...)
 		for _, h := range r.Match(m) {
 			id := h.Target.ID()
 			if id == "" {
@@ -107,7 +109,7 @@ func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
 			seen[fp] = true
 			score := r.Impact * r.Likelihood
 			out = append(out, &ir.Finding{
-				Rule: r.ID, Title: r.Title, Stride: append([]string{}, r.Stride...), Target: h.Target,
+				Rule: r.ID, Title: r.Title, Stride: stride, Target: h.Target,
 				Fingerprint: fp, Message: h.Message, Impact: r.Impact, Likelihood: r.Likelihood,
 				Score: score, Band: ir.Band(score), Status: ir.Open, Range: targetRange(h.Target),
 			})
