@@ -76,8 +76,8 @@ func TestCheckFindingsJSON(t *testing.T) {
 			}
 		}
 	}
-	if statuses["open"] != 13 || statuses["claimed"] != 1 || statuses["accepted"] != 1 {
-		t.Errorf("statuses %v, want 13 open, 1 claimed, 1 accepted", statuses)
+	if statuses["open"] != 15 || statuses["claimed"] != 1 || statuses["accepted"] != 1 {
+		t.Errorf("statuses %v, want 15 open, 1 claimed, 1 accepted", statuses)
 	}
 	// A model without findings still has the member.
 	dir := t.TempDir()
@@ -96,7 +96,7 @@ func TestCheckFindingsText(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("findings must not fail a run: exit %d\n%s", code, out)
 	}
-	if !strings.Contains(out, ": ok (") || !strings.Contains(out, "\nfindings: 15 (13 open, 1 accepted, 1 claimed)\n") ||
+	if !strings.Contains(out, ": ok (") || !strings.Contains(out, "\nfindings: 17 (15 open, 1 accepted, 1 claimed)\n") ||
 		!strings.Contains(out, "orders.tm:31:6: finding[TMR-I01] high 12: ") {
 		t.Errorf("text findings section wrong:\n%s", out)
 	}
@@ -109,8 +109,8 @@ func TestCheckFindingsText(t *testing.T) {
 			t.Errorf("text lacks the status %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, ": finding["); n != 15 || strings.Count(out, "\n  = ") != 2 {
-		t.Errorf("%d findings listed, want 15, two with a status line:\n%s", n, out)
+	if n := strings.Count(out, ": finding["); n != 17 || strings.Count(out, "\n  = ") != 2 {
+		t.Errorf("%d findings listed, want 17, two with a status line:\n%s", n, out)
 	}
 	_, out, _ = run(t, "check", core)
 	if !strings.Contains(out, "core.tm:95:6: finding[TMR-S03] high 15: ") ||
