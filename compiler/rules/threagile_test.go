@@ -205,7 +205,7 @@ const noRuleYet = "no tmc rule yet"
 var knownDifferences = map[string]string{
 	"container-baseimage-backdooring":        "tmc has no machine type: Threagile's `machine: container` on the web server and the CMS has no tmc fact, and the translation runs them on webapp_virtualization, a VMware host shared with virtual machines, which TMR-H06 rightly does not read as a container runtime.",
 	"dos-risky-access-across-trust-boundary": "TMR-A10 counts callers from a zone of lower trust only; Threagile counts any network crossing. marketing_cms_editing goes from the development network (medium) to the web DMZ (medium), over a VPN.",
-	"missing-authentication-second-factor":   "gap: TMR-A02 misses user_management_access (the backend admin's browser sends credentials and customer_accounts to the LDAP server).",
+	"missing-authentication-second-factor":   "gap: TMR-A02 misses user_management_access, the backend admin's browser managing customer_accounts in the LDAP server with a password: flowStake leaves out data flagged credentials, and customer_accounts is flagged so (the source: \"including transient credentials when entered for checking them\") while it is also the secret account data at stake.",
 	"missing-cloud-hardening":                "tmc reads boundary and runtime types, not provider tags: Threagile's apache-webserver@ec2 and contract-file-server@s3 come from aws:ec2 and aws:s3 tags, and webapp-virtualization is a VMware host here, not a cloud_account runtime; the cloud boundaries that hold all three are reported.",
 	"unchecked-deployment":                   "TMR-H07 reports the pipeline that deploys (jenkins_build_server), not every development-related asset: Threagile also reports the Git repository and the external developers' client, which is out of scope.",
 	"unencrypted-asset":                      "marketing_cms stores only public marketing material: Threagile raises an asset's own ratings to the highest data it processes (customer_accounts) and then reads them as stored. sql_database is encrypted with a symmetric shared key: Threagile asks for per-end-user keys on strictly confidential end-user data, and tmc's encrypted_at_rest does not say whose key.",
@@ -403,6 +403,13 @@ func TestThreagileExample(t *testing.T) {
 	for _, s := range stale {
 		t.Errorf("stale entry: %s", s)
 	}
+	var others []string
+	for _, f := range m.Findings {
+		if r := rules.Lookup(f.Rule); r != nil && !slices.ContainsFunc(r.Peers, func(p string) bool { return strings.HasPrefix(p, "threagile:") }) {
+			others = append(others, f.Fingerprint)
+		}
+	}
+	t.Logf("findings of rules that name no Threagile category (not compared; for the reviewer, %d): %s", len(others), strings.Join(others, ", "))
 	if len(extras) > maxFalse {
 		t.Errorf("%d findings on targets Threagile does not report for the category, more than the %d false ones issue 12 allows; review each and list the true ones in trueExtras with the reason:\n  %s",
 			len(extras), maxFalse, strings.Join(extras, "\n  "))
