@@ -185,7 +185,7 @@ var (
 	authentications = []string{"mtls", "token", "credentials", "client_certificate", "session", "none"}
 	componentNames  = []string{"authz", "handler", "repo", "validator", "publisher", "client"}
 	techs           = []string{"Go", "Java", "Rust", "Python", "Kotlin", "TypeScript"}
-	protocols       = []string{"https", "grpc", "amqp", "postgres", "redis", "kafka", "s3"}
+	protocols       = []string{"https", "grpc", "https", "grpcs"}
 	auths           = []string{"mtls", "jwt", "oauth2", "api_key", "iam"}
 	classes         = []string{"public", "internal", "confidential", "restricted", "secret"}
 	strides         = []string{"spoofing", "tampering", "repudiation", "information_disclosure", "denial_of_service", "elevation_of_privilege"}
@@ -550,14 +550,14 @@ func (g *gen) writeFlow(w *strings.Builder, f *flow) {
 		if g.r.IntN(2) == 0 {
 			g.pf(w, "%s { carries %s }\n", head, data)
 		} else {
-			g.pf(w, "%s { protocol %s carries %s }\n", head, g.pick(protocols), data)
+			g.pf(w, "%s { protocol %s carries %s }\n", head, g.protocol(f), data)
 		}
 		return
 	}
 	if g.r.IntN(2) == 0 {
-		g.pf(w, "%s {\n  protocol %s auth %s carries %s", head, g.pick(protocols), g.pick(auths), data)
+		g.pf(w, "%s {\n  protocol %s auth %s carries %s", head, g.protocol(f), g.pick(auths), data)
 	} else {
-		g.pf(w, "%s {\n  protocol %s authentication %s carries %s", head, g.pick(protocols), g.pick(authentications), data)
+		g.pf(w, "%s {\n  protocol %s authentication %s carries %s", head, g.protocol(f), g.pick(authentications), data)
 	}
 	if g.r.IntN(3) == 0 {
 		g.pf(w, ", %s", g.data[g.r.IntN(len(g.data))])
@@ -580,6 +580,25 @@ func (g *gen) writeFlow(w *strings.Builder, f *flow) {
 		g.pf(w, "  crosses %s %q\n", ids(append(leaves, enters...)), g.pick(reasons))
 	}
 	g.pf(w, "}\n")
+}
+
+// protocol picks a protocol that fits the flow's target, as real models
+// have it: a store's own protocol, else a service protocol.
+func (g *gen) protocol(f *flow) string {
+	switch f.to.kind {
+	case "database":
+		return "postgres"
+	case "cache":
+		return "redis"
+	case "queue":
+		return "kafka"
+	case "bucket":
+		return "s3"
+	}
+	if f.from.kind == "queue" {
+		return "kafka"
+	}
+	return g.pick(protocols)
 }
 
 func lastPart(p string) string { return p[strings.LastIndexByte(p, '.')+1:] }
