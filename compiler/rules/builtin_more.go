@@ -347,6 +347,7 @@ func moreRules() []*Rule {
 				"Credentials that are not personal data are not counted: a key or token sent to the provider that issued it is how its API is called.",
 			Fix:        "Send only what the provider needs (tokens instead of card numbers, pseudonymous ids, no free text to LLMs), over an encrypted channel, under a processing agreement; declare `safeguards data_minimization` on the flow.",
 			References: []string{"CWE-359", "LINDDUN", "GDPR Art. 5(1)(c) and 28", "OWASP Top 10 for LLM Applications LLM06"},
+			Peers:      []string{"pytm:sensitive data to a model provider"},
 			Match: func(m *ir.Model) []Hit {
 				return flows(m, func(f *ir.Flow) *Hit {
 					if !external(f.To) || external(f.From) {
