@@ -132,12 +132,12 @@ func computeStakes(m *ir.Model) map[*ir.Element]*stake {
 
 // flowStake is what a flow's data puts at stake; credentials on it are
 // how the sender authenticates, not data behind the call.
+// flowStake is what the data a flow carries puts at stake, credentials
+// included: account data flagged credentials is still the account.
 func flowStake(f *ir.Flow) *stake {
 	s := &stake{}
 	for _, d := range f.Carries {
-		if !d.Credentials {
-			s.add(d)
-		}
+		s.add(d)
 	}
 	return s
 }
@@ -320,7 +320,7 @@ var _ = peerNote("threagile:unguarded-direct-datastore-access",
 var _ = peerNote("threagile:dos-risky-access-across-trust-boundary",
 	"TMR-A10 reads availability and criticality like Threagile and counts only callers from lower trust; TMR-D01 covers public endpoints whatever their ratings. ip_filtered silences TMR-A10 (only allow-listed callers get through); a VPN does not.")
 var _ = peerNote("threagile:unencrypted-communication",
-	"On a crossing TMR-I02 reports secret, restricted, personal or credential data in clear text; inside one zone TMR-A11 reports an authenticator or secret data in clear text. Confidential data inside one zone is not reported: the zone is the trust the model states.")
+	"On a crossing TMR-I02 reports secret, restricted, personal or credential data in clear text; inside one zone TMR-A11 reports an authenticator, restricted or secret data in clear text. Confidential data inside one zone is not reported: the zone is the trust the model states.")
 var _ = peerNote("threagile:unencrypted-asset",
 	"TMR-I03 reads the data flows write to a database or bucket, TMR-I07 and TMR-I08 caches and queues; TMR-A12 reads `stores` on any element. Threagile requires both confidentiality and integrity to be high; tmc either, as data at rest leaks either way.")
 var _ = peerNote("threagile:missing-vault",
@@ -652,9 +652,9 @@ var _ = register(
 		},
 	},
 	&Rule{
-		ID: "TMR-A11", Title: "Authenticator or secret data in clear text inside a zone",
+		ID: "TMR-A11", Title: "Authenticator or restricted data in clear text inside a zone",
 		Stride: []string{disclosure, spoofing}, Impact: 4, Likelihood: 2,
-		Rationale: "A flow that sends a password, a session id or a token, or carries credentials, secret data or data of mission-critical integrity, over an unencrypted protocol can be read and altered by anything on the network of the zone: a compromised neighbour replays the credentials. " +
+		Rationale: "A flow that sends a password, a session id or a token, or carries credentials, restricted or secret data or data of mission-critical integrity, over an unencrypted protocol can be read and altered by anything on the network of the zone: a compromised neighbour replays the credentials. " +
 			"The rule reads flows that cross no boundary and state their protocol (TMR-I02 reports crossings); in-process calls are not counted.",
 		Fix:        "Use an encrypted protocol (https, grpcs, tls, ldaps) or declare `safeguards encryption_in_transit` or `mtls` when the transport encrypts (a mesh, TLS to the database).",
 		References: []string{"CWE-319", "CWE-523", "OWASP ASVS V9"},
@@ -671,7 +671,7 @@ var _ = register(
 					what = append(what, "authentication "+f.Authentication)
 				}
 				what = append(what, carried(f, func(d *ir.Data) bool {
-					return d.Credentials || d.Classification == "secret" || d.Integrity == "mission_critical"
+					return d.Credentials || classRank[d.Classification] >= classRank["restricted"] || d.Integrity == "mission_critical"
 				})...)
 				if len(what) == 0 {
 					return nil

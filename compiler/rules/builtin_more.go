@@ -137,11 +137,11 @@ func moreRules() []*Rule {
 			ID: "TMR-R02", Title: "Sensitive action without an audit trail",
 			Stride: []string{repudiation}, Impact: 3, Likelihood: 3,
 			Rationale: "Administrative actions and a workload's use of credentials (data flagged `credentials`) across a trust boundary are what an investigation needs to reconstruct; without an audit log nobody can say who did what, or prove they did not. " +
-				"Writing a session or a token to a cache or a queue stores it (TMR-I07) and is not such an action.",
+				"Writing a session or a token to a cache or a queue stores it (TMR-I07) and is not such an action, and neither is the reply on a call (`response_to`): the call is the action.",
 			Fix:        "Write each such action (who, what, when, which tenant) to a tamper-evident audit log and declare `safeguards audit_logging` on the flow or the receiving element.",
 			References: []string{"CWE-778", "CWE-223", "OWASP ASVS V7", "OWASP Logging Cheat Sheet"},
 			Match: func(m *ir.Model) []Hit {
-				return flows(m, func(f *ir.Flow) *Hit {
+				return calls(m, func(f *ir.Flow) *Hit {
 					if external(f.To) || f.To.Kind == ir.Person || guarded(f, []string{"audit_logging"}, f.To) {
 						return nil
 					}
@@ -151,7 +151,10 @@ func moreRules() []*Rule {
 					// Writing a session or a token to a cache or a queue
 					// stores it (TMR-I07 is about that); it is not a use
 					// of the credentials that an investigation needs.
-					if len(f.Crossings) == 0 || f.From.Kind == ir.Person || f.To.Kind == ir.Cache || f.To.Kind == ir.Queue {
+					// A person's login (from their browser or app) is
+					// theirs to make; the rule is about workloads using
+					// credentials.
+					if len(f.Crossings) == 0 || human(f.From) || f.To.Kind == ir.Cache || f.To.Kind == ir.Queue {
 						return nil
 					}
 					ds := carried(f, credentials)
