@@ -519,16 +519,35 @@ type Finding struct {
 	Likelihood  int
 	Score       int
 	Band        string
-	Status      string     // Open, Accepted (by an accept declaration), Dismissed (by a dismiss declaration) or Claimed (by a threat)
-	Range       diag.Range // the target's head or id
-	ClaimedBy   *Threat    // the threat that claims the finding, or nil
-	Acceptance  *FindingAcceptance
+	// ImpactWhy and LikelihoodWhy say where the impact and the likelihood
+	// come from: "impact 5: carries restricted `card` (rule default 4)",
+	// "likelihood 3: rule default (reachable from `internet` in 2 hops)"
+	// (docs/rules.md, "Severity"); "" for a finding made outside the rules.
+	ImpactWhy     string
+	LikelihoodWhy string
+	Status        string     // Open, Accepted (by an accept declaration), Dismissed (by a dismiss declaration) or Claimed (by a threat)
+	Range         diag.Range // the target's head or id
+	ClaimedBy     *Threat    // the threat that claims the finding, or nil
+	Acceptance    *FindingAcceptance
 	// ExpiredAcceptance is the most specific acceptance that covered the
 	// finding and has expired (TM601), or nil; it says why an open
 	// finding was accepted before.
 	ExpiredAcceptance *FindingAcceptance
 	// Dismissal is the dismiss declaration that names the finding, or nil.
 	Dismissal *FindingDismissal
+}
+
+// Why joins ImpactWhy and LikelihoodWhy: "impact 5: carries restricted
+// `card` (rule default 4); likelihood 4: reachable from `internet` in one
+// hop without authentication (rule default 3)"; "" when neither is set.
+func (f *Finding) Why() string {
+	switch {
+	case f.ImpactWhy == "":
+		return f.LikelihoodWhy
+	case f.LikelihoodWhy == "":
+		return f.ImpactWhy
+	}
+	return f.ImpactWhy + "; " + f.LikelihoodWhy
 }
 
 // StatusNote says why a finding is not open: "claimed by threat

@@ -51,20 +51,22 @@ type jModel struct {
 }
 
 type jFinding struct {
-	Rule        string         `json:"rule"`
-	Fingerprint string         `json:"fingerprint"`
-	Target      *jTarget       `json:"target"`
-	Stride      []string       `json:"stride"`
-	Impact      int            `json:"impact"`
-	Likelihood  int            `json:"likelihood"`
-	Score       int            `json:"score"`
-	Band        string         `json:"band"`
-	Status      string         `json:"status"`
-	Message     string         `json:"message"`
-	Range       *jRange        `json:"range"`
-	ClaimedBy   string         `json:"claimed_by,omitempty"` // the id of the threat that claims it
-	Accepted    *AcceptedJSON  `json:"accepted,omitempty"`
-	Dismissed   *DismissedJSON `json:"dismissed,omitempty"`
+	Rule          string         `json:"rule"`
+	Fingerprint   string         `json:"fingerprint"`
+	Target        *jTarget       `json:"target"`
+	Stride        []string       `json:"stride"`
+	Impact        int            `json:"impact"`
+	Likelihood    int            `json:"likelihood"`
+	Score         int            `json:"score"`
+	Band          string         `json:"band"`
+	ImpactWhy     string         `json:"impact_why,omitempty"`     // "impact 4: carries restricted `card` (rule default 3)"
+	LikelihoodWhy string         `json:"likelihood_why,omitempty"` // "likelihood 3: rule default (reachable from `internet` in 2 hops)"
+	Status        string         `json:"status"`
+	Message       string         `json:"message"`
+	Range         *jRange        `json:"range"`
+	ClaimedBy     string         `json:"claimed_by,omitempty"` // the id of the threat that claims it
+	Accepted      *AcceptedJSON  `json:"accepted,omitempty"`
+	Dismissed     *DismissedJSON `json:"dismissed,omitempty"`
 }
 
 // DismissedJSON is the dismissal of a finding, in model.json and in tmc
@@ -506,7 +508,7 @@ func MarshalJSON(m *Model) ([]byte, error) {
 	}
 	for _, f := range m.Findings {
 		jf := jFinding{f.Rule, f.Fingerprint, jtarget(f.Target), append([]string{}, f.Stride...),
-			f.Impact, f.Likelihood, f.Score, f.Band, f.Status, f.Message, jr(f.Range), "", nil, nil}
+			f.Impact, f.Likelihood, f.Score, f.Band, f.ImpactWhy, f.LikelihoodWhy, f.Status, f.Message, jr(f.Range), "", nil, nil}
 		if f.ClaimedBy != nil {
 			jf.ClaimedBy = f.ClaimedBy.ID
 		}

@@ -94,6 +94,7 @@ func Run(m *ir.Model) []*ir.Finding {
 func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
 	var out []*ir.Finding
 	seen := map[string]bool{}
+	sf := computeSeverity(m)
 	for _, r := range rs {
 		// The findings of a rule share one copy of its categories.
 		stride := append([]string{}, r.Stride...)
@@ -107,16 +108,80 @@ func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
 				continue
 			}
 			seen[fp] = true
-			score := r.Impact * r.Likelihood
+			impact, likelihood, iw, lw := sf.severity(r, h.Target)
+			score := impact * likelihood
 			out = append(out, &ir.Finding{
 				Rule: r.ID, Title: r.Title, Stride: stride, Target: h.Target,
-				Fingerprint: fp, Message: h.Message, Impact: r.Impact, Likelihood: r.Likelihood,
-				Score: score, Band: ir.Band(score), Status: ir.Open, Range: targetRange(h.Target),
+				Fingerprint: fp, Message: h.Message, Impact: impact, Likelihood: likelihood,
+				Score: score, Band: ir.Band(score), ImpactWhy: iw, LikelihoodWhy: lw,
+				Status: ir.Open, Range: targetRange(h.Target),
 			})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Fingerprint < out[j].Fingerprint })
 	return out
+}
+
+// severitySection documents the severity formula of severity.go.
+func severitySection(b *bytes.Buffer) {
+	b.WriteString(`## Severity
+
+A finding starts from its rule's default impact and likelihood; the facts
+of the model move each by one step at most, so that a finding's score says
+what is at stake where it is and how exposed that place is, and the rule's
+judgement of the threat stays the base.
+
+**Impact.** The *stake* of a target is the highest rating found there:
+
+- a data asset rates by its classification (public 1, internal 2,
+  confidential 3, restricted 4, secret 5), its integrity and its
+  availability (archive 1, operational 2, important 3, critical 4,
+  mission_critical 5), whichever is highest;
+- at an element: the data it ` + "`stores`" + ` and ` + "`processes`" + `, the data the flows to
+  and from it carry, and its ` + "`criticality`" + ` on the same scale;
+- at a flow: the data it ` + "`carries`" + ` and, for a call (not a ` + "`response_to`" + ` reply),
+  what its receiver stores, processes and its criticality;
+- a boundary has no stake of its own.
+
+impact = default + 1 (at most 5) when the stake is above the default;
+otherwise the default. Data only raises an impact: a rating of
+confidentiality says nothing of the harm a missing correlation id or an
+unpinned image does, so a low stake never lowers it.
+
+**Likelihood.** The *exposure* of a target is how an attacker in an untrusted
+zone reaches it. The untrusted elements are those in a boundary of trust
+` + "`untrusted`" + ` or ` + "`external`" + `, and those no boundary places. From them, tmc counts the
+hops over the flows that are calls (replies declared ` + "`response_to`" + ` are not),
+once over every flow and once over the flows without authentication (a flow
+whose ` + "`authentication`" + ` is ` + "`none`" + `, or that states neither ` + "`authentication`" + ` nor ` + "`auth`" + `).
+A call to a container reaches its components and a call to a component its
+container. A flow is reached one hop after its sender; a reply is as exposed
+as its request.
+
+- likelihood = default + 1 (at most 5) when the target is reachable from an
+  untrusted element in one hop without authentication;
+- likelihood = default - 1 (at least 1) when no path of flows reaches it
+  from an untrusted element;
+- otherwise the default: reachable with authentication, or in two hops or
+  more, or the target is itself untrusted (an element in an untrusted zone,
+  a flow to one), or a boundary.
+
+A model that places no element in a trusted zone, or none in an untrusted
+one, states nothing to compute exposure from: every likelihood is the
+rule's default. A model that states no data and no criticality keeps every
+impact at the rule's default. So a model without data, ratings and trust
+zones keeps the defaults of the table.
+
+Every finding says why, in ` + "`tmc check`" + ` (a ` + "`= why:`" + ` line), in JSON (` + "`impact_why`" + `,
+` + "`likelihood_why`" + `), SARIF, the Markdown summary and the site:
+
+` + "```" + `
+impact 4: carries restricted ` + "`card`" + ` (rule default 3); likelihood 3: rule default (reachable from ` + "`internet`" + ` in 2 hops)
+impact 3: rule default (no data or criticality stated here); likelihood 4: reachable from ` + "`internet`" + ` in one hop without authentication (rule default 3)
+impact 4: rule default (the most at stake: carries confidential ` + "`payment`" + `); likelihood 1: not reachable from an untrusted zone (rule default 2)
+` + "```" + `
+
+`)
 }
 
 func targetRange(t ir.Target) (r diag.Range) {
@@ -174,7 +239,10 @@ func Markdown() []byte {
 	b.WriteString("Categories are STRIDE (spoofing, tampering, repudiation, information_disclosure,\n")
 	b.WriteString("denial_of_service, elevation_of_privilege) and, for privacy rules, LINDDUN\n")
 	b.WriteString("(`linddun:data_disclosure`, `linddun:non_compliance`, ...).\n\n")
-	b.WriteString("Score = impact x likelihood; bands: low 1-4, medium 5-9, high 10-16, critical 20-25.\n\n")
+	b.WriteString("Score = impact x likelihood; bands: low 1-4, medium 5-9, high 10-16, critical 20-25.\n")
+	b.WriteString("The table gives each rule's default impact and likelihood; a finding's own\n")
+	b.WriteString("come from the model (see [Severity](#severity)).\n\n")
+	severitySection(&b)
 	b.WriteString("| id | categories | title | impact | likelihood |\n|---|---|---|---|---|\n")
 	for _, r := range All {
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %d | %d |\n", r.ID, strings.ToLower(r.ID), strings.Join(r.Stride, ", "), r.Title, r.Impact, r.Likelihood)

@@ -122,13 +122,13 @@ func Markdown(w io.Writer, in Input) error {
 				top = top[:MaxTopThreats]
 			}
 			fmt.Fprintf(&sections, "\n**%s** (%s, %d open)\n\n", EscapeMarkdown(bd.ID), EscapeMarkdown(bd.Trust), n)
-			sections.WriteString("| threat | target | band | score |\n| --- | --- | --- | ---: |\n")
+			sections.WriteString("| threat | target | band | score | why |\n| --- | --- | --- | ---: | --- |\n")
 			for _, t := range top {
 				name := EscapeMarkdown(t.name)
 				if t.finding {
 					name += " (rule)"
 				}
-				fmt.Fprintf(&sections, "| %s | %s | %s | %d |\n", name, EscapeMarkdown(t.target), t.band, t.score)
+				fmt.Fprintf(&sections, "| %s | %s | %s | %d | %s |\n", name, EscapeMarkdown(t.target), t.band, t.score, EscapeMarkdown(t.why))
 			}
 		}
 		if sections.Len() > 0 {
@@ -178,8 +178,12 @@ func newAndFixed(b *bytes.Buffer, in Input) {
 			if f.Closed() {
 				status = ", " + f.Status
 			}
-			fmt.Fprintf(b, "- `%s` — finding %s (%s, score %d%s) — %s\n", codeSpan(in.position(f.Range)),
-				f.Rule, f.Band, f.Score, status, EscapeMarkdown(f.Message))
+			why := ""
+			if f.Why != "" {
+				why = " (" + EscapeMarkdown(f.Why) + ")"
+			}
+			fmt.Fprintf(b, "- `%s` — finding %s (%s, score %d%s) — %s%s\n", codeSpan(in.position(f.Range)),
+				f.Rule, f.Band, f.Score, status, EscapeMarkdown(f.Message), why)
 			i++
 		}
 		if nNew > MaxMarkdownDiags {
@@ -255,7 +259,8 @@ func codeSpan(s string) string {
 type threatRow struct {
 	name, target, band string
 	score              int
-	finding            bool // a rule found it; else it is declared
+	why                string // a finding's ir.Finding.Why; "declared" for a threat
+	finding            bool   // a rule found it; else it is declared
 	t                  ir.Target
 }
 
@@ -298,13 +303,13 @@ func openThreats(in Input) []threatRow {
 		if t.Status != ir.Open {
 			continue
 		}
-		out = append(out, threatRow{name: t.ID, target: t.Target.ID(), band: t.Band, score: t.Score, t: t.Target})
+		out = append(out, threatRow{name: t.ID, target: t.Target.ID(), band: t.Band, score: t.Score, why: "declared", t: t.Target})
 	}
 	for _, f := range in.Model.Findings {
 		if f.Status != "" && f.Status != ir.Open {
 			continue
 		}
-		out = append(out, threatRow{name: f.Rule, target: f.Target.ID(), band: f.Band, score: f.Score, finding: true, t: f.Target})
+		out = append(out, threatRow{name: f.Rule, target: f.Target.ID(), band: f.Band, score: f.Score, why: f.Why(), finding: true, t: f.Target})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].score != out[j].score {

@@ -85,8 +85,11 @@ type FindingInput struct {
 	// threat's claim, by whom and why it is dismissed, or until when, by
 	// whom and why it is accepted.
 	StatusNote string
-	Message    string
-	Range      diag.Range
+	// Why says where the impact and the likelihood come from
+	// (ir.Finding.Why); "" when not known.
+	Why     string
+	Message string
+	Range   diag.Range
 }
 
 // Closed reports whether a threat claims the finding or the model accepts
@@ -100,7 +103,7 @@ func Findings(fs []*ir.Finding) []FindingInput {
 		out = append(out, FindingInput{
 			Rule: f.Rule, Title: f.Title, Fingerprint: f.Fingerprint, Target: f.Target.ID(),
 			Stride: f.Stride, Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score,
-			Band: f.Band, Status: f.Status, StatusNote: f.StatusNote(), Message: f.Message, Range: f.Range,
+			Band: f.Band, Status: f.Status, StatusNote: f.StatusNote(), Why: f.Why(), Message: f.Message, Range: f.Range,
 		})
 	}
 	return out

@@ -277,7 +277,7 @@ func SARIF(w io.Writer, in Input) error {
 	for _, f := range in.Findings {
 		res := sarifResult{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: findingLevel(f.Band),
-			Message:             sarifText{findingMessage(f)},
+			Message:             sarifText{sarifFindingMessage(f)},
 			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
 			BaselineState:       state,
 			Properties:          findingProperties(f),
@@ -363,8 +363,21 @@ func findingMessage(f FindingInput) string {
 	return msg
 }
 
+// sarifFindingMessage is findingMessage with, on a line of its own, why
+// the finding has its impact and likelihood.
+func sarifFindingMessage(f FindingInput) string {
+	msg := findingMessage(f)
+	if f.Why != "" {
+		msg += "\nwhy: " + f.Why
+	}
+	return msg
+}
+
 func findingProperties(f FindingInput) map[string]any {
 	p := map[string]any{}
+	if f.Why != "" {
+		p["why"] = f.Why
+	}
 	if f.Target != "" {
 		p["target"] = f.Target
 	}

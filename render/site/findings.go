@@ -29,7 +29,10 @@ type findingData struct {
 	Acceptance                 *acceptanceData
 	Dismissal                  *dismissalData
 	Why, Fix                   template.HTML
-	References                 []string
+	// Severity says where the impact and the likelihood come from
+	// (ir.Finding ImpactWhy and LikelihoodWhy), as a list.
+	Severity   template.HTML
+	References []string
 }
 
 func (b *builder) findingPages() error {
@@ -53,6 +56,15 @@ func (b *builder) findingPages() error {
 			{Key: "Fingerprint", Value: f.Fingerprint, Code: true}, found}
 		if b.isThreat[f.ClaimedBy] {
 			d.ClaimedBy = &claimData{pc.threatLink(f.ClaimedBy), f.ClaimedBy.Status}
+		}
+		var why []string
+		for _, w := range []string{f.ImpactWhy, f.LikelihoodWhy} {
+			if w != "" {
+				why = append(why, "- "+w)
+			}
+		}
+		if len(why) > 0 {
+			d.Severity = pc.markdown(strings.Join(why, "\n")+"\n", "severity-", ".")
 		}
 		if r := rules.Lookup(f.Rule); r != nil {
 			prefix := "rule-" + ruleAnchor(r.ID) + "-"

@@ -115,12 +115,14 @@ func TestRegisterFindings(t *testing.T) {
 
 	// Target pages, the claiming threat's page, the finding's own page.
 	wantOnPages(t, fm, map[string][]string{
-		pagePath(kindElement, "shop.events"):    {`href="../finding/tmr-i05@shop.events.html"`, `href="../finding/tmr-i08@shop.events.html"`},
-		pagePath(kindFlow, "payment_delivery"):  {`href="../finding/tmr-r01@payment_delivery.html"`, accepted},
-		pagePath(kindFlow, "cart_rw"):           {`Also found here, claimed by a declared threat: <a href="../finding/tmr-i01@cart_rw.html">TMR-I01@cart_rw</a> by <a href="../threat/cache_leak.html">`},
-		pagePath(kindBoundary, "cluster"):       {`href="../finding/tmr-i05@shop.events.html"`, `href="../register.html#boundary=cluster&amp;source=rule"`},
-		pagePath(kindThreat, "cache_leak"):      {`<h2>Findings it claims <span class="count">1</span></h2>`, `href="../finding/tmr-i01@cart_rw.html"`},
-		"finding/tmr-i01@cart_rw.html":          {`<section class="card claimed">`, `href="../threat/cache_leak.html"`, `href="../rules.html#tmr-i01"`},
+		pagePath(kindElement, "shop.events"):   {`href="../finding/tmr-i05@shop.events.html"`, `href="../finding/tmr-i08@shop.events.html"`},
+		pagePath(kindFlow, "payment_delivery"): {`href="../finding/tmr-r01@payment_delivery.html"`, accepted},
+		pagePath(kindFlow, "cart_rw"):          {`Also found here, claimed by a declared threat: <a href="../finding/tmr-i01@cart_rw.html">TMR-I01@cart_rw</a> by <a href="../threat/cache_leak.html">`},
+		pagePath(kindBoundary, "cluster"):      {`href="../finding/tmr-i05@shop.events.html"`, `href="../register.html#boundary=cluster&amp;source=rule"`},
+		pagePath(kindThreat, "cache_leak"):     {`<h2>Findings it claims <span class="count">1</span></h2>`, `href="../finding/tmr-i01@cart_rw.html"`},
+		"finding/tmr-i01@cart_rw.html": {`<section class="card claimed">`, `href="../threat/cache_leak.html"`, `href="../rules.html#tmr-i01"`,
+			`<h2>Why this score</h2>`, `<li>impact 4: rule default (the most at stake: carries confidential <code>cart</code>)</li>`,
+			`<li>likelihood 3: rule default (reachable from <code>internet</code> in 3 hops)</li>`},
 		"finding/tmr-r01@payment_delivery.html": {`<h2>Risk accepted</h2>`, `<strong>payments-lead</strong> until <time>2027-06-30</time>`},
 		"rules.html":                            {`id="tmr-i01"`, `href="register.html#source=TMR-I01"`},
 	})

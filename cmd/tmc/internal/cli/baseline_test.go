@@ -83,7 +83,7 @@ func TestBaseline(t *testing.T) {
 	}
 	_, out, _ = run(t, "check", "--baseline", bl, "--format", "markdown", model)
 	for _, want := range []string{"### New and fixed problems\n", "Against the baseline `" + bl + "`: ",
-		"error TM301 — unmarked boundary crossing: flow \"refund\"", "— finding TMR-S03 (high, score 15) — flow \"refund\"",
+		"error TM301 — unmarked boundary crossing: flow \"refund\"", "— finding TMR-S03 (critical, score 20) — flow \"refund\"", "likelihood 4: reachable from \\`vendor\\` in one hop without authentication (rule default 3)",
 		"**Fixed** (1): in the baseline, no longer found\n\n- `" + fixed + "`\n"} {
 		if fixed == "" || !strings.Contains(out, want) {
 			t.Errorf("markdown against the baseline lacks %q:\n%s", want, out)

@@ -175,17 +175,22 @@ func findingsAtOrAbove(fs []*ir.Finding, band string) []string {
 	return fps
 }
 
-// textFindings prints the findings section of `tmc check`, every finding
-// with, when it is not open, its status on a line of its own:
+// textFindings prints the findings section of `tmc check`, highest score
+// first (then by fingerprint), every finding with why it has its impact
+// and likelihood and, when it is not open, its status on lines of their
+// own:
 //
 //	findings: 2 (1 open, 1 accepted)
 //	path:line:col: finding[TMR-S03] high 15: message (TMR-S03@webhook)
+//	  = why: impact 5: carries restricted `card` (rule default 4); likelihood 3: rule default (...)
 //	path:line:col: finding[TMR-R01] medium 9: message (TMR-R01@events)
+//	  = why: impact 3: rule default (...); likelihood 3: rule default (...)
 //	  = accepted until 2027-06-30 by "payments-lead": reason
 func textFindings(w io.Writer, p *diag.Printer, fs []*ir.Finding) error {
 	if len(fs) == 0 {
 		return nil
 	}
+	fs = byScore(fs)
 	var b strings.Builder
 	fmt.Fprintf(&b, "findings: %d", len(fs))
 	if counts := statusCounts(fs); counts != "" {
@@ -197,12 +202,28 @@ func textFindings(w io.Writer, p *diag.Printer, fs []*ir.Finding) error {
 			fmt.Fprintf(&b, "%s:%d:%d: ", p.Path(f.Range.File), f.Range.Start.Line, f.Range.Start.Col)
 		}
 		fmt.Fprintf(&b, "finding[%s] %s %d: %s (%s)\n", f.Rule, f.Band, f.Score, f.Message, f.Fingerprint)
+		if why := f.Why(); why != "" {
+			fmt.Fprintf(&b, "  = why: %s\n", why)
+		}
 		if f.Status != "" && f.Status != ir.Open {
 			fmt.Fprintf(&b, "  = %s\n", findingStatus(f))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// byScore returns the findings sorted by score, highest first, then by
+// fingerprint.
+func byScore(fs []*ir.Finding) []*ir.Finding {
+	out := slices.Clone(fs)
+	slices.SortFunc(out, func(a, b *ir.Finding) int {
+		if a.Score != b.Score {
+			return b.Score - a.Score
+		}
+		return strings.Compare(a.Fingerprint, b.Fingerprint)
+	})
+	return out
 }
 
 // statusCounts is "14 open, 1 accepted, 1 dismissed, 1 claimed", or "" when every
@@ -259,11 +280,15 @@ type jsonFinding struct {
 	Likelihood  int        `json:"likelihood"`
 	Score       int        `json:"score"`
 	Band        string     `json:"band"`
-	Status      string     `json:"status"`
-	Message     string     `json:"message"`
-	File        string     `json:"file"`
-	Line        int        `json:"line"`
-	Column      int        `json:"column"`
+	// ImpactWhy and LikelihoodWhy say where the impact and likelihood
+	// come from (docs/rules.md#severity), as in model.json.
+	ImpactWhy     string `json:"impact_why,omitempty"`
+	LikelihoodWhy string `json:"likelihood_why,omitempty"`
+	Status        string `json:"status"`
+	Message       string `json:"message"`
+	File          string `json:"file"`
+	Line          int    `json:"line"`
+	Column        int    `json:"column"`
 	// ClaimedBy is the threat that claims a claimed finding; Accepted the
 	// acceptance of an accepted one, Dismissed the dismissal of a
 	// dismissed one (as in model.json).
@@ -283,7 +308,7 @@ func jsonFindings(p *diag.Printer, fs []*ir.Finding) []jsonFinding {
 		out = append(out, jsonFinding{
 			Rule: f.Rule, Fingerprint: f.Fingerprint, Target: jsonTarget{f.Target.Kind(), f.Target.ID()},
 			Stride: append([]string{}, f.Stride...), Impact: f.Impact, Likelihood: f.Likelihood, Score: f.Score,
-			Band: f.Band, Status: f.Status, Message: f.Message,
+			Band: f.Band, ImpactWhy: f.ImpactWhy, LikelihoodWhy: f.LikelihoodWhy, Status: f.Status, Message: f.Message,
 			File: file, Line: f.Range.Start.Line, Column: f.Range.Start.Col,
 		})
 		jf := &out[len(out)-1]

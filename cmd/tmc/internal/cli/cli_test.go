@@ -130,8 +130,13 @@ func TestFailOn(t *testing.T) {
 	if code, _, errOut := run(t, "check", "--fail-on", "high", dir); code != ExitFail || !strings.Contains(errOut, "forged_webhook") {
 		t.Errorf("--fail-on high: exit %d, %q", code, errOut)
 	}
-	if code, _, _ := run(t, "check", "--fail-on", "critical", dir); code != ExitOK {
-		t.Errorf("--fail-on critical: exit %d, want 0", code)
+	// The webhook from the provider states no authentication: TMR-S03 on
+	// it is 5 x 4 = 20, critical (its likelihood one above the rule's
+	// default, for the unauthenticated hop from an untrusted zone); the
+	// declared threat is not.
+	if code, _, errOut := run(t, "check", "--fail-on", "critical", dir); code != ExitFail ||
+		!strings.Contains(errOut, "TMR-S03@webhook") || strings.Contains(errOut, "forged_webhook") {
+		t.Errorf("--fail-on critical: exit %d, want 1 for TMR-S03@webhook alone: %q", code, errOut)
 	}
 	if code, _, _ := run(t, "check", "--fail-on", "severe", dir); code != ExitUsage {
 		t.Errorf("--fail-on severe: exit %d, want 2", code)

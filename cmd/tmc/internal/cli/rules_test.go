@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,6 +19,8 @@ type findingsReport struct {
 		Target                                         struct{ Kind, ID string }
 		Stride                                         []string
 		Impact, Likelihood, Score, Line, Column        int
+		ImpactWhy                                      string `json:"impact_why"`
+		LikelihoodWhy                                  string `json:"likelihood_why"`
 	} `json:"findings"`
 	Diagnostics []json.RawMessage `json:"diagnostics"`
 	Summary     struct{ Errors, Warnings int }
@@ -39,7 +43,9 @@ func TestCheckFindingsJSON(t *testing.T) {
 		}
 		if f.Fingerprint == "TMR-S03@webhook" {
 			hook = f.Rule == "TMR-S03" && f.Target.Kind == "flow" && f.Target.ID == "webhook" && f.Stride[0] == "spoofing" &&
-				f.Impact == 5 && f.Likelihood == 3 && f.Score == 15 && f.Band == "high" && f.Status == "open" &&
+				f.Impact == 5 && f.Likelihood == 4 && f.Score == 20 && f.Band == "critical" && f.Status == "open" &&
+				f.ImpactWhy == "impact 5: rule default (no data or criticality stated here)" &&
+				f.LikelihoodWhy == "likelihood 4: reachable from `vendor` in one hop without authentication (rule default 3)" &&
 				f.Line == 95 && filepath.Base(f.File) == "core.tm" && f.Message != ""
 		}
 	}
@@ -100,22 +106,48 @@ func TestCheckFindingsText(t *testing.T) {
 		!strings.Contains(out, "orders.tm:31:6: finding[TMR-I01] high 12: ") {
 		t.Errorf("text findings section wrong:\n%s", out)
 	}
-	// Every finding is listed, as in JSON; those not open say why.
+	// Every finding is listed, as in JSON, with why it has its score;
+	// those not open say why they are not.
 	for _, want := range []string{
-		"(TMR-I01@cart_rw)\n  = claimed by threat \"cache_leak\" (status accepted)\n",
-		"(TMR-R01@payment_delivery)\n  = accepted until 2027-06-30 by \"payments-lead\": payment events carry the order id",
+		"(TMR-I01@cart_rw)\n  = why: impact 4: rule default (the most at stake: carries confidential `cart`); likelihood 3: rule default (reachable from `internet` in 3 hops)\n" +
+			"  = claimed by threat \"cache_leak\" (status accepted)\n",
+		"(TMR-R01@payment_delivery)\n  = why: impact 3: rule default (the most at stake: carries confidential `payment`); likelihood 3: rule default (reachable from `internet` in 4 hops)\n" +
+			"  = accepted until 2027-06-30 by \"payments-lead\": payment events carry the order id",
+		"(TMR-R02@psp_key_read)\n  = why: impact 4: carries secret `psp_key` (rule default 3); likelihood 3: rule default (reachable from `internet` in 3 hops)\n",
 	} {
 		if !strings.Contains(out, want) {
-			t.Errorf("text lacks the status %q:\n%s", want, out)
+			t.Errorf("text lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, ": finding["); n != 17 || strings.Count(out, "\n  = ") != 2 {
-		t.Errorf("%d findings listed, want 17, two with a status line:\n%s", n, out)
+	if n := strings.Count(out, ": finding["); n != 17 || strings.Count(out, "\n  = why: ") != 17 || strings.Count(out, "\n  = ") != 19 {
+		t.Errorf("%d findings listed, want 17, each with a why line, two with a status line:\n%s", n, out)
 	}
 	_, out, _ = run(t, "check", core)
-	if !strings.Contains(out, "core.tm:95:6: finding[TMR-S03] high 15: ") ||
+	if !strings.Contains(out, "core.tm:95:6: finding[TMR-S03] critical 20: ") ||
 		strings.Index(out, "findings: ") < strings.Index(out, "1 error, 1 warning") {
 		t.Errorf("findings must follow the diagnostics:\n%s", out)
+	}
+}
+
+// tmc check lists findings by score, highest first, then by
+// fingerprint; JSON keeps fingerprint order.
+func TestCheckFindingsTextByScore(t *testing.T) {
+	pinDate(t)
+	_, out, _ := run(t, "check", "../../../../examples/checkout")
+	line := regexp.MustCompile(`finding\[[^\]]+\] [a-z]+ (\d+): .* \(([^ ()]+)\)\n`)
+	ms := line.FindAllStringSubmatch(out, -1)
+	if len(ms) != 17 {
+		t.Fatalf("%d finding lines, want 17:\n%s", len(ms), out)
+	}
+	for i := 1; i < len(ms); i++ {
+		a, _ := strconv.Atoi(ms[i-1][1])
+		b, _ := strconv.Atoi(ms[i][1])
+		if a < b || (a == b && ms[i-1][2] >= ms[i][2]) {
+			t.Errorf("%s (%d) listed before %s (%d):\n%s", ms[i-1][2], a, ms[i][2], b, out)
+		}
+	}
+	if first := ms[0][2]; first != "TMR-N01@record" {
+		t.Errorf("first finding %s, want TMR-N01@record (16)", first)
 	}
 }
 
