@@ -239,6 +239,7 @@ var (
 	exposures        = []string{"public", "internal", "private"}
 	tenancies        = []string{"single", "shared", "row_level", "schema", "database"}
 	ratings          = ir.Ratings
+	machines         = []string{"physical", "virtual", "container", "serverless"}
 	boundaryTypes    = []string{"network", "network_segment", "execution_environment", "cloud_account", "cloud_region", "container", "process", "physical", "organization", "namespace"}
 	runtimeTypes     = []string{"host", "node_pool", "cluster", "cloud_account", "serverless_platform"}
 	authentications  = []string{"none", "credentials", "session", "token", "client_certificate", "mtls", "two_factor", "externalized"}
@@ -512,6 +513,7 @@ func (c *compiler) elementBody(file string, e *ir.Element, body []*dsl.ElementSt
 		c.addSafeguards(file, &e.Safeguards, s.Safeguards)
 		c.setWord(e, file, "technology", &e.Technology, s.Technology, &s.Node, Technologies)
 		c.setWord(e, file, "criticality", &e.Criticality, s.Criticality, &s.Node, ratings)
+		c.setWord(e, file, "machine", &e.Machine, s.Machine, &s.Node, machines)
 		c.setFlag(e, file, "custom_developed", &e.CustomDeveloped, s.CustomDeveloped, &s.Node)
 		for _, w := range s.Accepts {
 			if c.checkValue(file, "format", w, Formats) && !slices.Contains(e.Accepts, w.Value) {

@@ -190,6 +190,7 @@ type ElementStmt struct {
 	OutOfScope      *Str         `parser:"| \"out_of_scope\" @@"`
 	RunsOn          *Ref         `parser:"| \"runs_on\" @@"`
 	Criticality     *Word        `parser:"| \"criticality\" @@"`
+	Machine         *Word        `parser:"| \"machine\" @@"`
 	Unknown         *Unknown     `parser:"| @@"`
 }
 

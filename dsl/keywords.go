@@ -131,6 +131,7 @@ var (
 		"accepts":          `accepts FORMAT[, FORMAT...] (json, xml, yaml, serialized_objects, files, ...)`,
 		"custom_developed": `custom_developed`, "out_of_scope": `out_of_scope "why"`, "runs_on": `runs_on RUNTIME`,
 		"criticality": `criticality archive|operational|important|critical|mission_critical`,
+		"machine":     `machine physical|virtual|container|serverless`,
 	})}
 	dataBlock = &blockKind{"data", map[string]string{
 		"classification": `classification public|internal|confidential|restricted|secret`,

@@ -129,8 +129,11 @@ type Element struct {
 	// Criticality rates what the element's loss would cost: archive,
 	// operational, important, critical, mission_critical; "" when not said.
 	Criticality string
-	Parent      *Element
-	Children    []*Element
+	// Machine is what the element runs as: physical, virtual,
+	// container or serverless; "" when not said.
+	Machine  string
+	Parent   *Element
+	Children []*Element
 	// Boundary is the effective trust boundary: the element's own `in`,
 	// else its parent's; nil when nothing places it.
 	Boundary *Boundary

@@ -168,6 +168,7 @@ type jElement struct {
 	OutOfScope      string   `json:"out_of_scope"`
 	RunsOn          string   `json:"runs_on"`
 	Criticality     string   `json:"criticality"`
+	Machine         string   `json:"machine"`
 	Parent          string   `json:"parent"`
 	Children        []string `json:"children"`
 	Boundary        string   `json:"boundary"`
@@ -429,7 +430,7 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		j.Elements = append(j.Elements, jElement{e.ID, e.Kind, e.Name, e.Description, e.Tech, e.Owner, e.Exposure, e.Tenancy,
 			e.EncryptedAtRest, e.External, e.AdminInterface, e.MultiTenant, e.ControlPlane, e.WritesLogs,
 			append([]string{}, e.Safeguards...), e.Technology, ids(e.Stores, did), ids(e.Processes, did),
-			append([]string{}, e.Accepts...), e.CustomDeveloped, e.OutOfScope, rid(e.RunsOn), e.Criticality, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range),
+			append([]string{}, e.Accepts...), e.CustomDeveloped, e.OutOfScope, rid(e.RunsOn), e.Criticality, e.Machine, eid(e.Parent), ids(e.Children, eid), bid(e.Boundary), e.Placed, jr(e.Range),
 			jsources(e.SafeguardSources)})
 	}
 	for _, d := range m.Data {

@@ -23,7 +23,7 @@ var _ = safeguard("authenticated_registration", "only authenticated workloads ca
 var _ = peerNote("threagile:missing-hardening", "tmc has no relative attacker attractiveness: an element is a high-value target when its criticality or the data it stores or processes is rated critical or higher, restricted or secret, or credentials, or when it is a secret store, HSM, identity provider or store, container platform or build tool.")
 var _ = peerNote("threagile:missing-cloud-hardening", "One finding per network zone inside a cloud account (the account, a VPC, a subnet or security group) and per cloud_account runtime (on its most valuable element, as runtimes are not finding targets); it closes when every element there declares cloud_hardening. tmc reads the boundary and runtime type, not provider tags, so it has no per-service findings (aws:ec2, aws:s3); and a runtime without a cloud type (a VMware host) is not a cloud component, where Threagile reports every untagged shared runtime.")
 var _ = peerNote("threagile:mixed-targets-on-shared-runtime", "Runtimes are not finding targets: the finding is on the most valuable element of the runtime. A cloud_account runtime is not a shared host (TMR-H02 covers it); elements in different network segments of one account are what accounts are for.")
-var _ = peerNote("threagile:container-baseimage-backdooring", "TMR-C04 covers images pinned by digest on deploy flows; TMR-H06 covers what pinning misses, a backdoored or vulnerable base image, on each workload that runs as a container (runs_on a node_pool or cluster, in a container boundary, or deployed by a container_platform: tmc has no machine type).")
+var _ = peerNote("threagile:container-baseimage-backdooring", "TMR-C04 covers images pinned by digest on deploy flows; TMR-H06 covers what pinning misses, a backdoored or vulnerable base image, on each workload that runs as a container (runs_on a node_pool or cluster, in a container boundary, or deployed by a container_platform; `machine container` says it outright, as Threagile's machine type does).")
 var _ = peerNote("threagile:unchecked-deployment", "Reported on the build pipeline that publishes or deploys (where scanning runs), not on every development-related asset, and not on out-of-scope ones. TMR-C01 covers the approval and admission side of a deployment.")
 var _ = peerNote("threagile:push-instead-of-pull-deployment", "One finding per push flow, not one per pipeline; a flow without usage counts unless it says business.")
 var _ = peerNote("threagile:missing-build-infrastructure", "tmc asks for a build pipeline and a source repository; it has no devops client technology (a developer is a person).")
@@ -185,6 +185,13 @@ func hIDs(es []*ir.Element) string {
 func hContainerized(m *ir.Model) map[*ir.Element]string {
 	out := map[*ir.Element]string{}
 	for _, e := range m.Elements {
+		if e.Machine == "container" {
+			out[e] = "runs as a container (machine container)"
+			continue
+		}
+		if e.Machine != "" {
+			continue // it says what it runs as, and it is not a container
+		}
 		if rt := e.RunsOn; rt != nil && (rt.Type == "node_pool" || rt.Type == "cluster") {
 			out[e] = fmt.Sprintf("runs on %s %q", rt.Type, rt.ID)
 			continue
@@ -415,7 +422,7 @@ var hardeningRules = []*Rule{
 		ID: "TMR-H06", Title: "Container workload without image scanning",
 		Stride: []string{tampering}, Impact: 4, Likelihood: 2,
 		Rationale: "A workload that runs as a container inherits everything in its base image and layers: a backdoored or vulnerable base image (a tainted public image, an unmaintained distribution) runs in production with the workload's rights, even when its digest is pinned (TMR-C04). " +
-			"The rule reads elements of ours that run as containers: on a runtime of `type node_pool` or `cluster`, in a boundary of `type container`, or deployed by an element with `technology container_platform`.",
+			"The rule reads elements of ours that run as containers: `machine container`, or, where the element does not say what it runs as, on a runtime of `type node_pool` or `cluster`, in a boundary of `type container`, or deployed by an element with `technology container_platform`.",
 		Fix:        "Build only from vetted base images (vendor-signed, minimal or distroless, mirrored internally), scan images for known vulnerabilities and malware before release and while deployed, and declare `safeguards image_scanning` on the element or the system around it.",
 		References: []string{"CWE-1357", "CWE-1104", "CWE-912", "OWASP CI/CD Security Risks CICD-SEC-3", "NIST SP 800-190"},
 		Peers:      []string{"threagile:container-baseimage-backdooring"},

@@ -215,3 +215,14 @@ system t "T" { container b "B" in aws.env }`)
 		t.Errorf("got %q, want TMR-H02@aws", got)
 	}
 }
+
+// An element that says it runs as a container is one, wherever it runs;
+// one that says it is a virtual machine is not, even on a node pool.
+var _ = addCases(ruleCase{
+	rule: "TMR-H06",
+	fires: `runtime vm "VMware host" { type host }
+system s "S" { container web "Web" in cluster { machine container  runs_on vm } }`,
+	quiet: `runtime pool "Pool" { type node_pool }
+system s "S" { container web "Web" in cluster { machine virtual  runs_on pool } }`,
+	want: []string{"TMR-H06@s.web"},
+})

@@ -203,7 +203,6 @@ const noRuleYet = "no tmc rule yet"
 // a reason (or delete the entry) when a rule names the category: the test
 // fails on a stale entry either way.
 var knownDifferences = map[string]string{
-	"container-baseimage-backdooring":        "tmc has no machine type: Threagile's `machine: container` on the web server and the CMS has no tmc fact, and the translation runs them on webapp_virtualization, a VMware host shared with virtual machines, which TMR-H06 rightly does not read as a container runtime.",
 	"dos-risky-access-across-trust-boundary": "TMR-A10 counts callers from a zone of lower trust only; Threagile counts any network crossing. marketing_cms_editing goes from the development network (medium) to the web DMZ (medium), over a VPN.",
 	"missing-cloud-hardening":                "tmc reads boundary and runtime types, not provider tags: Threagile's apache-webserver@ec2 and contract-file-server@s3 come from aws:ec2 and aws:s3 tags, and webapp-virtualization is a VMware host here, not a cloud_account runtime; the cloud boundaries that hold all three are reported.",
 	"unchecked-deployment":                   "TMR-H07 reports the pipeline that deploys (jenkins_build_server), not every development-related asset: Threagile also reports the Git repository and the external developers' client, which is out of scope.",

@@ -849,6 +849,9 @@ func (pc *pctx) elementFacts(e *ir.Element) []prop {
 	if e.Criticality != "" {
 		out = append(out, prop{Key: "Criticality", Value: words(e.Criticality)})
 	}
+	if e.Machine != "" {
+		out = append(out, prop{Key: "Runs as", Value: words(e.Machine)})
+	}
 	if e.CustomDeveloped {
 		out = append(out, prop{Key: "Custom-developed", Value: "yes"})
 	}

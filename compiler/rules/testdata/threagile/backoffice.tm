@@ -5,6 +5,7 @@ system backoffice "Backoffice ERP" {
   description "The ERP system behind the portal and what it stores."
 
   container erp_system "Backoffice ERP System" in erp_dmz {
+    machine virtual  # Threagile: machine virtual
     technology erp  tech "ERP (virtual; linux; redundant)"
     owner "Company ABC"
     criticality mission_critical
@@ -17,6 +18,7 @@ system backoffice "Backoffice ERP" {
   }
 
   bucket contract_file_server "Contract File Server" in erp_dmz {
+    machine virtual  # Threagile: machine virtual
     technology file_server  tech "NFS file server (virtual; linux, aws:s3)"
     owner "Company ABC"
     criticality critical
@@ -27,6 +29,7 @@ system backoffice "Backoffice ERP" {
   }
 
   database sql_database "Customer Contract Database" in erp_dmz {
+    machine virtual  # Threagile: machine virtual
     technology database  tech "MySQL (virtual; linux, mysql)"
     owner "Company ABC"
     encrypted_at_rest  # encryption: data-with-symmetric-shared-key

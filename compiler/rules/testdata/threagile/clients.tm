@@ -3,6 +3,7 @@
 # (used_as_client_by_human: true); their links are below.
 
 system customer_client "Customer Web Client" in internet {
+  machine physical  # Threagile: machine physical
   technology browser  tech "browser (physical)"
   out_of_scope "Owned and managed by end-user customer"
   owner "Customer"
@@ -12,6 +13,7 @@ system customer_client "Customer Web Client" in internet {
 }
 
 system backoffice_client "Backoffice Client" in dev_network {
+  machine physical  # Threagile: machine physical
   technology desktop_app  tech "desktop (physical)"
   out_of_scope "Owned and managed by Company XYZ company"
   owner "Company XYZ"
@@ -21,6 +23,7 @@ system backoffice_client "Backoffice Client" in dev_network {
 }
 
 system backend_admin_client "Backend Admin Client" in dev_network {
+  machine physical  # Threagile: machine physical
   technology browser  tech "browser (physical)"
   out_of_scope "Owned and managed by ops provider"
   owner "Company XYZ"
@@ -30,6 +33,7 @@ system backend_admin_client "Backend Admin Client" in dev_network {
 }
 
 system external_dev_client "External Development Client" in internet {
+  machine physical  # Threagile: machine physical
   technology workstation  tech "devops-client (physical; linux)"
   out_of_scope "Owned and managed by external developers"
   owner "External Developers"

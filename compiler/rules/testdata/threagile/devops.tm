@@ -5,6 +5,7 @@ system devops "Development and build" {
   description "Source code and the build pipeline that deploys the web server and the CMS."
 
   container git_repo "Git Repository" in dev_network {
+    machine virtual  # Threagile: machine virtual
     technology source_repository  tech "Git (virtual; linux, git)"
     owner "Company ABC"
     multi_tenant
@@ -15,6 +16,7 @@ system devops "Development and build" {
   }
 
   container jenkins_build_server "Jenkins Build Server" in dev_network {
+    machine virtual  # Threagile: machine virtual
     technology build_pipeline  tech "Jenkins (virtual; linux, jenkins)"
     owner "Company ABC"
     control_plane  # the build pipeline deploys to the web server and the CMS (Application Deployment, CMS Updates)

@@ -5,6 +5,7 @@ system identity "Auth handling" {
   description "Authentication of the example's users."
 
   container identity_provider "Identity Provider" in auth_env {
+    machine virtual  # Threagile: machine virtual
     technology identity_provider  tech "Keycloak on JBoss (virtual; linux, jboss, keycloak)"
     owner "Company ABC"
     criticality critical
@@ -13,6 +14,7 @@ system identity "Auth handling" {
   }
 
   database ldap_auth_server "LDAP Auth Server" in auth_env {
+    machine physical  # Threagile: machine physical
     technology identity_store  tech "LDAP (physical; linux)"
     owner "Company ABC"
     encrypted_at_rest  # encryption: transparent

@@ -5,6 +5,7 @@ system portal "Customer portal" {
   description "The customer-facing part of the example: the load balancer and what it serves."
 
   container load_balancer "Load Balancer" in application_network {
+    machine physical  # Threagile: machine physical
     technology load_balancer  tech "HA-Proxy (physical)"
     owner "Company ABC"
     criticality mission_critical
@@ -13,6 +14,7 @@ system portal "Customer portal" {
   }
 
   container apache_webserver "Apache Webserver" in web_dmz {
+    machine container  # Threagile: machine container
     technology web_server  tech "Apache (container; linux, apache, aws:ec2)"
     owner "Company ABC"
     custom_developed
@@ -25,6 +27,7 @@ system portal "Customer portal" {
   }
 
   container marketing_cms "Marketing CMS" in web_dmz {
+    machine container  # Threagile: machine container
     technology cms  tech "CMS (container; linux)"
     owner "Company ABC"
     custom_developed
