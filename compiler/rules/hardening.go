@@ -28,12 +28,6 @@ var _ = peerNote("threagile:unchecked-deployment", "Reported on the build pipeli
 var _ = peerNote("threagile:push-instead-of-pull-deployment", "One finding per push flow, not one per pipeline; a flow without usage counts unless it says business.")
 var _ = peerNote("threagile:missing-build-infrastructure", "tmc asks for a build pipeline and a source repository; it has no devops client technology (a developer is a person).")
 
-// hScoped reports whether the element, and every element around it, is
-// in the model's scope.
-func hScoped(e *ir.Element) bool {
-	return !fact(e, func(x *ir.Element) bool { return x.OutOfScope != "" })
-}
-
 // hUnit reports whether the element is a deployable unit: a container (or
 // store), or a system with nothing inside.
 func hUnit(e *ir.Element) bool {
@@ -43,7 +37,7 @@ func hUnit(e *ir.Element) bool {
 // hOurs reports whether the element is ours to analyse: in scope, not a
 // person, not a third party's.
 func hOurs(e *ir.Element) bool {
-	return e.Kind != ir.Person && !external(e) && hScoped(e)
+	return e.Kind != ir.Person && !external(e) && inScope(e)
 }
 
 // hDevTool reports whether the element is build tooling.
@@ -398,7 +392,7 @@ var hardeningRules = []*Rule{
 			var out []Hit
 			done := map[*ir.Element]bool{}
 			tool := func(e *ir.Element) bool {
-				return (e.Technology == "source_repository" || e.Technology == "build_pipeline") && e.Kind != ir.Person && hScoped(e) &&
+				return (e.Technology == "source_repository" || e.Technology == "build_pipeline") && e.Kind != ir.Person && inScope(e) &&
 					!guarded(nil, []string{"branch_protection"}, e)
 			}
 			for _, e := range m.Elements {
@@ -453,7 +447,7 @@ var hardeningRules = []*Rule{
 			done := map[*ir.Element]bool{}
 			calls(m, func(f *ir.Flow) *Hit {
 				e := f.From
-				if done[e] || f.Readonly || e.Technology != "build_pipeline" || !hScoped(e) || f.To.Kind == ir.Person || hNotDeployed(f.To) ||
+				if done[e] || f.Readonly || e.Technology != "build_pipeline" || !inScope(e) || f.To.Kind == ir.Person || hNotDeployed(f.To) ||
 					guarded(nil, []string{"security_scanning"}, e) {
 					return nil
 				}
@@ -502,7 +496,7 @@ var hardeningRules = []*Rule{
 				case "source_repository":
 					repo = true
 				}
-				if e.CustomDeveloped && hScoped(e) {
+				if e.CustomDeveloped && inScope(e) {
 					custom = append(custom, e)
 				}
 			}

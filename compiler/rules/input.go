@@ -28,15 +28,9 @@ var (
 	_ = safeguard("safe_command_execution", "commands run without a shell, with input passed as separate arguments (or through environment variables in pipeline steps), never interpolated into a command line")
 )
 
-// inpOutOfScope reports whether the element, or one around it, is out of
-// the model's scope.
-func inpOutOfScope(e *ir.Element) bool {
-	return fact(e, func(x *ir.Element) bool { return x.OutOfScope != "" })
-}
-
 // inpOurs reports whether the element's code is ours to analyse: in scope
 // and not a third party's.
-func inpOurs(e *ir.Element) bool { return !inpOutOfScope(e) && !external(e) }
+func inpOurs(e *ir.Element) bool { return inScope(e) && !external(e) }
 
 // inpCustom reports whether the element, or one around it, is custom
 // developed.
@@ -126,7 +120,7 @@ func inpStake(e *ir.Element) string {
 func inpQueryRule(lang, what string, guards []string) func(m *ir.Model) []Hit {
 	return func(m *ir.Model) []Hit {
 		return calls(m, func(f *ir.Flow) *Hit {
-			if inpQuery(f) != lang || inpHuman(f.From) || !inpOurs(f.From) || inpOutOfScope(f.To) ||
+			if inpQuery(f) != lang || inpHuman(f.From) || !inpOurs(f.From) || !inScope(f.To) ||
 				guarded(f, guards, f.From, f.To) {
 				return nil
 			}
@@ -296,7 +290,7 @@ var _ = register(
 		Match: func(m *ir.Model) []Hit {
 			guards := []string{"path_validation"}
 			return calls(m, func(f *ir.Flow) *Hit {
-				if f.To.Technology != "file_server" || inpHuman(f.From) || !inpOurs(f.From) || inpOutOfScope(f.To) ||
+				if f.To.Technology != "file_server" || inpHuman(f.From) || !inpOurs(f.From) || !inScope(f.To) ||
 					guarded(f, guards, f.From, f.To) {
 					return nil
 				}

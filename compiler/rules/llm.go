@@ -83,7 +83,7 @@ func lMatchPromptInjection(m *ir.Model) []Hit {
 	// Sources of untrusted text: people and clients, third parties (not
 	// a hosted model, whose output is its input's), and stores.
 	source := func(e *ir.Element) bool {
-		return client(e) || mDatastore(e) || external(e) && !fact(e, lAiModel)
+		return client(e) || datastore(e) || external(e) && !fact(e, lAiModel)
 	}
 	// next lists, per element, where its content goes: along each flow,
 	// and back from the target of a readonly call.

@@ -232,23 +232,7 @@ var (
 	mDirectoryProtocols = map[string]bool{"ldap": true, "ldaps": true}
 )
 
-var mProtocolSpelling = strings.NewReplacer(" ", "", "-", "", "_", "")
-
-func mProtocolWord(p string) string { return mProtocolSpelling.Replace(strings.ToLower(p)) }
-
-// mDatastore reports whether the element holds data: a store kind, or a
-// data technology.
-func mDatastore(e *ir.Element) bool {
-	if store(e) {
-		return true
-	}
-	switch e.Technology {
-	case "database", "cache", "data_warehouse", "search_index", "vector_store", "object_store", "file_server",
-		"message_queue", "identity_store":
-		return true
-	}
-	return false
-}
+func mProtocolWord(p string) string { return protocolSpelling.Replace(strings.ToLower(p)) }
 
 func mBroker(e *ir.Element) bool { return e.Kind == ir.Queue || e.Technology == "message_queue" }
 
@@ -262,7 +246,7 @@ func mMatchWrongLink(m *ir.Model) []Hit {
 		var why []string
 		p := mProtocolWord(f.Protocol)
 		switch {
-		case mStoreProtocols[p] && !mDatastore(f.From) && !mDatastore(f.To):
+		case mStoreProtocols[p] && !datastore(f.From) && !datastore(f.To):
 			why = append(why, fmt.Sprintf("protocol %s is a database protocol, and neither %q nor %q is a database or cache", f.Protocol, f.From.ID, f.To.ID))
 		case mBrokerProtocols[p] && !mBroker(f.From) && !mBroker(f.To):
 			why = append(why, fmt.Sprintf("protocol %s is a broker protocol, and neither %q nor %q is a queue", f.Protocol, f.From.ID, f.To.ID))
