@@ -327,9 +327,6 @@ func (t *tgImport) model() {
 		m.modelNM = append(m.modelNM, m.gap("model", "overview images", "image files are not part of a tmc model; link them from a description"))
 	}
 	m.modelNM = append(m.modelNM, t.other("model", "a Threagile model", s.Other)...)
-	if s.BusinessCriticality != "" {
-		m.gap("model", "business_criticality", "no tmc fact for the model as a whole; kept in the model description")
-	}
 }
 
 // titleOf returns the key of the technical asset with the Threagile id.
