@@ -87,7 +87,8 @@ var fuzzSeeds = []string{
 // FuzzParse checks that dsl.Parse survives any input: no panic, every
 // diagnostic a syntax-family code (TM1xx) with a position that is inside
 // the file and agrees with its byte offset (or no position at all), and
-// every AST node it returns placed inside the file.
+// every AST node it returns placed inside the file, and the same
+// declarations and diagnostics whether the fast path is on or not.
 func FuzzParse(f *testing.F) {
 	core, err := os.ReadFile("../compiler/testdata/core/core.tm")
 	if err != nil {
@@ -113,6 +114,7 @@ func FuzzParse(f *testing.F) {
 		for _, d := range diags {
 			checkDiag(t, lc, "fuzz.tm", d, `^TM1\d\d$`)
 		}
+		sameBothWays(t, "fuzz.tm", src)
 		for i := range file.Decls {
 			walkNodes(reflect.ValueOf(&file.Decls[i]), func(n *dsl.Node) {
 				if len(n.Tokens) == 0 {

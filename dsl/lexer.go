@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,23 +28,46 @@ var symbols = map[string]lexer.TokenType{
 	"Date": tokDate, "Punct": tokPunct, "Error": tokError,
 }
 
-// A token is one lexeme with its source range. For tokError, Value holds
-// the message.
+// A token is one lexeme with its source range, as the lexer returns it.
+// For tokError, value holds the message.
 type token struct {
 	typ        lexer.TokenType
 	value      string
 	start, end lexer.Position
-	first      bool // first token on its line
+}
+
+// tokens are a file's lexemes: t is what participle and the AST hold
+// (Node.Tokens are slices of it, never copies), meta the rest.
+type tokens struct {
+	t    []lexer.Token
+	meta []tokMeta
+}
+
+// tokMeta is where a token ends, and whether it starts its line.
+type tokMeta struct {
+	endOff, endLine, endCol int32 // a file is at most MaxFileSize bytes
+	first                   bool
+}
+
+func (ts *tokens) end(k int) lexer.Position {
+	m := ts.meta[k]
+	return lexer.Position{Filename: ts.t[k].Pos.Filename, Offset: int(m.endOff), Line: int(m.endLine), Column: int(m.endCol)}
 }
 
 // lex splits src into tokens. It never fails: bad input becomes tokError
 // tokens carrying a message, so the splitter can report them and go on.
-func lex(filename string, src []byte) []token {
-	l := lexState{src: src, pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+func lex(filename string, src []byte) *tokens {
+	// Token values are substrings of one copy of the file: one allocation
+	// per file rather than one per name and string.
+	l := lexState{src: src, text: string(src), pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
 	if strings.HasPrefix(string(src[:min(3, len(src))]), "\uFEFF") {
 		l.pos.Offset = 3 // a byte-order mark is not part of the text
 	}
-	l.toks = make([]token, 0, len(src)/6+16)
+	ts := &tokens{t: make([]lexer.Token, 0, len(src)/6+16), meta: make([]tokMeta, 0, len(src)/6+16)}
+	add := func(t token, first bool) {
+		ts.t = append(ts.t, lexer.Token{Type: t.typ, Value: t.value, Pos: t.start})
+		ts.meta = append(ts.meta, tokMeta{endOff: int32(t.end.Offset), endLine: int32(t.end.Line), endCol: int32(t.end.Column), first: first})
+	}
 	lastLine, errs := 0, 0
 	for {
 		t, ok := l.next()
@@ -53,15 +77,14 @@ func lex(filename string, src []byte) []token {
 		if t.typ == tokError {
 			if errs++; errs > maxLexErrors {
 				t.value = "too many invalid characters; is this a .tm text file?"
-				l.toks = append(l.toks, t)
+				add(t, t.start.Line != lastLine)
 				break
 			}
 		}
-		t.first = t.start.Line != lastLine
+		add(t, t.start.Line != lastLine)
 		lastLine = t.end.Line
-		l.toks = append(l.toks, t)
 	}
-	return l.toks
+	return ts
 }
 
 // maxLexErrors bounds the error tokens of one file: a binary file is not
@@ -84,8 +107,8 @@ func textError(b []byte, what string) string {
 
 type lexState struct {
 	src  []byte
+	text string // src as a string
 	pos  lexer.Position
-	toks []token
 }
 
 func (l *lexState) peekByte(i int) byte {
@@ -93,6 +116,11 @@ func (l *lexState) peekByte(i int) byte {
 		return l.src[l.pos.Offset+i]
 	}
 	return 0
+}
+
+// sub is the n bytes of source text at start.
+func (l *lexState) sub(start lexer.Position, n int) string {
+	return l.text[start.Offset : start.Offset+n]
 }
 
 // advance moves over n bytes of the source, keeping line and column.
@@ -160,7 +188,7 @@ func (l *lexState) next() (token, bool) {
 			n++
 		}
 		l.advance(n)
-		return l.emit(tokIdent, start, string(rest[:n]))
+		return l.emit(tokIdent, start, l.sub(start, n))
 	case isDigit(c):
 		n := 1
 		for n < len(rest) && isDigit(rest[n]) {
@@ -168,7 +196,7 @@ func (l *lexState) next() (token, bool) {
 		}
 		if n == 4 && len(rest) >= 10 && rest[4] == '-' && isDigit(rest[5]) && isDigit(rest[6]) && rest[7] == '-' && isDigit(rest[8]) && isDigit(rest[9]) && (len(rest) == 10 || !isIdentPart(rest[10])) {
 			l.advance(10)
-			return l.emit(tokDate, start, string(rest[:10]))
+			return l.emit(tokDate, start, l.sub(start, 10))
 		}
 		if n < len(rest) && isIdentStart(rest[n]) {
 			for n < len(rest) && isIdentPart(rest[n]) {
@@ -178,19 +206,19 @@ func (l *lexState) next() (token, bool) {
 			return l.emit(tokError, start, fmt.Sprintf("invalid number or name %q: names start with a letter or _", rest[:n]))
 		}
 		l.advance(n)
-		return l.emit(tokInt, start, string(rest[:n]))
+		return l.emit(tokInt, start, l.sub(start, n))
 	case c == '"':
 		return l.lexString(start, rest)
 	case c == '{' || c == '}' || c == ',' || c == ':' || c == '.':
 		l.advance(1)
-		return l.emit(tokPunct, start, string(rest[:1]))
+		return l.emit(tokPunct, start, l.sub(start, 1))
 	case c == '*':
 		n := 1
 		if len(rest) > 1 && rest[1] == '*' {
 			n = 2
 		}
 		l.advance(n)
-		return l.emit(tokPunct, start, string(rest[:n]))
+		return l.emit(tokPunct, start, l.sub(start, n))
 	case c == '-':
 		if len(rest) > 2 && rest[1] == '-' && rest[2] == '>' {
 			l.advance(3)
@@ -236,7 +264,7 @@ func (l *lexState) next() (token, bool) {
 // lexString lexes "..." (Go escapes, one line) and """...""" (raw, many lines).
 func (l *lexState) lexString(start lexer.Position, rest []byte) (token, bool) {
 	if len(rest) >= 3 && rest[1] == '"' && rest[2] == '"' {
-		end := strings.Index(string(rest[3:]), `"""`)
+		end := bytes.Index(rest[3:], []byte(`"""`))
 		if end < 0 {
 			l.advance(3)
 			return l.emit(tokError, start, `unterminated """ string: close it with """`)
@@ -246,7 +274,7 @@ func (l *lexState) lexString(start lexer.Position, rest []byte) (token, bool) {
 		if msg := textError(rest[:n], "string"); msg != "" {
 			return l.emit(tokError, start, msg)
 		}
-		return l.emit(tokString, start, string(rest[:n]))
+		return l.emit(tokString, start, l.sub(start, n))
 	}
 	n := 1
 	for n < len(rest) {
@@ -259,7 +287,7 @@ func (l *lexState) lexString(start lexer.Position, rest []byte) (token, bool) {
 			return l.emit(tokError, start, `unterminated string: a "..." string ends on its line; use """...""" for several lines`)
 		case '"':
 			n++
-			raw := string(rest[:n])
+			raw := l.sub(start, n)
 			if msg := textError(rest[:n], "string"); msg != "" {
 				l.advance(n)
 				return l.emit(tokError, start, msg)

@@ -33,17 +33,17 @@ func (lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
 
 // sliceLexer feeds participle the tokens of one declaration, then EOF.
 type sliceLexer struct {
-	toks []token
+	toks []lexer.Token
+	eof  lexer.Position
 	i    int
 }
 
 func (s *sliceLexer) Next() (lexer.Token, error) {
 	if s.i == len(s.toks) {
-		return lexer.EOFToken(s.toks[len(s.toks)-1].end), nil
+		return lexer.EOFToken(s.eof), nil
 	}
-	t := s.toks[s.i]
 	s.i++
-	return lexer.Token{Type: t.typ, Value: t.value, Pos: t.start}, nil
+	return s.toks[s.i-1], nil
 }
 
 var opts = []participle.Option{participle.Lexer(lexDef{}), participle.Elide(), participle.UseLookahead(4)}
@@ -65,8 +65,8 @@ var (
 	dismissParser  = participle.MustBuild[DismissDecl](opts...)
 )
 
-func run[T any](p *participle.Parser[T], toks []token) (*T, error) {
-	pl, err := lexer.Upgrade(&sliceLexer{toks: toks})
+func run[T any](p *participle.Parser[T], toks []lexer.Token, eof lexer.Position) (*T, error) {
+	pl, err := lexer.Upgrade(&sliceLexer{toks: toks, eof: eof})
 	if err != nil {
 		return nil, err
 	}
@@ -78,27 +78,36 @@ func run[T any](p *participle.Parser[T], toks []token) (*T, error) {
 // hides nothing in the others.
 func Parse(filename string, src []byte) (*File, diag.Diagnostics) {
 	p := &fileParser{file: &File{Name: filename, Src: src}}
+	p.parse(src)
+	return p.file, p.diags
+}
+
+func (p *fileParser) parse(src []byte) {
+	filename := p.file.Name
 	if len(src) > MaxFileSize {
 		p.diags.Errorf("TM100", diag.Range{File: filename},
 			"file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
 			float64(len(src))/(1<<20), MaxFileSize>>20)
-		return p.file, p.diags
+		return
 	}
-	toks := lex(filename, src)
-	for _, sp := range split(toks) {
-		p.decl(toks[sp.start:sp.end], sp)
+	ts := lex(filename, src)
+	for _, sp := range split(ts) {
+		p.decl(ts, sp)
 		if len(p.diags) >= maxFileDiags {
-			p.diags.Errorf("TM101", p.rng(toks[sp.end-1].start, toks[sp.end-1].end),
+			p.diags.Errorf("TM101", p.rng(ts.t[sp.end-1].Pos, ts.end(sp.end-1)),
 				"too many errors in this file; stopping here")
 			break
 		}
 	}
-	return p.file, p.diags
 }
 
 type fileParser struct {
 	file  *File
 	diags diag.Diagnostics
+	// slow turns the fast path off (tests compare the two); fastN counts
+	// the declarations it parsed.
+	slow  bool
+	fastN int
 }
 
 func (p *fileParser) rng(start, end lexer.Position) diag.Range {
@@ -119,7 +128,7 @@ type span struct {
 	unclosed   int // index of an unclosed "{", or -1
 }
 
-func isPunct(t token, v string) bool { return t.typ == tokPunct && t.value == v }
+func isPunct(t *lexer.Token, v string) bool { return t.Type == tokPunct && t.Value == v }
 
 // split cuts a file's tokens into top-level declarations, so that each can
 // be parsed (and fail) on its own. A declaration ends after the "}" that
@@ -131,13 +140,15 @@ func isPunct(t token, v string) bool { return t.typ == tokPunct && t.value == v 
 //
 // Braces are matched once for the whole file, so splitting is linear in
 // the number of tokens whatever the input.
-func split(toks []token) []span {
+func split(ts *tokens) []span {
+	toks := ts.t
 	n := len(toks)
 	match := make([]int, n)    // for "{": index of its "}", or -1
 	innerMax := make([]int, n) // for "{": deepest nesting inside it, itself counted
 	type open struct{ at, max int }
 	var stack []open
-	for k, t := range toks {
+	for k := range toks {
+		t := &toks[k]
 		switch {
 		case isPunct(t, "{"):
 			stack = append(stack, open{k, 1})
@@ -162,8 +173,8 @@ func split(toks []token) []span {
 	nextCut := make([]int, n+1)
 	nextCut[n] = n
 	for k := n - 1; k >= 0; k-- {
-		t := toks[k]
-		if t.first && t.start.Column == 1 && t.typ == tokIdent && topLevel.forms[t.value] != "" {
+		t := &toks[k]
+		if ts.meta[k].first && t.Pos.Column == 1 && t.Type == tokIdent && topLevel.forms[t.Value] != "" {
 			nextCut[k] = k
 		} else {
 			nextCut[k] = nextCut[k+1]
@@ -176,15 +187,15 @@ func split(toks []token) []span {
 		// What does not start with a keyword is an error of its own; it
 		// ends at the next line that starts in column 1 too, so that each
 		// of several such lines is reported.
-		unknown := toks[i].typ != tokIdent || topLevel.forms[toks[i].value] == ""
+		unknown := toks[i].Type != tokIdent || topLevel.forms[toks[i].Value] == ""
 		j := i
 	scan:
 		for ; j < n; j++ {
-			t := toks[j]
+			t, first := &toks[j], ts.meta[j].first
 			switch {
-			case j > i && t.first && t.typ == tokIdent && topLevel.forms[t.value] != "":
+			case j > i && first && t.Type == tokIdent && topLevel.forms[t.Value] != "":
 				break scan
-			case unknown && j > i && t.first && t.start.Column == 1:
+			case unknown && j > i && first && t.Pos.Column == 1:
 				break scan
 			case isPunct(t, "{"):
 				if innerMax[j] > MaxNesting {
@@ -211,28 +222,30 @@ func split(toks []token) []span {
 	return out
 }
 
-func (p *fileParser) decl(toks []token, sp span) {
-	if len(toks) > 1 && toks[0].typ == tokIdent {
+func (p *fileParser) decl(ts *tokens, sp span) {
+	toks := ts.t[sp.start:sp.end]
+	end := func(k int) lexer.Position { return ts.end(sp.start + k) } // of toks[k]
+	if len(toks) > 1 && toks[0].Type == tokIdent {
 		// Remember the id of a declaration that may fail below; flows name
 		// theirs before a colon.
 		id := toks[1]
-		if toks[0].value == "extend" || toks[0].value == "flow" && (len(toks) < 3 || !isPunct(toks[2], ":")) || toks[0].value == "model" {
-			id = token{}
+		if toks[0].Value == "extend" || toks[0].Value == "flow" && (len(toks) < 3 || !isPunct(&toks[2], ":")) || toks[0].Value == "model" {
+			id = lexer.Token{}
 		}
-		if id.typ == tokIdent {
+		if id.Type == tokIdent {
 			defer func(n int) {
 				if len(p.file.Decls) == n {
-					p.file.Broken = append(p.file.Broken, id.value)
+					p.file.Broken = append(p.file.Broken, id.Value)
 				}
 			}(len(p.file.Decls))
 		}
 	}
 	bad := false
-	for _, t := range toks {
-		if t.typ == tokError {
+	for k, t := range toks {
+		if t.Type == tokError {
 			bad = true
 			if len(p.diags) < maxFileDiags {
-				p.diags.Errorf("TM101", p.rng(t.start, t.end), "%s", t.value)
+				p.diags.Errorf("TM101", p.rng(t.Pos, end(k)), "%s", t.Value)
 			}
 		}
 	}
@@ -240,84 +253,90 @@ func (p *fileParser) decl(toks []token, sp span) {
 		return
 	}
 	first := toks[0]
-	if first.typ != tokIdent || topLevel.forms[first.value] == "" {
-		p.unknownDecl(toks)
+	if first.Type != tokIdent || topLevel.forms[first.Value] == "" {
+		p.unknownDecl(toks, end(0))
 		return
 	}
 	if sp.tooDeep >= 0 {
-		t := toks[sp.tooDeep-sp.start]
-		p.diags.Errorf("TM101", p.rng(t.start, t.end), "blocks nested more than %d deep", MaxNesting).Detail =
+		k := sp.tooDeep - sp.start
+		p.diags.Errorf("TM101", p.rng(toks[k].Pos, end(k)), "blocks nested more than %d deep", MaxNesting).Detail =
 			"tmc limits nesting to keep checks fast on any input; flatten the model, for example by declaring nested boundaries with `boundary ID in PARENT`"
 		return
 	}
 	if sp.unclosed >= 0 {
-		t := toks[sp.unclosed-sp.start]
-		last := toks[len(toks)-1]
-		d := p.diags.Errorf("TM101", p.rng(last.start, last.end), "expected \"}\" to close the block opened at line %d", t.start.Line)
-		d.Related = append(d.Related, diag.Note{Range: p.rng(t.start, t.end), Message: "block opened here"})
+		k := sp.unclosed - sp.start
+		d := p.diags.Errorf("TM101", p.rng(toks[len(toks)-1].Pos, end(len(toks)-1)), "expected \"}\" to close the block opened at line %d", toks[k].Pos.Line)
+		d.Related = append(d.Related, diag.Note{Range: p.rng(toks[k].Pos, end(k)), Message: "block opened here"})
 		return
 	}
 
-	lt := toks
+	if !p.slow {
+		if d, ok := fastDecl(first.Value, toks, end(len(toks)-1)); ok {
+			p.fastN++
+			p.file.Decls = append(p.file.Decls, d)
+			return
+		}
+	}
+	lt, eof := toks, end(len(toks)-1)
 	var (
 		d   Decl
 		err error
 	)
-	switch first.value {
+	switch first.Value {
 	case "model":
-		d.Model, err = run(modelParser, lt)
+		d.Model, err = run(modelParser, lt, eof)
 	case "boundary":
-		d.Boundary, err = run(boundaryParser, lt)
+		d.Boundary, err = run(boundaryParser, lt, eof)
 	case "extend":
-		d.Extend, err = run(extendParser, lt)
+		d.Extend, err = run(extendParser, lt, eof)
 	case "data":
-		d.Data, err = run(dataParser, lt)
+		d.Data, err = run(dataParser, lt, eof)
 	case "flow":
-		d.Flow, err = run(flowParser, lt)
+		d.Flow, err = run(flowParser, lt, eof)
 	case "sequence":
-		d.Sequence, err = run(sequenceParser, lt)
+		d.Sequence, err = run(sequenceParser, lt, eof)
 	case "threat":
-		d.Threat, err = run(threatParser, lt)
+		d.Threat, err = run(threatParser, lt, eof)
 	case "control":
-		d.Control, err = run(controlParser, lt)
+		d.Control, err = run(controlParser, lt, eof)
 	case "decision":
-		d.Decision, err = run(decisionParser, lt)
+		d.Decision, err = run(decisionParser, lt, eof)
 	case "view":
-		d.View, err = run(viewParser, lt)
+		d.View, err = run(viewParser, lt, eof)
 	case "accept":
-		d.Accept, err = run(acceptParser, lt)
+		d.Accept, err = run(acceptParser, lt, eof)
 	case "runtime":
-		d.Runtime, err = run(runtimeParser, lt)
+		d.Runtime, err = run(runtimeParser, lt, eof)
 	case "dismiss":
-		d.Dismiss, err = run(dismissParser, lt)
+		d.Dismiss, err = run(dismissParser, lt, eof)
 	default:
-		d.Element, err = run(elementParser, lt)
+		d.Element, err = run(elementParser, lt, eof)
 	}
 	if err != nil {
-		p.syntaxError(err, first.value, toks)
+		p.syntaxError(err, first.Value, toks, end(0))
 		return
 	}
 	p.unknowns(&d)
 	p.file.Decls = append(p.file.Decls, d)
 }
 
-func (p *fileParser) unknownDecl(toks []token) {
+func (p *fileParser) unknownDecl(toks []lexer.Token, end0 lexer.Position) {
 	t := toks[0]
-	if t.typ != tokIdent {
-		what := fmt.Sprintf("%q", t.value)
-		if t.typ == tokString {
+	if t.Type != tokIdent {
+		what := fmt.Sprintf("%q", t.Value)
+		if t.Type == tokString {
 			what = "a string"
 		}
-		p.diags.Errorf("TM101", p.rng(t.start, t.end), "expected a declaration (model, boundary, system, flow, threat, ...), found %s", what)
+		p.diags.Errorf("TM101", p.rng(t.Pos, end0), "expected a declaration (model, boundary, system, flow, threat, ...), found %s", what)
 		return
 	}
-	d := p.diags.Errorf("TM102", p.rng(t.start, t.end), "unknown declaration %q", t.value)
-	if arrow := slices.IndexFunc(toks, func(t token) bool { return t.value == "->" || t.value == "-->" }); arrow > 0 && arrow <= 8 {
+	d := p.diags.Errorf("TM102", p.rng(t.Pos, end0), "unknown declaration %q", t.Value)
+	if arrow := slices.IndexFunc(toks, func(t lexer.Token) bool { return t.Value == "->" || t.Value == "-->" }); arrow > 0 && arrow <= 8 {
 		d.Summary += "; a flow starts with \"flow\""
 		d.Detail = "form: " + topLevel.forms["flow"]
 		return
 	}
-	if s := topLevel.suggest(t.value); s != "" {
+	if s := topLevel.suggest(t.Value); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 		d.Detail = "form: " + topLevel.forms[s]
 	} else {
@@ -325,10 +344,10 @@ func (p *fileParser) unknownDecl(toks []token) {
 	}
 }
 
-func (p *fileParser) syntaxError(err error, keyword string, toks []token) {
+func (p *fileParser) syntaxError(err error, keyword string, toks []lexer.Token, end0 lexer.Position) {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
-		p.diags.Errorf("TM101", p.rng(toks[0].start, toks[0].end), "%s", err.Error())
+		p.diags.Errorf("TM101", p.rng(toks[0].Pos, end0), "%s", err.Error())
 		return
 	}
 	at := perr.Position()
