@@ -11,8 +11,11 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
@@ -95,10 +98,11 @@ func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
 	var out []*ir.Finding
 	seen := map[string]bool{}
 	sf := computeSeverity(m)
-	for _, r := range rs {
+	hits := matchAll(m, rs)
+	for k, r := range rs {
 		// The findings of a rule share one copy of its categories.
 		stride := append([]string{}, r.Stride...)
-		for _, h := range r.Match(m) {
+		for _, h := range hits[k] {
 			id := h.Target.ID()
 			if id == "" {
 				continue
@@ -120,6 +124,37 @@ func RunRules(m *ir.Model, rs []*Rule) []*ir.Finding {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Fingerprint < out[j].Fingerprint })
 	return out
+}
+
+// matchAll runs every rule's Match on m, on as many goroutines as there
+// are processors: rules only read the model (what they share, like the
+// stakes of access.go, is computed under a lock), and each rule's hits
+// land in its own slot, so findings come out in the same order whatever
+// the scheduling.
+func matchAll(m *ir.Model, rs []*Rule) [][]Hit {
+	hits := make([][]Hit, len(rs))
+	workers := min(runtime.GOMAXPROCS(0), len(rs))
+	if workers <= 1 {
+		for k, r := range rs {
+			hits[k] = r.Match(m)
+		}
+		return hits
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(rs) {
+					return
+				}
+				hits[k] = rs[k].Match(m)
+			}
+		})
+	}
+	wg.Wait()
+	return hits
 }
 
 // severitySection documents the severity formula of severity.go.

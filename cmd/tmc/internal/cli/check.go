@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -191,26 +193,47 @@ func textFindings(w io.Writer, p *diag.Printer, fs []*ir.Finding) error {
 		return nil
 	}
 	fs = byScore(fs)
-	var b strings.Builder
-	fmt.Fprintf(&b, "findings: %d", len(fs))
+	// Buffered, not built in one string: a big model has tens of
+	// thousands of findings, and growing one string for them all cost
+	// more than the rules that found them.
+	b := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(b, "findings: %d", len(fs))
 	if counts := statusCounts(fs); counts != "" {
-		fmt.Fprintf(&b, " (%s)", counts)
+		fmt.Fprintf(b, " (%s)", counts)
 	}
 	b.WriteByte('\n')
 	for _, f := range fs {
 		if f.Range.Start.IsValid() && p.Path != nil {
-			fmt.Fprintf(&b, "%s:%d:%d: ", p.Path(f.Range.File), f.Range.Start.Line, f.Range.Start.Col)
+			b.WriteString(p.Path(f.Range.File))
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(f.Range.Start.Line))
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(f.Range.Start.Col))
+			b.WriteString(": ")
 		}
-		fmt.Fprintf(&b, "finding[%s] %s %d: %s (%s)\n", f.Rule, f.Band, f.Score, f.Message, f.Fingerprint)
+		b.WriteString("finding[")
+		b.WriteString(f.Rule)
+		b.WriteString("] ")
+		b.WriteString(f.Band)
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(f.Score))
+		b.WriteString(": ")
+		b.WriteString(f.Message)
+		b.WriteString(" (")
+		b.WriteString(f.Fingerprint)
+		b.WriteString(")\n")
 		if why := f.Why(); why != "" {
-			fmt.Fprintf(&b, "  = why: %s\n", why)
+			b.WriteString("  = why: ")
+			b.WriteString(why)
+			b.WriteByte('\n')
 		}
 		if f.Status != "" && f.Status != ir.Open {
-			fmt.Fprintf(&b, "  = %s\n", findingStatus(f))
+			b.WriteString("  = ")
+			b.WriteString(findingStatus(f))
+			b.WriteByte('\n')
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // byScore returns the findings sorted by score, highest first, then by
