@@ -15,10 +15,8 @@ import (
 // the SVG.
 type Geometry struct {
 	Width, Height float64
-	// Elements has a box for every element of the model. The DFD draws
-	// an element whose children are drawn (a system) only through them;
-	// here it is laid out as a node of its own, so that a flat format
-	// keeps it.
+	// Elements has a box for every element the diagram draws as a node,
+	// and for the extra elements DFDGeometry was asked to lay out.
 	Elements map[string]layout.Box
 	// Boundaries has a box for every boundary that holds an element,
 	// directly or through a nested boundary.
@@ -39,9 +37,12 @@ type FlowPath struct {
 
 // DFDGeometry lays out the whole-model data-flow diagram as DFD draws it
 // (the same scene: nodes measured the same way, boundaries as nested
-// clusters, labelled flows), plus a node for each element the diagram
-// shows only through its children, and returns where everything went.
-func DFDGeometry(ctx context.Context, m *ir.Model) (*Geometry, error) {
+// clusters, labelled flows) and returns where everything went. The DFD
+// draws an element whose children are drawn (a system) only through
+// them; extra, when not nil, picks such elements to lay out as nodes of
+// their own all the same (in their boundary), for a flat format that
+// must show them.
+func DFDGeometry(ctx context.Context, m *ir.Model, extra func(*ir.Element) bool) (*Geometry, error) {
 	v := &ir.View{ID: "dfd", Kind: ir.ViewDFD}
 	sc := buildDFD(m, v)
 	has := map[string]bool{}
@@ -51,6 +52,9 @@ func DFDGeometry(ctx context.Context, m *ir.Model) (*Geometry, error) {
 	used := map[*ir.Boundary]bool{}
 	for _, e := range m.Elements {
 		if !has["e:"+e.ID] {
+			if extra == nil || !extra(e) {
+				continue
+			}
 			sc.nodes = append(sc.nodes, dfdNode(e))
 		}
 		for b := e.Boundary; b != nil; b = b.Parent {
