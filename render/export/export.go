@@ -40,6 +40,88 @@ func Export(ctx context.Context, m *ir.Model, format string) ([]byte, error) {
 // layoutDFD is graph.DFDGeometry; tests may swap it.
 var layoutDFD = graph.DFDGeometry
 
+// notGrouping is the extra-node choice of the layout: every element the
+// export draws gets a box.
+func notGrouping(g map[*ir.Element]bool) func(*ir.Element) bool {
+	return func(e *ir.Element) bool { return !g[e] }
+}
+
+// groupings are the elements that only group others: with children,
+// and no flow, threat or data of their own (a C4 system around its
+// containers). The DFD draws them only through their children, and so do
+// the flat formats: their name goes to their descendants' descriptions.
+func groupings(m *ir.Model) map[*ir.Element]bool {
+	touched := map[*ir.Element]bool{}
+	for _, f := range m.Flows {
+		touched[f.From], touched[f.To] = true, true
+	}
+	for _, t := range m.Threats {
+		if t.Target.Element != nil {
+			touched[t.Target.Element] = true
+		}
+	}
+	g := map[*ir.Element]bool{}
+	for _, e := range m.Elements {
+		if len(e.Children) > 0 && !touched[e] && len(e.Stores)+len(e.Processes) == 0 {
+			g[e] = true
+		}
+	}
+	return g
+}
+
+// partOf names the groupings around e, outermost first: "Shop platform".
+func partOf(e *ir.Element, grouping map[*ir.Element]bool) string {
+	var names []string
+	for p := e.Parent; p != nil; p = p.Parent {
+		if grouping[p] {
+			names = append([]string{nameOr(p.Name, p.ID)}, names...)
+		}
+	}
+	return strings.Join(names, " › ")
+}
+
+// reverseSuffix is what tmc import appends to the label of the second
+// flow it writes for a bidirectional flow of Threat Dragon or OTM.
+const reverseSuffix = " (reverse)"
+
+// bidirectional finds the flows to write as one bidirectional flow, as
+// Threat Dragon and OTM have them: a flow and its mirror labelled
+// "LABEL (reverse)" that carries the same data and has no threat of its
+// own (the pair tmc import writes for one bidirectional flow). It returns
+// the mirrors by the flow they fold into.
+func bidirectional(m *ir.Model, on map[string][]*ir.Threat) (mirror map[*ir.Flow]*ir.Flow, folded map[*ir.Flow]bool) {
+	mirror, folded = map[*ir.Flow]*ir.Flow{}, map[*ir.Flow]bool{}
+	for _, r := range m.Flows {
+		if !strings.HasSuffix(r.Label, strings.TrimSpace(reverseSuffix)) || len(on["flow:"+r.ID]) > 0 || r.ResponseTo != nil {
+			continue
+		}
+		for _, f := range m.Flows {
+			if f != r && !folded[f] && mirror[f] == nil && f.From == r.To && f.To == r.From &&
+				strings.TrimSpace(f.Label+reverseSuffix) == r.Label && sameData(f.Carries, r.Carries) {
+				mirror[f], folded[r] = r, true
+				break
+			}
+		}
+	}
+	return mirror, folded
+}
+
+func sameData(a, b []*ir.Data) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := map[*ir.Data]bool{}
+	for _, d := range a {
+		in[d] = true
+	}
+	for _, d := range b {
+		if !in[d] {
+			return false
+		}
+	}
+	return true
+}
+
 // strideTitle is how OTM and Threat Dragon spell a STRIDE category.
 var strideTitle = map[string]string{
 	"spoofing":               "Spoofing",

@@ -210,9 +210,10 @@ func TestOTMContent(t *testing.T) {
 				t.Errorf("%s: boundary %s is no trust zone", name, b.ID)
 			}
 		}
+		groups := groupings(m)
 		for _, e := range m.Elements {
-			if !comps[e.ID] {
-				t.Errorf("%s: element %s is no component", name, e.ID)
+			if comps[e.ID] == groups[e] {
+				t.Errorf("%s: element %s: component %v, grouping %v", name, e.ID, comps[e.ID], groups[e])
 			}
 		}
 		for _, c := range doc.Components {
@@ -220,7 +221,8 @@ func TestOTMContent(t *testing.T) {
 				t.Errorf("%s: component %s has parent %+v, which is not in the export", name, c.ID, p)
 			}
 		}
-		if len(doc.Dataflows) != len(m.Flows) || len(doc.Threats) != len(m.Threats) ||
+		_, folded := bidirectional(m, threatsOn(m))
+		if len(doc.Dataflows) != len(m.Flows)-len(folded) || len(doc.Threats) != len(m.Threats) ||
 			len(doc.Mitigations) != len(m.Controls) || len(doc.Assets) != len(m.Data) {
 			t.Errorf("%s: %d dataflows, %d threats, %d mitigations, %d assets; the model has %d, %d, %d, %d", name,
 				len(doc.Dataflows), len(doc.Threats), len(doc.Mitigations), len(doc.Assets),
@@ -315,6 +317,8 @@ func TestThreatDragon(t *testing.T) {
 			return cx >= outer.Position.X && cx <= outer.Position.X+outer.Size.Width &&
 				cy >= outer.Position.Y && cy <= outer.Position.Y+outer.Size.Height
 		}
+		groups := groupings(m)
+		_, folded := bidirectional(m, threatsOn(m))
 		for _, b := range m.Boundaries {
 			bc, ok := box("boundary", b.ID)
 			if !ok {
@@ -324,6 +328,9 @@ func TestThreatDragon(t *testing.T) {
 				t.Errorf("%s: boundary %s is a %s named %q", name, b.ID, bc.Shape, bc.Data.Name)
 			}
 			for _, e := range b.Elements {
+				if groups[e] {
+					continue
+				}
 				if ec, ok := box("element", e.ID); ok && !inside(ec, bc) {
 					t.Errorf("%s: element %s at %+v is outside the box of its boundary %s at %+v %+v", name, e.ID, *ec.Position, b.ID, *bc.Position, *bc.Size)
 				}
@@ -335,11 +342,20 @@ func TestThreatDragon(t *testing.T) {
 			}
 		}
 		for _, e := range m.Elements {
+			if groups[e] {
+				if _, ok := cells[cellID("element", e.ID)]; ok {
+					t.Errorf("%s: grouping %s has a cell", name, e.ID)
+				}
+				continue
+			}
 			if ec, ok := box("element", e.ID); ok && ec.Data.Name != nameOr(e.Name, e.ID) {
 				t.Errorf("%s: element %s is named %q", name, e.ID, ec.Data.Name)
 			}
 		}
 		for _, f := range m.Flows {
+			if folded[f] {
+				continue
+			}
 			fc, ok := box("flow", f.ID)
 			if !ok {
 				continue

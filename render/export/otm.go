@@ -196,11 +196,13 @@ func slug(s string) string {
 // the DFD layout as the diagram representation; every tmc fact without an
 // OTM field is an attribute.
 func OTM(ctx context.Context, m *ir.Model) ([]byte, error) {
-	geo, err := layoutDFD(ctx, m)
+	groups := groupings(m)
+	geo, err := layoutDFD(ctx, m, notGrouping(groups))
 	if err != nil {
 		return nil, err
 	}
 	on := threatsOn(m)
+	mirror, folded := bidirectional(m, on)
 	doc := otmModel{
 		OTMVersion: OTMVersion,
 		Project: otmProject{Name: nameOr(m.Name, "Threat model"), ID: slug(m.Name), Description: m.Description,
@@ -229,7 +231,7 @@ func OTM(ctx context.Context, m *ir.Model) ([]byte, error) {
 	}
 	needRoot := false
 	for _, e := range m.Elements {
-		if e.Boundary == nil && e.Parent == nil {
+		if !groups[e] && e.Boundary == nil && (e.Parent == nil || groups[e.Parent]) {
 			needRoot = true
 		}
 	}
@@ -258,11 +260,17 @@ func OTM(ctx context.Context, m *ir.Model) ([]byte, error) {
 			Risk: otmTrustRisk{0}, Attributes: attrs("tmcRoot", true)})
 	}
 	for _, e := range m.Elements {
+		if groups[e] {
+			continue // its name is its descendants' partOf
+		}
 		c := otmComponent{ID: e.ID, Name: nameOr(e.Name, e.ID), Type: otmType(e), Description: e.Description,
 			Tags: otmTags(e), Attributes: elementAttrs(e)}
+		if g := partOf(e, groups); g != "" {
+			c.Attributes["partOf"] = g
+		}
 		var origin layout.Point
 		switch {
-		case e.Parent != nil && !e.Placed:
+		case e.Parent != nil && !e.Placed && !groups[e.Parent]:
 			c.Parent.Component = e.Parent.ID
 			if pb, ok := geo.Elements[e.Parent.ID]; ok {
 				origin = layout.Point{X: pb.X, Y: pb.Y}
@@ -285,8 +293,15 @@ func OTM(ctx context.Context, m *ir.Model) ([]byte, error) {
 		doc.Components = append(doc.Components, c)
 	}
 	for _, f := range m.Flows {
+		if folded[f] {
+			continue // the other direction of its mirror
+		}
 		df := otmDataflow{ID: f.ID, Name: flowName(f), Description: f.Description, Source: f.From.ID, Destination: f.To.ID,
 			Assets: dataIDs(f.Carries), Threats: otmInstances(on["flow:"+f.ID]), Attributes: flowAttrs(f)}
+		if r := mirror[f]; r != nil {
+			df.Bidirectional = true
+			df.Attributes["reverse"] = r.ID
+		}
 		for _, t := range []string{f.Protocol, f.Authentication} {
 			if t != "" {
 				df.Tags = append(df.Tags, t)

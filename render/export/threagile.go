@@ -403,18 +403,8 @@ func Threagile(m *ir.Model) ([]byte, error) {
 	// Which elements become technical assets: all but a pure grouping
 	// (an element with children and no flow, data or threat of its own),
 	// whose name becomes a tag of its descendants.
-	touched := map[*ir.Element]bool{}
-	for _, f := range m.Flows {
-		touched[f.From], touched[f.To] = true, true
-	}
-	for _, t := range m.Threats {
-		if t.Target.Element != nil {
-			touched[t.Target.Element] = true
-		}
-	}
-	grouping := func(e *ir.Element) bool {
-		return len(e.Children) > 0 && !touched[e] && len(e.Stores)+len(e.Processes) == 0
-	}
+	groups := groupings(m)
+	grouping := func(e *ir.Element) bool { return groups[e] }
 	var assets []*ir.Element
 	for _, e := range m.Elements {
 		if !grouping(e) {

@@ -211,11 +211,13 @@ func cellID(kind, id string) string {
 // declared threats on their elements and flows (and on their boundary's
 // box).
 func ThreatDragon(ctx context.Context, m *ir.Model) ([]byte, error) {
-	geo, err := layoutDFD(ctx, m)
+	groups := groupings(m)
+	geo, err := layoutDFD(ctx, m, notGrouping(groups))
 	if err != nil {
 		return nil, err
 	}
 	on := threatsOn(m)
+	mirror, folded := bidirectional(m, on)
 	number := map[*ir.Threat]int{}
 	for i, t := range m.Threats {
 		number[t] = i + 1
@@ -252,6 +254,9 @@ func ThreatDragon(ctx context.Context, m *ir.Model) ([]byte, error) {
 	}
 	z := 1
 	for _, e := range m.Elements {
+		if groups[e] {
+			continue
+		}
 		box, ok := geo.Elements[e.ID]
 		if !ok {
 			box = extra["element:"+e.ID]
@@ -292,12 +297,15 @@ func ThreatDragon(ctx context.Context, m *ir.Model) ([]byte, error) {
 		cells = append(cells, c)
 	}
 	for _, f := range m.Flows {
+		if folded[f] {
+			continue // drawn as the other direction of its mirror
+		}
 		ts, open := threats("flow:" + f.ID)
 		line := tdLine{Stroke: tdStroke0, StrokeWidth: 1.5, TargetMarker: tdMarker{"block"}, SourceMarker: tdMarker{""}}
 		if open {
 			line.Stroke, line.StrokeWidth = tdStrokeOpen, 2.5
 		}
-		name := flowName(f)
+		name := f.Label
 		c := tdCell{
 			Attrs: map[string]any{"line": line}, Shape: "flow", ZIndex: z, Width: 200, Height: 100,
 			Labels: []tdLabel{{
@@ -310,14 +318,18 @@ func ThreatDragon(ctx context.Context, m *ir.Model) ([]byte, error) {
 			Source:    &tdEnd{cellID("element", f.From.ID)},
 			Target:    &tdEnd{cellID("element", f.To.ID)},
 			ID:        cellID("flow", f.ID),
-			Data: tdData{Type: "tm.Flow", Name: name, Description: flowDescription(f),
+			Data: tdData{Type: "tm.Flow", Name: name, Description: flowDescription(f, mirror[f]),
 				OutOfScope: ptr(false), ReasonOutOfScope: ptr(""), Threats: ts, HasOpenThreats: open,
-				IsBidirectional: ptr(false), IsEncrypted: ptr(encrypted(f)), IsPublicNetwork: ptr(publicNetwork(f)),
+				IsBidirectional: ptr(mirror[f] != nil), IsEncrypted: ptr(encrypted(f)), IsPublicNetwork: ptr(publicNetwork(f)),
 				Protocol: ptr(f.Protocol)},
 		}
 		z++
 		if p, ok := geo.Flows[f.ID]; ok {
 			c.Vertices = vertices(p)
+		}
+		if mirror[f] != nil {
+			c.Attrs = map[string]any{"line": tdLine{Stroke: line.Stroke, StrokeWidth: line.StrokeWidth,
+				TargetMarker: tdMarker{"block"}, SourceMarker: tdMarker{"block"}}}
 		}
 		cells = append(cells, c)
 	}
@@ -496,7 +508,7 @@ func elementDescription(e *ir.Element) string {
 	return joinDescription(e.Description, "tmc element "+e.ID+": "+strings.Join(facts, "; "))
 }
 
-func flowDescription(f *ir.Flow) string {
+func flowDescription(f, mirror *ir.Flow) string {
 	var facts []string
 	add := func(k, v string) {
 		if v != "" {
@@ -517,6 +529,9 @@ func flowDescription(f *ir.Flow) string {
 	}
 	if len(f.Crossings) > 0 {
 		facts = append(facts, "crossings: "+crossingText(f))
+	}
+	if mirror != nil {
+		add("and back as", mirror.ID)
 	}
 	head := "tmc flow " + f.ID
 	if len(facts) > 0 {
