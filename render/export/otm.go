@@ -171,7 +171,7 @@ type otmMitigation struct {
 // Scales: OTM rates 0 to 100.
 var (
 	otmConfidentiality = map[string]float64{"public": 0, "internal": 25, "confidential": 50, "restricted": 75, "secret": 100}
-	otmTrustRating     = map[string]float64{"untrusted": 0, "external": 10, "low": 25, "medium": 50, "high": 75, "control": 100}
+	otmTrustRating     = map[string]float64{"untrusted": 0, "external": 15, "low": 40, "medium": 65, "high": 90, "control": 100}
 )
 
 // otmRating puts a rating of the Threagile scale on 0-100: archive 20 to
