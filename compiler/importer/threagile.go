@@ -333,8 +333,10 @@ func (t *tgImport) model() {
 func (t *tgImport) titleOf(id string) string {
 	if t.titles == nil {
 		t.titles = map[string]string{}
-		for k, a := range t.src.TechnicalAssets {
-			t.titles[a.ID] = k
+		for _, k := range sortedKeys(t.src.TechnicalAssets) {
+			if id := t.src.TechnicalAssets[k].ID; t.titles[id] == "" {
+				t.titles[id] = k
+			}
 		}
 	}
 	return t.titles[id]
@@ -342,8 +344,8 @@ func (t *tgImport) titleOf(id string) string {
 
 // dataConf returns the confidentiality of the data asset with the id.
 func (t *tgImport) dataConf(id string) string {
-	for _, d := range t.src.DataAssets {
-		if d.ID == id {
+	for _, k := range sortedKeys(t.src.DataAssets) {
+		if d := t.src.DataAssets[k]; d.ID == id {
 			return d.Confidentiality
 		}
 	}
@@ -439,7 +441,8 @@ func (t *tgImport) boundaries() {
 			if t.zone[a.ID] != t.internet {
 				continue
 			}
-			for _, l := range a.Links {
+			for _, lk := range sortedKeys(a.Links) {
+				l := a.Links[lk]
 				if b := t.zone[l.Target]; b != nil && b != t.internet && b.trust != "low" {
 					b.trust = "low"
 					b.comments[0] = fmt.Sprintf("Threagile boundary %s (%s). Threagile has no trust level: low, as the internet reaches %s in it directly; review it.", b.src, orNone(s.TrustBoundaries[b.name].Type), l.Target)
