@@ -369,7 +369,9 @@ func otmType(e *ir.Element) string {
 	switch e.Kind {
 	case ir.Container:
 		return "service"
-	case ir.Database, ir.Cache, ir.Bucket:
+	case ir.Database:
+		return "database"
+	case ir.Cache, ir.Bucket:
 		return e.Kind + "-database"
 	case ir.Queue:
 		return "queue-service"
