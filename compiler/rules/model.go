@@ -77,7 +77,7 @@ var _ = register(
 )
 
 var _ = peerNote("threagile:unnecessary-data-asset",
-	"not a rule: a finding's target is a flow, an element or a boundary, and a data asset is none of them; a data asset that no flow carries and no element stores or processes is a check of the model's shape (like TM303), not a threat")
+	"the check [TM206](checks.md#tm206), not a rule: a finding's target is a flow, an element or a boundary, and a data asset is none of them; a data asset that no flow carries and no element stores or processes is a gap in the model's shape, warned about where it is declared")
 var _ = peerNote("threagile:unnecessary-communication-link",
 	"tmc reads a request and its `response_to` replies as one exchange, skips in-process calls between an element and its parts, and stays quiet on models that list no data at all")
 var _ = peerNote("threagile:unnecessary-data-transfer",

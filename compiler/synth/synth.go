@@ -144,6 +144,7 @@ type gen struct {
 	persons, externals         []*elem
 	services                   []*elem // service containers of every system so far
 	data                       []string
+	ndata                      int // data assets named so far, see pickData
 	nflow                      int
 }
 
@@ -208,7 +209,7 @@ func (g *gen) run(n int) {
 
 	g.model(n)
 	g.boundaries(regions)
-	g.dataAssets(max(n/50, 3))
+	g.dataAssets(max(n/50, min(n, 3)))
 	w := g.file("runtimes.tm")
 	g.pf(w, "# Node pools the services share, one per region.\n")
 	for r := 0; r < regions; r++ {
@@ -219,7 +220,7 @@ func (g *gen) run(n int) {
 	g.pf(w, "# People outside the platform.\n")
 	for i := 0; i < persons && g.take(); i++ {
 		id := fmt.Sprintf("p%d", i)
-		g.pf(w, "person %s \"User %d\" in internet {\n  description \"A user of one tenant, signed in with a JWT\"\n}\n", id, i)
+		g.pf(w, "person %s \"User %d\" in internet {\n  description \"A user of one tenant, signed in with a JWT\"\n  processes %s\n}\n", id, i, g.pickData())
 		g.persons = append(g.persons, &elem{path: id, kind: "person", b: g.internet})
 	}
 	w = g.file("external.tm")
@@ -306,6 +307,15 @@ func (g *gen) dataAssets(n int) {
 	}
 }
 
+// pickData names the data assets in turn, so that each is stored,
+// processed or carried somewhere (TM206) once the model has as many uses
+// as assets.
+func (g *gen) pickData() string {
+	d := g.data[g.ndata%len(g.data)]
+	g.ndata++
+	return d
+}
+
 // addFlow records a flow if its pair is new; it returns nil otherwise.
 func (g *gen) addFlow(list *[]*flow, from, to *elem) *flow {
 	if from == nil || to == nil || from == to || g.pairs[[2]*elem{from, to}] {
@@ -388,7 +398,7 @@ func (g *gen) system(i int) {
 		cs := compOf[svc]
 		// The facts the threat rules read: what it is, that we wrote
 		// it, what it holds, where it runs, what it is worth.
-		facts := fmt.Sprintf("tech %q technology %s custom_developed processes %s", g.pick(techs), g.pick(serviceTechs), g.data[g.r.IntN(len(g.data))])
+		facts := fmt.Sprintf("tech %q technology %s custom_developed processes %s", g.pick(techs), g.pick(serviceTechs), g.pickData())
 		if g.r.IntN(2) == 0 {
 			facts += fmt.Sprintf(" runs_on pool%d criticality %s", g.region[cl.b], g.pick(ratings))
 		}
@@ -419,7 +429,7 @@ func (g *gen) system(i int) {
 		if st.b != cl.b {
 			in = " in " + st.b.id
 		}
-		g.pf(w, "  %s %s %q%s { tech %q technology %s stores %s", st.kind, meta.id, meta.name, in, meta.tech, meta.technology, g.data[g.r.IntN(len(g.data))])
+		g.pf(w, "  %s %s %q%s { tech %q technology %s stores %s", st.kind, meta.id, meta.name, in, meta.tech, meta.technology, g.pickData())
 		switch st.kind {
 		case "database":
 			g.pf(w, " tenancy row_level encrypted_at_rest")
@@ -545,7 +555,7 @@ func (g *gen) writeFlow(w *strings.Builder, f *flow) {
 		head += f.id + ": "
 	}
 	head += fmt.Sprintf("%s -> %s %q", f.from.path, f.to.path, "Call "+lastPart(f.to.path))
-	data := g.data[g.r.IntN(len(g.data))]
+	data := g.pickData()
 	if !f.crossing {
 		if g.r.IntN(2) == 0 {
 			g.pf(w, "%s { carries %s }\n", head, data)
@@ -560,7 +570,7 @@ func (g *gen) writeFlow(w *strings.Builder, f *flow) {
 		g.pf(w, "%s {\n  protocol %s authentication %s carries %s", head, g.protocol(f), g.pick(authentications), data)
 	}
 	if g.r.IntN(3) == 0 {
-		g.pf(w, ", %s", g.data[g.r.IntN(len(g.data))])
+		g.pf(w, ", %s", g.pickData())
 	}
 	g.pf(w, "\n")
 	if g.r.IntN(4) == 0 {

@@ -32,6 +32,7 @@ system tmc "tmc" {
 }
 
 system disk "Workstation file system" {
+  stores user_files
   bucket out "Output folder" in workstation {
     tech "-o DIR"
     description "The only folder tmc writes; marked with a `.tmc-output` file"

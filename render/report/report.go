@@ -140,6 +140,7 @@ var Checks = []Check{
 	{"TM203", "duplicate declaration", diag.Error},
 	{"TM204", "reference to the wrong kind", diag.Error},
 	{"TM205", "element nested against the C4 rules", diag.Error},
+	{"TM206", "data asset stored, processed and carried nowhere", diag.Warning},
 	{"TM301", "unmarked boundary crossing", diag.Error},
 	{"TM302", "stale crossing mark", diag.Warning},
 	{"TM303", "element in no trust boundary", diag.Warning},

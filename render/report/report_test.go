@@ -178,7 +178,7 @@ func TestSchemaRejects(t *testing.T) {
 		{`"level": "error"`, `"level": "fatal"`},
 		{`"startLine": 2`, `"startLine": 0`},
 		{`"version": "2.1.0"`, `"version": "2.0.0"`},
-		{`"ruleIndex": 11`, `"ruleIndex": -2`},
+		{`"ruleIndex": 12`, `"ruleIndex": -2`},
 	} {
 		mut := bytes.Replace(out, []byte(bad[0]), []byte(bad[1]), 1)
 		if bytes.Equal(mut, out) {
