@@ -11,16 +11,24 @@ import (
 // last alternative of every statement is Unknown, which catches what no
 // form matched so the compiler can say "did you mean".
 
-// Node is embedded in every AST node.
+// Node is embedded in every AST node. It holds no position of its own:
+// a model has about a million nodes, and the tokens know where they are.
 type Node struct {
-	Pos    lexer.Position // first token
-	Tokens []lexer.Token  // the tokens the node spans; never empty for a parsed node
+	Tokens []lexer.Token // the tokens the node spans; never empty for a parsed node
+}
+
+// Start returns the position of the node's first token.
+func (n *Node) Start() lexer.Position {
+	if len(n.Tokens) == 0 {
+		return lexer.Position{}
+	}
+	return n.Tokens[0].Pos
 }
 
 // End returns the position just after the node's last token.
 func (n *Node) End() lexer.Position {
 	if len(n.Tokens) == 0 {
-		return n.Pos
+		return lexer.Position{}
 	}
 	t := n.Tokens[len(n.Tokens)-1]
 	p := t.Pos
@@ -92,7 +100,7 @@ func (u *Unknown) Parse(lex *lexer.PeekingLexer) error {
 		return participle.NextMatch
 	}
 	first := *lex.Next()
-	u.Pos, u.Name = first.Pos, first.Value
+	u.Name = first.Value
 	u.Tokens = append(u.Tokens, first)
 	depth := 0
 	for {

@@ -52,7 +52,7 @@ func (p *fast) isType(k int, typ lexer.TokenType) bool { return p.peekAt(k).Type
 
 // node is the Node of what was read since token start.
 func (p *fast) node(start int) Node {
-	return Node{Pos: p.toks[start].Pos, Tokens: p.toks[start:p.i:p.i]}
+	return Node{Tokens: p.toks[start:p.i:p.i]}
 }
 
 func (p *fast) fail() { p.bad = true }

@@ -118,7 +118,7 @@ func pos(p lexer.Position) diag.Pos { return diag.Pos{Line: p.Line, Col: p.Colum
 
 // NodeRange returns the source range of an AST node in file.
 func NodeRange(file string, n *Node) diag.Range {
-	return diag.Range{File: file, Start: pos(n.Pos), End: pos(n.End())}
+	return diag.Range{File: file, Start: pos(n.Start()), End: pos(n.End())}
 }
 
 // A span is one top-level declaration's tokens, as found by split.

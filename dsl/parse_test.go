@@ -53,8 +53,8 @@ func TestLineEndingsAndBOM(t *testing.T) {
 	bom := parseOK(t, "\uFEFF"+src)
 	for name, f := range map[string]*File{"crlf": crlf, "bom": bom} {
 		a, b := lf.Decls[1].Element.In, f.Decls[1].Element.In
-		if a.Pos.Line != b.Pos.Line || a.Pos.Column != b.Pos.Column {
-			t.Errorf("%s: `in` at %d:%d, want %d:%d", name, b.Pos.Line, b.Pos.Column, a.Pos.Line, a.Pos.Column)
+		if a.Start().Line != b.Start().Line || a.Start().Column != b.Start().Column {
+			t.Errorf("%s: `in` at %d:%d, want %d:%d", name, b.Start().Line, b.Start().Column, a.Start().Line, a.Start().Column)
 		}
 	}
 }
