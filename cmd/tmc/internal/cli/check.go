@@ -94,7 +94,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 				var dropped int
 				var fixed []string
 				diags, dfps, findings, dropped, fixed = applyBaseline(base, diags, dfps, findings)
-				in.Diags, in.DiagFingerprints, in.Findings = diags, dfps, cireport.Findings(findings)
+				in.Diags, in.DiagFingerprints = diags, dfps
 				m := *res.Model // the Markdown summary reads the model's findings
 				m.Findings = findings
 				in.Model = &m
@@ -112,6 +112,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 			case "json":
 				err = p.JSONWith(out, diags, jsonFindings(p, findings))
 			case "sarif", "github", "markdown":
+				in.Findings = cireport.Findings(findings)
 				err = writeReport(out, format, in)
 			default:
 				err = p.Text(out, diags)
@@ -403,8 +404,12 @@ func status(ds diag.Diagnostics, strict bool) error {
 // are relative to the repository root (the nearest folder above the model
 // that holds .git), so code scanning and annotations point at the right
 // files, and fingerprints do not depend on where the repository is.
+//
+// Its Findings are left empty: only the CI formats read them, and for
+// tens of thousands of findings they cost a tenth of a big check; the
+// caller fills them from the findings it reports.
 func reportInput(res *compiler.Result) cireport.Input {
-	in := cireport.FromModel(res.Model, res.Diags)
+	in := cireport.Input{Diags: res.Diags, Model: res.Model}
 	in.ToolVersion = version()
 	in.Source = res.Source.File
 	in.RootPrefix = repoPrefix(res.Source.Root)
