@@ -270,7 +270,7 @@ var Technologies = []string{
 // input it parses.
 var Formats = []string{
 	"json", "xml", "yaml", "csv", "protobuf", "graphql", "form_data", "plain_text", "html", "markdown", "sql",
-	"serialized_objects", "files",
+	"serialized_objects", "files", "templates",
 }
 
 // Safeguards is the vocabulary of the safeguards statement, on flows and

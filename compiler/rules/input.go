@@ -12,7 +12,7 @@ import (
 // with what it is sent, read from the facts that say so: a flow into a
 // database, a directory, a search index or a file server (the caller
 // builds a query or a path from its input), the formats an element
-// accepts (xml, serialized_objects, files), custom_developed code that
+// accepts (xml, serialized_objects, files, templates), custom_developed code that
 // calls URLs or renders pages, a browser's session.
 
 var (
@@ -25,6 +25,7 @@ var (
 	_ = safeguard("url_allow_list", "the URLs the element calls are fixed in configuration or checked against an allow-list of hosts and paths after resolving them; input never chooses where a request goes")
 	_ = safeguard("output_encoding", "output is encoded for its context (HTML, attribute, JavaScript, URL) by templates that escape by default, and a Content-Security-Policy restricts scripts")
 	_ = safeguard("csrf_protection", "state-changing requests need an anti-CSRF token or a checked Origin, and session cookies are SameSite")
+	_ = safeguard("sandboxed_templates", "templates given to the element are filled as data or run by a logic-less engine in a sandbox with no access to objects, files or the runtime; input is never compiled as template code")
 	_ = safeguard("safe_command_execution", "commands run without a shell, with input passed as separate arguments (or through environment variables in pipeline steps), never interpolated into a command line")
 )
 
@@ -404,6 +405,17 @@ var _ = register(
 			return out
 		},
 	},
+	&Rule{
+		ID: "TMR-N12", Title: "Server-side template injection",
+		Stride: []string{eop, tampering, disclosure}, Impact: 5, Likelihood: 3,
+		Rationale: "Code that compiles a template it was given (a CMS page an editor writes, a customer's email or invoice layout, a notification text with placeholders) runs the template language on the server: `{{ }}` reaches objects, files and commands, so whoever writes the template runs code with the element's rights. " +
+			"The rule checks every element of ours in scope that is `custom_developed` and `accepts templates`, whoever sends them: a template from an administrator's account is the attacker's once that account is phished. Rendering data into our own templates is TMR-N08's (cross-site scripting), not this.",
+		Fix: "Do not compile templates from input: offer placeholders that are filled as data (`Hello {name}` replaced by plain string substitution), or a logic-less engine (Mustache) in its sandboxed mode with no access to objects, files or the runtime; keep template authors to a small, strongly authenticated group; and declare `safeguards sandboxed_templates` on the element. " +
+			"`input_validation` does not silence it: a valid template is the attack.",
+		References: []string{"CWE-1336", "CWE-94", "CAPEC-242", "OWASP WSTG-INPV-18", "OWASP ASVS V5.2.5"},
+		Peers:      []string{"pytm:template injection"},
+		Match:      inpFormatRule("templates", true, []string{"sandboxed_templates"}, "accepts templates"),
+	},
 )
 
 var (
@@ -414,5 +426,5 @@ var (
 	_ = peerNote("threagile:cross-site-scripting", "tmc counts `web_application` and `cms`, and a web server, identity provider or ERP only when `custom_developed`: a third party's pages are not ours to encode.")
 	_ = peerNote("threagile:cross-site-request-forgery", "tmc counts only what a browser sends on its own (`session`, `client_certificate`) from a person, a browser or a proxy in front, on calls that are not `readonly`; Threagile counts every web link into a web application, server-to-server calls with tokens included, which CSRF cannot ride.")
 	_ = peerNote("pytm:command injection", "pytm flags every process without input validation; tmc flags the code a fact says runs commands on outsiders' text: a `build_pipeline` that a lower-trust sender reaches.")
-	_ = peerNote("pytm:template injection", "no rule: no fact of the language says that an element builds templates from input, and tmc does not guess it from a technology; TMR-N08 covers pages that render input.")
+	_ = peerNote("pytm:template injection", "pytm asks whether a process sanitizes its input; tmc asks the fact that makes template injection possible, an element that `accepts templates` (compiles templates it is given), and does not guess it from a technology. Pages that render input into our own templates are TMR-N08's.")
 )

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Input handling and injection (TMR-N01 to TMR-N11): each rule fires on
+// Input handling and injection (TMR-N01 to TMR-N12): each rule fires on
 // the facts that say so and is silenced by its safeguard.
 var _ = addCases(
 	ruleCase{rule: "TMR-N01",
@@ -74,6 +74,10 @@ flow f: s.a -> s.i "x" { protocol https  crosses data "r" }`,
 		quiet: `system s "S" { container a "A" in cluster  container i "Index" in data { technology search_index } }
 flow f: s.a -> s.i "x" { protocol https  safeguards parameterized_queries  crosses data "r" }`,
 		want: []string{"TMR-N10@f"}},
+	ruleCase{rule: "TMR-N12",
+		fires: `system s "S" { custom_developed  container a "Mailer" in cluster { technology api  accepts json, templates }  container c "CMS" in edge { technology cms  accepts templates  safeguards output_encoding } }`,
+		quiet: `system s "S" { custom_developed  container a "Mailer" in cluster { technology api  accepts json, templates  safeguards sandboxed_templates }  container c "CMS" in edge { technology cms  accepts templates  safeguards output_encoding, sandboxed_templates } }`,
+		want:  []string{"TMR-N12@s.a", "TMR-N12@s.c"}},
 	ruleCase{rule: "TMR-N11",
 		fires: `person dev "Dev" in internet
 system s "S" { container p "Pipeline" in ci { technology build_pipeline } }
@@ -163,6 +167,10 @@ flow f: s.b -> s.d "x" { protocol ssh  authentication client_certificate  crosse
 			`person u "U" in internet
 system s "S" { container lb "LB" in edge { technology load_balancer } }
 flow f: u -> s.lb "x" { protocol https  auth cookie  crosses internet, edge "r" }`},
+		{"templates compiled by a product we do not build", "TMR-N12",
+			`system s "S" { container c "CMS" in edge { technology cms  accepts templates } }`},
+		{"data rendered into our own templates is not template injection", "TMR-N12",
+			`system s "S" { custom_developed  container a "A" in edge { technology web_application  accepts form_data, html } }`},
 		{"a pipeline reached only from its own zone", "TMR-N11",
 			`system s "S" { container r "Repo" in ci { technology source_repository }  container p "Pipeline" in ci { technology build_pipeline } }
 flow f: s.r -> s.p "Trigger" { protocol https }`},
@@ -274,6 +282,7 @@ flow cms_updates: company.jenkins -> company.cms "CMS updates" { protocol ssh  a
 		"TMR-N09": "TMR-N09@web_traffic",                         // not reported by Threagile here
 		"TMR-N10": "",                                            // no search index in the model
 		"TMR-N11": "TMR-N11@company.jenkins",                     // pytm's class; Threagile has none
+		"TMR-N12": "",                                            // pytm's class; nothing accepts templates here
 	}
 	for id, w := range want {
 		if got := strings.Join(fingerprints(m, id), " "); got != w {
