@@ -512,6 +512,36 @@ func TestThreagile(t *testing.T) {
 				}
 			}
 		}
+		// Threagile's parser (74e323e) reads the categories from
+		// custom_risk_categories and ignores individual_risk_categories;
+		// both must say the same.
+		if len(doc.CustomRiskCategories) != len(doc.IndividualRiskCategories) {
+			t.Errorf("%s: %d custom risk categories, %d individual ones", name, len(doc.CustomRiskCategories), len(doc.IndividualRiskCategories))
+		}
+		risks := map[string]bool{}
+		for _, c := range doc.CustomRiskCategories {
+			if ic := doc.IndividualRiskCategories[c.Title]; ic == nil || ic.ID != c.ID || len(ic.RisksIdentified) != len(c.RisksIdentified) {
+				t.Errorf("%s: custom risk category %q (%s) is not the individual one of that title", name, c.Title, c.ID)
+			}
+			// The synthetic id Threagile gives an individual risk: the
+			// category id, then what it is about, @-separated.
+			for _, r := range c.RisksIdentified {
+				id := c.ID
+				for _, part := range []string{r.MostRelevantTechnicalAsset, r.MostRelevantCommunicationLink, r.MostRelevantTrustBoundary} {
+					if part != "" {
+						id += "@" + part
+					}
+				}
+				risks[id] = true
+			}
+		}
+		// Threagile rejects the whole model when its risk tracking names a
+		// risk it does not know.
+		for key := range doc.RiskTracking {
+			if !risks[key] {
+				t.Errorf("%s: risk tracking %q names no risk of the model", name, key)
+			}
+		}
 	}
 }
 

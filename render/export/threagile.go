@@ -31,7 +31,21 @@ type tgModel struct {
 	TrustBoundaries          map[string]*tgBoundary     `yaml:"trust_boundaries"`
 	SharedRuntimes           map[string]*tgRuntime      `yaml:"shared_runtimes"`
 	IndividualRiskCategories map[string]*tgRiskCategory `yaml:"individual_risk_categories,omitempty"`
+	CustomRiskCategories     []tgCustomRiskCategory     `yaml:"custom_risk_categories,omitempty"`
 	RiskTracking             map[string]*tgTracking     `yaml:"risk_tracking,omitempty"`
+}
+
+// tgCustomRiskCategory is an individual risk category as Threagile's
+// parser reads it since its model input was refactored (74e323e and
+// later): a list under custom_risk_categories, each with its title.
+// Its schema, example and documentation still describe the older form,
+// individual_risk_categories, a map by title, which that parser ignores
+// without a word; the export writes both, so that either Threagile finds
+// the risks the risk tracking names (it rejects a model whose tracking
+// names a risk it does not know).
+type tgCustomRiskCategory struct {
+	Title          string `yaml:"title"`
+	tgRiskCategory `yaml:",inline"`
 }
 
 type tgAuthor struct {
@@ -345,8 +359,9 @@ func untrusted(e *ir.Element) bool {
 // data as data assets, elements as technical assets with their flows as
 // communication links, boundaries (except untrusted ones, which Threagile
 // models as `internet: true`) as trust boundaries, runtimes as shared
-// runtimes, declared threats as individual risk categories with their
-// risk tracking, controls as security requirements.
+// runtimes, declared threats as individual risk categories (in both the
+// forms Threagile has read: tgCustomRiskCategory) with their risk
+// tracking, controls as security requirements.
 func Threagile(m *ir.Model) ([]byte, error) {
 	var dataIDs, assetIDs, boundaryIDs, runtimeIDs, riskIDs tgIDs
 	doc := tgModel{
@@ -616,6 +631,12 @@ func Threagile(m *ir.Model) ([]byte, error) {
 			doc.SecurityRequirements[st.title(c.Name, c.ID)] = tgControl(c)
 		}
 	}
+	for title, cat := range doc.IndividualRiskCategories {
+		doc.CustomRiskCategories = append(doc.CustomRiskCategories, tgCustomRiskCategory{Title: title, tgRiskCategory: *cat})
+	}
+	sort.Slice(doc.CustomRiskCategories, func(i, j int) bool {
+		return doc.CustomRiskCategories[i].Title < doc.CustomRiskCategories[j].Title
+	})
 	for t := range tags {
 		doc.TagsAvailable = append(doc.TagsAvailable, t)
 	}
