@@ -149,8 +149,14 @@ func buildC4(m *ir.Model, v *ir.View) *scene {
 			sc.nodes = append(sc.nodes, c4Node(e))
 		}
 	}
+	unmarked := false
 	for _, p := range pairs {
-		sc.edges = append(sc.edges, c4Edge(m, p.a, p.b, groups[p]))
+		e := c4Edge(m, p.a, p.b, groups[p])
+		unmarked = unmarked || strings.Contains(e.class, "tm-unmarked")
+		sc.edges = append(sc.edges, e)
+	}
+	if unmarked { // the legend lists what is drawn
+		sc.legend = append(append([]legendItem{}, c4Legend...), legendItem{lgUnmarked, "Relationship with a crossing NOT marked: error"})
 	}
 	return sc
 }
@@ -235,5 +241,21 @@ func c4Edge(m *ir.Model, a, b *ir.Element, idx []int) *edge {
 		text = fmt.Sprintf("%d flows", len(idx))
 	}
 	e.lines = wrapLines(strings.TrimSpace(text+suffix), style.SmallFontSize, c4EdgeW, false, 3, "tm-small")
+	// A relationship that rolls up an unmarked crossing says so, as the
+	// DFD does: the picture must not look safer than tmc check.
+	var open []string
+	seen := map[string]bool{}
+	for _, i := range idx {
+		for _, c := range m.Flows[i].Crossings {
+			if c.Mark == nil && c.Boundary != nil && !seen[c.Boundary.ID] {
+				seen[c.Boundary.ID] = true
+				open = append(open, c.Boundary.ID)
+			}
+		}
+	}
+	if len(open) > 0 {
+		e.class += " tm-crossing tm-unmarked"
+		e.lines = append(e.lines, wrapLines("⚠ unmarked: "+strings.Join(open, ", "), style.SmallFontSize, c4EdgeW, true, 2, "tm-flag tm-small")...)
+	}
 	return e
 }

@@ -61,11 +61,11 @@ func TestC4Rollup(t *testing.T) {
 	m := compileText(t, rollupModel)
 	for _, c := range []struct{ view, nodes, edges string }{
 		{"context", "u a b",
-			"u>a=u->a.x:Uses [https] | a>b=a->b:Calls; Replicates; Asks [https, grpc]"},
-		{"ctx_ab", "a b", "a>b=a->b:Calls; Replicates; Asks [https, grpc]"},
+			"u>a=u->a.x:Uses [https] | a>b=a->b:Calls; Replicates; Asks [https, grpc]/⚠ unmarked: inner, outer"},
+		{"ctx_ab", "a b", "a>b=a->b:Calls; Replicates; Asks [https, grpc]/⚠ unmarked: inner, outer"},
 		{"container-a", "a.x a.z u b",
-			"u>a.x=u->a.x:Uses [https] | a.x>b=a.x->b:Calls; Asks [https] | a.z>b=a.z->b.y:Replicates [grpc] | a.x>a.z=a.x->a.z:Stores [postgres]"},
-		{"container-b", "b.y a", "a>b.y=a->b.y:Calls; Replicates; Asks [https, grpc]"},
+			"u>a.x=u->a.x:Uses [https] | a.x>b=a.x->b:Calls; Asks [https] | a.z>b=a.z->b.y:Replicates [grpc]/⚠ unmarked: inner, outer | a.x>a.z=a.x->a.z:Stores [postgres]"},
+		{"container-b", "b.y a", "a>b.y=a->b.y:Calls; Replicates; Asks [https, grpc]/⚠ unmarked: inner, outer"},
 		{"component-a.x", "a.x.p b", "a.x.p>b=a.x.p->b.y:Asks [https]"},
 	} {
 		sc := buildC4(m, view(t, m, c.view))
