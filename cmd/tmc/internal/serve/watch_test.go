@@ -158,6 +158,10 @@ func TestChangesCoalesce(t *testing.T) {
 		os.WriteFile(f, []byte(fmt.Sprint(i)), 0o644)
 		time.Sleep(50 * time.Millisecond)
 	}
+	// Let the last write's event arrive and be coalesced before anyone
+	// receives, even on a loaded machine: a change that arrives after the
+	// receive is a new change, not a backlog.
+	time.Sleep(500 * time.Millisecond)
 	select {
 	case <-w.Changes():
 	case <-time.After(2 * time.Second):
