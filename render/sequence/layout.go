@@ -1,9 +1,11 @@
 package sequence
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/render/style"
@@ -86,6 +88,9 @@ type label struct {
 	Class  string
 	S      string
 	W      float64
+	// Ref is how many bytes at the start of S are (part of) a flow
+	// reference, drawn in the muted colour.
+	Ref int
 }
 
 func (l label) left() float64 {
@@ -176,19 +181,25 @@ type message struct {
 	From, To           int
 	Self               bool
 	Crossing, Unmarked bool
-	NoFlow             bool
+	NoFlow             bool    // TM401: no flow matches; drawn in the error style
+	Ref                string  // the flow's reference as diagrams print it, "[place]"
 	Y                  float64 // the arrow
 	X1, X2             float64
 	Area               rect // the text of the message stays inside
 	Badge              rect
-	Flag               rect   // the unmarked-crossing marker, when Unmarked
+	Flag               rect   // the warning marker, when Unmarked or NoFlow
 	Plates             []rect // backgrounds that keep lines off the text
 	Texts              []label
 	labelW, flagTextW  float64
 	flagText           string
 	lines, flagLines   []string
 	badgeW             float64
+	text               string // the label as wrapped: Ref, a space, the label
 }
+
+// warn reports whether the message carries the warning marker and the
+// error style: an unmarked crossing, or no flow at all (TM401).
+func (m *message) warn() bool { return m.Unmarked || m.NoFlow }
 
 type note struct {
 	Index  int
@@ -248,7 +259,11 @@ type legendItem struct {
 	X1, X2 float64 // the sample line
 	Y      float64
 	Text   label
+	Sample *label // a sample text instead of a line
 }
+
+// refSample stands for a flow reference in the legend.
+const refSample = "[id]"
 
 const (
 	legendSample = 34.0
@@ -293,20 +308,27 @@ func chain(b *ir.Boundary) []*ir.Boundary {
 	return out
 }
 
-// orderParticipants groups participants by trust boundary. The rule: walk
-// the participants in order of first appearance and build the tree of
-// their boundaries; in every boundary, its direct participants and its
-// child boundaries keep the order in which they first appear (a boundary
-// appears with its first participant). Reading the tree depth first puts
-// every boundary's participants side by side, and two participants of the
-// same boundary never swap.
-func orderParticipants(ps []*ir.Element) []*participant {
-	type node struct {
-		b     *ir.Boundary
-		items []any // *node or *participant
-		kids  map[*ir.Boundary]*node
-	}
-	root := &node{kids: map[*ir.Boundary]*node{}}
+// orderParticipants groups participants by trust boundary and orders
+// the groups so that messages pass through as few zones as possible.
+//
+// The participants' boundaries form a tree (participants outside every
+// boundary hang from the root). Reading the tree depth first puts every
+// boundary's participants side by side, so each boundary is one box.
+// Within a node, its children (participants and child boundaries) start
+// in order of first appearance (a boundary appears with its first
+// participant); then, node by node, the order of the children is replaced
+// by the one that costs least (see orderCost: first the boundaries that
+// messages pass over without entering, then the lanes they pass over).
+// A node of up to permuteMax children tries every order; a larger one
+// moves one child at a time to its best place. Rounds repeat until no
+// node improves (at most orderRounds). Only a strictly cheaper order is
+// taken, and orders are tried in a fixed sequence, so ties keep the
+// first-appearance order and the result is deterministic. Last, as an
+// order and its mirror image cost the same, the one that puts the first
+// participant nearer the left is drawn: the story starts at the left.
+func orderParticipants(ps []*ir.Element, steps []*ir.Step) []*participant {
+	root := &orderNode{kids: map[*ir.Boundary]*orderNode{}}
+	var all []*participant
 	for _, e := range ps {
 		if e == nil {
 			continue
@@ -316,20 +338,129 @@ func orderParticipants(ps []*ir.Element) []*participant {
 		for _, b := range p.chain {
 			k := n.kids[b]
 			if k == nil {
-				k = &node{b: b, kids: map[*ir.Boundary]*node{}}
+				k = &orderNode{b: b, kids: map[*ir.Boundary]*orderNode{}}
 				n.kids[b] = k
 				n.items = append(n.items, k)
 			}
 			n = k
 		}
 		n.items = append(n.items, p)
+		all = append(all, p)
 	}
+	o := &orderer{root: root, pairs: messagePairs(all, steps)}
+	if len(o.pairs) > 0 {
+		var nodes []*orderNode // depth first, parents before children
+		var collect func(n *orderNode)
+		collect = func(n *orderNode) {
+			nodes = append(nodes, n)
+			for _, it := range n.items {
+				if k, ok := it.(*orderNode); ok {
+					collect(k)
+				}
+			}
+		}
+		collect(root)
+		for round := 0; round < orderRounds; round++ {
+			better := false
+			for _, n := range nodes {
+				if len(n.items) > 1 && o.improve(n) {
+					better = true
+				}
+			}
+			if !better {
+				break
+			}
+		}
+		// An order and its mirror image cost the same: take the one that
+		// puts the first participant (who starts the story) nearer the
+		// left.
+		if ps := o.lanes(); 2*all[0].Lane > len(ps)-1 {
+			for _, n := range nodes {
+				slices.Reverse(n.items)
+			}
+		}
+	}
+	return o.lanes()
+}
+
+const (
+	permuteMax  = 6 // children of a node for which every order is tried
+	orderRounds = 4
+	zoneWeight  = 1000 // one zone passed over costs more than any lanes
+)
+
+type orderNode struct {
+	b     *ir.Boundary
+	items []any // *orderNode or *participant
+	kids  map[*ir.Boundary]*orderNode
+}
+
+// A pair is two participants that exchange messages, and how many.
+type pair struct {
+	a, b *participant
+	n    int
+}
+
+// messagePairs counts the messages between every two participants, in
+// order of their first message; self-messages and unresolved ends do not
+// count.
+func messagePairs(all []*participant, steps []*ir.Step) []pair {
+	byE := map[*ir.Element]*participant{}
+	for _, p := range all {
+		byE[p.E] = p
+	}
+	idx := map[[2]*participant]int{}
+	var out []pair
+	var walk func([]*ir.Step)
+	walk = func(steps []*ir.Step) {
+		for _, st := range steps {
+			if st == nil {
+				continue
+			}
+			if st.Kind == ir.StepMessage {
+				a, b := byE[st.From], byE[st.To]
+				if a == nil || b == nil || a == b {
+					continue
+				}
+				if a.Lane > b.Lane || (a.Lane == b.Lane && a.E.ID > b.E.ID) {
+					a, b = b, a
+				}
+				k := [2]*participant{a, b}
+				if i, ok := idx[k]; ok {
+					out[i].n++
+				} else {
+					idx[k] = len(out)
+					out = append(out, pair{a, b, 1})
+				}
+			}
+			for _, br := range st.Branches {
+				if br != nil {
+					walk(br.Steps)
+				}
+			}
+		}
+	}
+	for i, p := range all {
+		p.Lane = i // first appearance; only to orient the pairs
+	}
+	walk(steps)
+	return out
+}
+
+type orderer struct {
+	root  *orderNode
+	pairs []pair
+	pos   map[*participant]int
+}
+
+// lanes reads the tree depth first and numbers the lanes.
+func (o *orderer) lanes() []*participant {
 	var out []*participant
-	var walk func(n *node)
-	walk = func(n *node) {
+	var walk func(n *orderNode)
+	walk = func(n *orderNode) {
 		for _, it := range n.items {
 			switch x := it.(type) {
-			case *node:
+			case *orderNode:
 				walk(x)
 			case *participant:
 				x.Lane = len(out)
@@ -337,8 +468,132 @@ func orderParticipants(ps []*ir.Element) []*participant {
 			}
 		}
 	}
-	walk(root)
+	walk(o.root)
 	return out
+}
+
+// orderCost is what an order of lanes costs: for every message, each
+// boundary it passes over without entering (one that lies wholly between
+// its two ends) counts zoneWeight, and each lane it passes over counts 1.
+func (o *orderer) orderCost() int {
+	ps := o.lanes()
+	type span struct{ first, last int }
+	spans := map[*ir.Boundary]*span{}
+	var bs []*span
+	for _, p := range ps {
+		for _, b := range p.chain {
+			s := spans[b]
+			if s == nil {
+				s = &span{p.Lane, p.Lane}
+				spans[b] = s
+				bs = append(bs, s)
+			}
+			s.last = p.Lane
+		}
+	}
+	cost := 0
+	for _, pr := range o.pairs {
+		lo, hi := pr.a.Lane, pr.b.Lane
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		c := hi - lo - 1
+		for _, s := range bs {
+			if s.first > lo && s.last < hi {
+				c += zoneWeight
+			}
+		}
+		cost += c * pr.n
+	}
+	return cost
+}
+
+// improve replaces the order of n's children by the cheapest one it
+// finds, and reports whether it changed it.
+func (o *orderer) improve(n *orderNode) bool {
+	best := o.orderCost()
+	orig := append([]any(nil), n.items...)
+	bestItems := orig
+	try := func(items []any) {
+		copy(n.items, items)
+		if c := o.orderCost(); c < best {
+			best = c
+			bestItems = append([]any(nil), items...)
+		}
+	}
+	if len(orig) <= permuteMax {
+		permute(len(orig), func(idx []int) {
+			items := make([]any, len(idx))
+			for i, j := range idx {
+				items[i] = orig[j]
+			}
+			try(items)
+		})
+	} else {
+		// Move one child at a time to the place where it costs least,
+		// until no move helps.
+		for changed := true; changed; {
+			changed = false
+			for i := range bestItems {
+				cur := bestItems
+				for j := range cur {
+					if j == i {
+						continue
+					}
+					items := moveItem(cur, i, j)
+					before := best
+					try(items)
+					if best < before {
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	copy(n.items, bestItems)
+	for i := range orig {
+		if orig[i] != bestItems[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// moveItem returns a copy of items with the item at i moved to j.
+func moveItem(items []any, i, j int) []any {
+	out := make([]any, 0, len(items))
+	x := items[i]
+	rest := append(append([]any(nil), items[:i]...), items[i+1:]...)
+	out = append(out, rest[:j]...)
+	out = append(out, x)
+	return append(out, rest[j:]...)
+}
+
+// permute calls f with every permutation of 0..n-1, in lexicographic
+// order (the identity first).
+func permute(n int, f func([]int)) {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	for {
+		f(idx)
+		i := n - 2
+		for i >= 0 && idx[i] >= idx[i+1] {
+			i--
+		}
+		if i < 0 {
+			return
+		}
+		j := n - 1
+		for idx[j] <= idx[i] {
+			j--
+		}
+		idx[i], idx[j] = idx[j], idx[i]
+		for a, b := i+1, n-1; a < b; a, b = a+1, b-1 {
+			idx[a], idx[b] = idx[b], idx[a]
+		}
+	}
 }
 
 func isExternal(e *ir.Element, ch []*ir.Boundary) bool {
@@ -385,7 +640,7 @@ func boundaryText(b *ir.Boundary) string {
 func layout(v *ir.View) *diagram {
 	l := &layouter{v: v, d: &diagram{}, lane: map[*ir.Element]int{}}
 	s := v.Sequence
-	l.participants(s.Participants)
+	l.participants(s.Participants, s.Steps)
 	l.boundaries()
 	l.d.items = l.measureSteps(s.Steps)
 	l.solve()
@@ -395,9 +650,9 @@ func layout(v *ir.View) *diagram {
 	return l.d
 }
 
-func (l *layouter) participants(ps []*ir.Element) {
+func (l *layouter) participants(ps []*ir.Element, steps []*ir.Step) {
 	d := l.d
-	d.Parts = orderParticipants(ps)
+	d.Parts = orderParticipants(ps, steps)
 	for _, p := range d.Parts {
 		l.lane[p.E] = p.Lane
 		p.External = isExternal(p.E, p.chain)
@@ -486,7 +741,8 @@ func (l *layouter) measureSteps(steps []*ir.Step) []*item {
 			if !ok1 || !ok2 {
 				continue // an unresolved end: the compiler reported it
 			}
-			m := &message{Step: st, From: a, To: b, Self: a == b}
+			m := &message{Step: st, From: a, To: b, Self: a == b, Ref: messageRef(st)}
+			m.text = strings.TrimSpace(m.Ref + " " + clean(st.Label))
 			m.badgeW = badgeWidth(st.Number)
 			if f := st.Flow; f == nil {
 				m.NoFlow = true
@@ -504,12 +760,12 @@ func (l *layouter) measureSteps(steps []*ir.Step) []*item {
 					m.flagText = "unmarked crossing: " + strings.Join(miss, ", ")
 				}
 			}
-			m.labelW = style.Measure(clean(st.Label), style.FontSize, false)
-			need := m.badgeW + badgeGap + min(m.labelW, labelMax)
+			m.labelW = style.Measure(m.text, style.FontSize, false)
+			need := m.badgeW + badgeGap + m.labelNeed()
 			if m.flagText != "" {
-				m.flagTextW = style.Measure(m.flagText, style.SmallFontSize, m.Unmarked)
+				m.flagTextW = style.Measure(m.flagText, style.SmallFontSize, true)
 				fw := min(m.flagTextW, labelMax)
-				if m.Unmarked {
+				if m.warn() {
 					fw += flagW + flagGap
 				}
 				need = max(need, fw)
@@ -661,7 +917,7 @@ func (l *layouter) horizontal(items []*item) (lo, hi float64, any bool) {
 			m.X1, m.X2 = l.laneX(m.From), l.laneX(m.To)
 			var avail float64
 			if m.Self {
-				room := selfIndent + max(m.badgeW+badgeGap+min(m.labelW, labelMax), selfLoopW, m.flagWidth())
+				room := selfIndent + max(m.badgeW+badgeGap+m.labelNeed(), selfLoopW, m.flagWidth())
 				if m.From+1 < n {
 					room = l.x[m.From+1] - m.X1 - labelMargin
 				}
@@ -672,19 +928,19 @@ func (l *layouter) horizontal(items []*item) (lo, hi float64, any bool) {
 				m.Area = rect{X: a, W: b - a}
 				avail = b - a - 2*labelMargin
 			}
-			m.lines = wrap(m.Step.Label, style.FontSize, max(avail-m.badgeW-badgeGap, 40), false, labelLines)
+			m.lines = wrap(m.text, style.FontSize, max(avail-m.badgeW-badgeGap, 40), false, labelLines)
 			if m.flagText != "" {
 				fa := avail
-				if m.Unmarked {
+				if m.warn() {
 					fa -= flagW + flagGap
 				}
-				m.flagLines = wrap(m.flagText, style.SmallFontSize, max(fa, 40), m.Unmarked, 3)
+				m.flagLines = wrap(m.flagText, style.SmallFontSize, max(fa, 40), true, 3)
 			}
 			if m.Self { // what is drawn, not the room it may use
 				w := max(selfLoopW, m.badgeW+badgeGap+maxWidth(m.lines, style.FontSize, false))
 				if len(m.flagLines) > 0 {
-					fw := maxWidth(m.flagLines, style.SmallFontSize, m.Unmarked)
-					if m.Unmarked {
+					fw := maxWidth(m.flagLines, style.SmallFontSize, true)
+					if m.warn() {
 						fw += flagW + flagGap
 					}
 					w = max(w, fw)
@@ -749,12 +1005,35 @@ func (l *layouter) horizontal(items []*item) (lo, hi float64, any bool) {
 	return lo, hi, any
 }
 
+// labelNeed is the width a message asks of its lanes for its label: the
+// label up to labelMax, plus its flow reference, so that a reference
+// does not make a label wrap that fitted without it.
+func (m *message) labelNeed() float64 {
+	if m.Ref == "" {
+		return min(m.labelW, labelMax)
+	}
+	ref := style.Measure(m.Ref+" ", style.FontSize, false)
+	return min(m.labelW, labelMax+ref)
+}
+
+// messageRef is the flow reference a message shows (style.FlowTag): the
+// flow it travels on, except a flow declared without an id between the
+// message's own ends, whose reference (FROM->TO) the arrow already says.
+// A reply on the request it answers shows the request's reference.
+func messageRef(st *ir.Step) string {
+	f := st.Flow
+	if f == nil || !f.Named && f.From == st.From && f.To == st.To {
+		return ""
+	}
+	return style.FlowTag(f)
+}
+
 func (m *message) flagWidth() float64 {
 	if m.flagText == "" {
 		return 0
 	}
 	w := min(m.flagTextW, labelMax)
-	if m.Unmarked {
+	if m.warn() {
 		w += flagW + flagGap
 	}
 	return w
@@ -872,7 +1151,9 @@ func (l *layouter) vitems(items []*item, y float64) float64 {
 			}
 			m.Badge = rect{X: bx, Y: top + (min(bh, fl)-badgeH)/2, W: m.badgeW, H: badgeH}
 			m.Texts = []label{mkLabel(bx+m.badgeW/2, m.Badge.Y+(badgeH+0.7*style.SmallFontSize)/2, "middle", style.SmallFontSize, true, "tm-num tm-small tm-bold", strconv.Itoa(m.Step.Number))}
-			m.Texts = append(m.Texts, block(bx+m.badgeW+badgeGap, top, "start", style.FontSize, false, "", m.lines)...)
+			lines := block(bx+m.badgeW+badgeGap, top, "start", style.FontSize, false, "", m.lines)
+			refSpans(lines, len(m.Ref))
+			m.Texts = append(m.Texts, lines...)
 			m.Plates = append(m.Plates, plate(bx, top, bw, bh))
 			m.Y = top + bh + 5
 			end := m.Y + headHalf
@@ -881,24 +1162,17 @@ func (l *layouter) vitems(items []*item, y float64) float64 {
 			}
 			if len(m.flagLines) > 0 {
 				ft := end + 2
-				fw := maxWidth(m.flagLines, style.SmallFontSize, m.Unmarked)
-				if m.Unmarked {
-					fw += flagW + flagGap
-				}
+				fw := maxWidth(m.flagLines, style.SmallFontSize, true) + flagW + flagGap
 				var fx float64
 				if m.Self {
 					fx = m.X1 + selfIndent
 				} else {
 					fx = (m.X1+m.X2)/2 - fw/2
 				}
-				class := "tm-muted"
 				m.Plates = append(m.Plates, plate(fx, ft, fw, float64(len(m.flagLines))*sl))
-				if m.Unmarked {
-					m.Flag = rect{X: fx, Y: ft + (sl-flagW)/2, W: flagW, H: flagW}
-					fx += flagW + flagGap
-					class = "tm-flag tm-small tm-bold"
-				}
-				m.Texts = append(m.Texts, block(fx, ft, "start", style.SmallFontSize, m.Unmarked, class, m.flagLines)...)
+				m.Flag = rect{X: fx, Y: ft + (sl-flagW)/2, W: flagW, H: flagW}
+				fx += flagW + flagGap
+				m.Texts = append(m.Texts, block(fx, ft, "start", style.SmallFontSize, true, "tm-flag tm-small tm-bold", m.flagLines)...)
 				end = ft + float64(len(m.flagLines))*sl
 			}
 			m.Area.Y, m.Area.H = top, end-top
@@ -1020,8 +1294,9 @@ func (l *layouter) finish() {
 // legend places the legend under the drawing and returns its bottom.
 func (l *layouter) legend(top float64) float64 {
 	d := l.d
-	var seen struct{ req, reply, cross, unmarked, noflow bool }
+	var seen struct{ req, reply, cross, unmarked, noflow, ref bool }
 	for _, m := range d.Msgs {
+		seen.ref = seen.ref || m.Ref != ""
 		seen.req = seen.req || !m.Step.Reply
 		seen.reply = seen.reply || m.Step.Reply
 		seen.cross = seen.cross || (m.Crossing && !m.Unmarked)
@@ -1038,7 +1313,8 @@ func (l *layouter) legend(top float64) float64 {
 		{seen.reply, "tm-flow tm-reply", "reply", true, false},
 		{seen.cross, "tm-flow tm-crossing", "crosses a trust boundary (marked)", false, false},
 		{seen.unmarked, "tm-flow tm-crossing tm-unmarked", "unmarked boundary crossing", false, true},
-		{seen.noflow, "tm-flow tm-noflow", "no matching flow (TM401)", false, false},
+		{seen.noflow, "tm-flow tm-unmarked tm-noflow", "no matching flow (TM401)", false, true},
+		{seen.ref, "", "the flow a message travels on (none: the flow declared without an id between its ends)", false, false},
 	}
 	width := max(d.W-2*margin, 300)
 	lg := &legend{Box: rect{X: margin, Y: top}}
@@ -1051,7 +1327,11 @@ func (l *layouter) legend(top float64) float64 {
 			continue
 		}
 		tw := style.Measure(e.text, style.SmallFontSize, false)
-		w := legendSample + 6 + tw
+		sampleW := legendSample
+		if e.class == "" {
+			sampleW = style.Measure(refSample, style.FontSize, false)
+		}
+		w := sampleW + 6 + tw
 		if e.flag {
 			w += flagW + flagGap
 		}
@@ -1059,7 +1339,12 @@ func (l *layouter) legend(top float64) float64 {
 			x, y = margin+legendPad, y+rowH
 		}
 		it := legendItem{Class: e.class, Reply: e.reply, Flag: e.flag, X1: x, X2: x + legendSample, Y: y + rowH/2}
-		tx := x + legendSample + 6
+		if e.class == "" {
+			sample := mkLabel(x, baseline(y+(rowH-lh(style.FontSize))/2, 0, style.FontSize), "start", style.FontSize, false, "", refSample)
+			sample.Ref = len(refSample)
+			it.Sample = &sample
+		}
+		tx := x + sampleW + 6
 		if e.flag {
 			tx += flagW + flagGap
 		}
@@ -1077,6 +1362,23 @@ func (l *layouter) legend(top float64) float64 {
 	d.Legend = lg
 	d.W = max(d.W, lg.Box.right()+margin)
 	return lg.Box.bottom()
+}
+
+// refSpans marks the first n bytes of the lines (a flow reference, which
+// Wrap may have broken over lines, never with a space inside) as the
+// reference span of each line.
+func refSpans(ls []label, n int) {
+	for i := range ls {
+		if n <= 0 {
+			return
+		}
+		k := min(n, len(ls[i].S))
+		for k < len(ls[i].S) && !utf8.RuneStart(ls[i].S[k]) {
+			k--
+		}
+		ls[i].Ref = k
+		n -= k
+	}
 }
 
 // plate returns the background of a text block, a little larger than it.

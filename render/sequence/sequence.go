@@ -32,13 +32,13 @@ var css = `.tm .tm-title{font-size:` + style.Num(style.TitleFontSize) + `px;font
 	`.tm .tm-small{font-size:` + style.Num(style.SmallFontSize) + `px}` +
 	`.tm .tm-participant>.tm-shape-line{fill:none;stroke:var(--tm-node-stroke);stroke-width:1.5}` +
 	`.tm .tm-external>.tm-shape-line{stroke-dasharray:6 3}` +
-	`.tm .tm-plate{fill:var(--tm-bg);opacity:.9}` +
+	`.tm .tm-plate{fill:var(--tm-bg)}` +
+	`.tm .tm-ref{fill:var(--tm-muted)}` +
 	`.tm .tm-message>.tm-badge{fill:var(--tm-bg);stroke:var(--tm-edge);stroke-width:1}` +
 	`.tm .tm-crossing>.tm-badge{stroke:var(--tm-crossing);stroke-width:1.5}` +
 	`.tm .tm-unmarked>.tm-badge{stroke:var(--tm-unmarked);stroke-width:1.5}` +
 	`.tm .tm-flow>.tm-arrow-open{fill:none;stroke-dasharray:none}` +
 	`.tm .tm-flow>.tm-flag-mark{fill:none;stroke:var(--tm-unmarked);stroke-width:1.5;stroke-dasharray:none;stroke-linejoin:round}` +
-	`.tm .tm-noflow>path{stroke:var(--tm-muted)}.tm .tm-noflow>.tm-arrow{fill:var(--tm-muted)}.tm .tm-noflow>.tm-badge{stroke:var(--tm-muted)}` +
 	`.tm .tm-note>.tm-fold{fill:none;stroke:var(--tm-muted)}` +
 	`.tm .tm-frame>.tm-shape{stroke-width:1.2}` +
 	`.tm .tm-frame>.tm-sep{fill:none;stroke:var(--tm-frame);stroke-dasharray:6 4}` +
@@ -103,7 +103,14 @@ func text(b *strings.Builder, t label) {
 		b.WriteString(t.Class)
 	}
 	b.WriteString(`">`)
-	b.WriteString(style.Escape(t.S))
+	if t.Ref > 0 && t.Ref <= len(t.S) {
+		b.WriteString(`<tspan class="tm-ref">`)
+		b.WriteString(style.Escape(t.S[:t.Ref]))
+		b.WriteString(`</tspan>`)
+		b.WriteString(style.Escape(t.S[t.Ref:]))
+	} else {
+		b.WriteString(style.Escape(t.S))
+	}
 	b.WriteString(`</text>`)
 }
 
@@ -285,8 +292,8 @@ func drawMessage(b *strings.Builder, v *ir.View, m *message, opts style.Options)
 	if m.Unmarked {
 		class += " tm-unmarked"
 	}
-	if m.NoFlow {
-		class += " tm-noflow"
+	if m.NoFlow { // the error style of an unmarked crossing, and its marker
+		class += " tm-unmarked tm-noflow"
 	}
 	lo := style.Options{}
 	if opts.Link != nil && m.Step.Flow != nil {
@@ -315,7 +322,7 @@ func drawMessage(b *strings.Builder, v *ir.View, m *message, opts style.Options)
 	plates(b, m.Plates)
 	bd := m.Badge
 	rectEl(b, "tm-badge", bd, ` rx="`+n(bd.H/2)+`"`)
-	if m.Unmarked && len(m.flagLines) > 0 {
+	if m.warn() && len(m.flagLines) > 0 {
 		flagMark(b, m.Flag)
 	}
 	texts(b, m.Texts)
@@ -327,6 +334,12 @@ func drawLegend(b *strings.Builder, v *ir.View, lg *legend) {
 	rectEl(b, "tm-shape", lg.Box, ` rx="4"`)
 	b.WriteByte('\n')
 	for _, it := range lg.Items {
+		if it.Sample != nil {
+			text(b, *it.Sample)
+			text(b, it.Text)
+			b.WriteByte('\n')
+			continue
+		}
 		b.WriteString(`<g class="` + it.Class + `">`)
 		end := it.X2 - headLen
 		if it.Reply {

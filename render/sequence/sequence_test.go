@@ -304,6 +304,33 @@ func checkGeometry(t *testing.T, name string, d *diagram) {
 			}
 		}
 	}
+	// Every line of a message's or a frame's text lies on a plate (an
+	// opaque background), so no lifeline or boundary line runs through it;
+	// the step number lies on its badge.
+	onPlate := func(what string, plates []rect, ts []label) {
+		for _, tb := range ts {
+			ink := rect{tb.left(), tb.Y - 0.95*tb.Size, style.Measure(tb.S, tb.Size, tb.Bold), 1.2 * tb.Size}
+			ok := false
+			for _, p := range plates {
+				ok = ok || inside(ink, p)
+			}
+			if !ok {
+				t.Errorf("%s: %s: text %q at %+v is on no plate %+v", name, what, tb.S, ink, plates)
+			}
+		}
+	}
+	for _, m := range d.Msgs {
+		if len(m.Texts) > 0 {
+			onPlate(fmt.Sprintf("message %d", m.Step.Number), []rect{m.Badge}, m.Texts[:1])
+			onPlate(fmt.Sprintf("message %d", m.Step.Number), m.Plates, m.Texts[1:])
+		}
+	}
+	for _, f := range d.Frames {
+		if len(f.Texts) > 0 {
+			onPlate(fmt.Sprintf("frame %d", f.Index), []rect{f.Tag}, f.Texts[:1])
+			onPlate(fmt.Sprintf("frame %d", f.Index), f.Plates, f.Texts[1:])
+		}
+	}
 	// Vertical order: every message row is below the previous one.
 	for i := 1; i < len(d.Msgs); i++ {
 		if d.Msgs[i].Area.Y < d.Msgs[i-1].Area.bottom() {
@@ -367,8 +394,9 @@ func sequenceView(t testing.TB, m *ir.Model, id string) *ir.View {
 	return nil
 }
 
-// Participants of one boundary are side by side, in first-appearance
-// order within the boundary.
+// Participants of one boundary are side by side; within a boundary, the
+// order is the one that passes over the fewest lanes, first appearance
+// breaking ties.
 func TestParticipantOrder(t *testing.T) {
 	src := `
 boundary out "Out" { trust untrusted }
@@ -395,8 +423,88 @@ sequence s "S" {
 	for _, p := range d.Parts {
 		got = append(got, p.E.ID)
 	}
-	if want := "u e a b d c"; strings.Join(got, " ") != want {
+	// u talks to e and to a: e goes to the left of u, a to its right.
+	if want := "e u a b d c"; strings.Join(got, " ") != want {
 		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// Lanes are ordered so that messages pass over as few zones as they can:
+// in first-appearance order (Alpha, Beta, Gamma) three messages between
+// x and z would pass over Beta.
+func TestLaneOrderZones(t *testing.T) {
+	src := `
+boundary a "Alpha" { trust high }
+boundary b "Beta" { trust low }
+boundary c "Gamma" { trust high }
+container x "X" in a
+container y "Y" in b
+container z "Z" in c
+flow x -> y "f"
+flow x -> z "g"
+sequence s "S" {
+  x -> y "1"
+  x -> z "2"
+  z --> x "3"
+  x -> z "4"
+}`
+	m := parse(t, src)
+	d := layout(sequenceView(t, m, "s"))
+	var got []string
+	for _, p := range d.Parts {
+		got = append(got, p.E.ID)
+	}
+	if want := "y x z"; strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+	// Nothing to gain: first appearance stays.
+	src2 := strings.Replace(strings.Replace(src, "x -> z \"2\"", "y -> z \"2\"", 1), "x -> z \"4\"", "y -> z \"4\"", 1)
+	src2 = strings.Replace(src2, "z --> x \"3\"", "", 1)
+	src2 = strings.Replace(src2, "flow x -> z \"g\"", "flow y -> z \"g\"", 1)
+	d = layout(sequenceView(t, parse(t, src2), "s"))
+	got = got[:0]
+	for _, p := range d.Parts {
+		got = append(got, p.E.ID)
+	}
+	if want := "x y z"; strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// Messages show the flow they travel on, unless it is the flow without
+// an id between their own ends; a message without a flow (TM401) is
+// drawn in the error style with the warning marker.
+func TestFlowRefsAndNoFlow(t *testing.T) {
+	src := `
+boundary a "A" { trust high }
+container x "X" in a
+container y "Y" in a
+flow call: x -> y "call"
+flow y -> x "push"
+sequence s "S" {
+  x -> y "named"
+  y --> x "reply on call"
+  y -> x "unnamed"
+  x -> x "no flow"
+}`
+	m := parse(t, src)
+	v := sequenceView(t, m, "s")
+	d := layout(v)
+	var refs []string
+	for _, msg := range d.Msgs {
+		refs = append(refs, msg.Ref)
+	}
+	if got, want := strings.Join(refs, ","), "[call],[call],,"; got != want {
+		t.Errorf("references %q, want %q", got, want)
+	}
+	if !d.Msgs[3].NoFlow || !d.Msgs[3].warn() {
+		t.Error("message 4 has no flow but is not flagged")
+	}
+	svg := string(render(t, m, v))
+	for _, want := range []string{`<tspan class="tm-ref">[call]</tspan> named`, `class="tm-flow tm-message tm-unmarked tm-noflow"`, `no flow (TM401)`, `class="tm-flag-mark"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("no %s", want)
+		}
 	}
 }
 
