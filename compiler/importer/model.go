@@ -14,6 +14,7 @@
 package importer
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -302,14 +303,16 @@ func text(s, indent string) string {
 	return b.String()
 }
 
-type writer struct{ strings.Builder }
+type writer struct{ bytes.Buffer }
 
 func (w *writer) line(indent int, s string) {
 	if s == "" {
 		w.WriteByte('\n')
 		return
 	}
-	w.WriteString(strings.Repeat("  ", indent))
+	for range indent {
+		w.WriteString("  ")
+	}
 	w.WriteString(s)
 	w.WriteByte('\n')
 }
@@ -357,14 +360,17 @@ func named(kw, id, name string) string {
 
 // block writes "head {" body "}" or "head" alone when the body is empty.
 func (w *writer) block(indent int, head string, body func(w *writer)) {
-	var inner writer
-	body(&inner)
-	if inner.Len() == 0 {
+	// Written in place: the head with " {", the body, and when the body
+	// is empty the head alone instead.
+	start := w.Len()
+	w.line(indent, head+" {")
+	open := w.Len()
+	body(w)
+	if w.Len() == open {
+		w.Truncate(start)
 		w.line(indent, head)
 		return
 	}
-	w.line(indent, head+" {")
-	w.WriteString(inner.String())
 	w.line(indent, "}")
 }
 
@@ -532,8 +538,9 @@ func (m *model) files() []File {
 	// Threats go to the file of what they are on.
 	threatsOf := map[*group][]*threat{}
 	var platformThreats []*threat
+	groupOf := m.groupIndex()
 	for _, t := range m.threats {
-		g := m.groupOf(t.on)
+		g := groupOf[t.on]
 		if g == nil {
 			platformThreats = append(platformThreats, t)
 		} else {
@@ -588,33 +595,35 @@ func (m *model) writeThreat(w *writer, t *threat) {
 	})
 }
 
-// groupOf returns the group whose element or flow the reference names.
-func (m *model) groupOf(ref string) *group {
+// groupIndex maps the references of the groups' flows and elements to
+// their group (the first group, when two name the same).
+func (m *model) groupIndex() map[string]*group {
+	idx := map[string]*group{}
+	var walk func(g *group, e *element, prefix string)
+	walk = func(g *group, e *element, prefix string) {
+		p := prefix + e.id
+		if idx[p] == nil {
+			idx[p] = g
+		}
+		for _, c := range e.children {
+			walk(g, c, p+".")
+		}
+	}
 	for _, g := range m.groups {
 		for _, f := range g.flows {
-			if f.id == ref {
-				return g
+			if idx[f.id] == nil {
+				idx[f.id] = g
 			}
 		}
 		for _, e := range g.elems {
-			if inTree(e, ref) {
-				return g
+			prefix := ""
+			if e.parent != nil {
+				prefix = e.parent.path() + "."
 			}
+			walk(g, e, prefix)
 		}
 	}
-	return nil
-}
-
-func inTree(e *element, path string) bool {
-	if e.path() == path {
-		return true
-	}
-	for _, c := range e.children {
-		if inTree(c, path) {
-			return true
-		}
-	}
-	return false
+	return idx
 }
 
 // ---- what maps to what ----
