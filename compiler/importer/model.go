@@ -84,6 +84,7 @@ type model struct {
 	flows      []*flow
 	threats    []*threat
 	controls   []*control
+	dismissals []*dismissal
 	trailer    []string // comment lines at the end of platform.tm
 
 	ids map[string]bool
@@ -191,6 +192,12 @@ type control struct {
 	stmts    []stmt
 	desc     string
 	nm       []string
+}
+
+// A dismissal is a top-level `dismiss` of one finding of tmc's rules.
+type dismissal struct {
+	fp, reason, reviewer string
+	comments             []string
 }
 
 // ---- identifiers ----
@@ -527,6 +534,18 @@ func (m *model) files() []File {
 			w.notMapped(1, c.nm)
 			w.stmts(1, c.stmts)
 			w.desc(1, c.desc)
+		})
+	}
+	if len(m.dismissals) > 0 {
+		w.line(0, "")
+		w.line(0, "# Dismissed findings.")
+	}
+	for _, d := range m.dismissals {
+		w.line(0, "")
+		w.comments(0, d.comments)
+		w.block(0, "dismiss "+quote(d.fp), func(w *writer) {
+			w.line(1, "reason "+quote(d.reason))
+			w.line(1, "reviewer "+quote(d.reviewer))
 		})
 	}
 	if len(m.trailer) > 0 {

@@ -214,14 +214,14 @@ func Threagile(data []byte) (*Result, error) {
 		return nil, fmt.Errorf("Threagile model: no title, technical_assets or data_assets: is this a Threagile file?")
 	}
 	m := newModel("Threagile")
-	tg := &tgImport{m: m, src: &src, data: map[string]string{}, elems: map[string]*element{}, zone: map[string]*boundary{}, bounds: map[string]*boundary{}, runtimeOf: map[string]*runtime{}, links: map[string]*flow{}}
+	tg := &tgImport{m: m, src: &src, data: map[string]string{}, elems: map[string]*element{}, zone: map[string]*boundary{}, bounds: map[string]*boundary{}, runtimeOf: map[string]*runtime{}, links: map[string]*flow{}, replies: map[*flow]*flow{}}
 	tg.model()
 	tg.boundaries()
 	tg.runtimes()
 	tg.dataAssets()
 	tg.assets()
 	tg.communication()
-	tg.risks()
+	tg.builtinTracking(tg.risks())
 	return &Result{Files: m.files(), Summary: m.sum}, nil
 }
 
@@ -234,6 +234,7 @@ type tgImport struct {
 	bounds    map[string]*boundary // Threagile boundary id -> boundary
 	runtimeOf map[string]*runtime  // asset id -> runtime
 	links     map[string]*flow     // "asset>link-title" -> flow
+	replies   map[*flow]*flow      // a link's flow -> its reply flow
 	groups    map[*boundary]*group
 	order     []string // asset titles, sorted by id
 	internet  *boundary
@@ -883,6 +884,7 @@ func (t *tgImport) communication() {
 				if protected {
 					r.protection = append([]string{"reply on " + title}, prot...)
 				}
+				t.replies[f] = r
 				r.comments = []string{"What " + from.name + " receives on " + title + " (data_assets_received)."}
 				g.flows = append(g.flows, r)
 			}
@@ -897,7 +899,9 @@ func dashed(s string) string {
 
 var htmlTag = regexp.MustCompile(`<[^>]*>`)
 
-func (t *tgImport) risks() {
+// risks maps the individual risks and returns the risk_tracking keys that
+// track none of them: those of Threagile's built-in risks.
+func (t *tgImport) risks() []string {
 	m, s := t.m, t.src
 	tracked := map[string]bool{}
 	for _, ck := range sortedKeys(s.IndividualRisks) {
@@ -1008,25 +1012,13 @@ func (t *tgImport) risks() {
 		}
 		m.gap("threat", "individual risk category fields (function, model_failure_possible_reason)", "no tmc fact; the category's texts are in each threat's description")
 	}
-	// The tracking of Threagile's built-in risks: tmc's rules find those
-	// risks themselves under their own fingerprints.
-	var lines []string
+	var builtin []string
 	for _, k := range sortedKeys(s.RiskTracking) {
-		if tracked[k] {
-			continue
+		if !tracked[k] {
+			builtin = append(builtin, k)
 		}
-		tr := s.RiskTracking[k]
-		m.dropped("risk tracking", "tracking of "+strings.SplitN(k, "@", 2)[0], "it tracks a risk of Threagile's built-in rules; tmc's rules report their own findings, which an accept (with an expiry) or dismiss takes")
-		lines = append(lines, fmt.Sprintf("  %s: %s", k, commentText(trackingText(k, tr))))
 	}
-	if len(lines) > 0 {
-		m.trailer = append(m.trailer,
-			"not mapped: Threagile's risk tracking of its built-in risks. tmc's own rules",
-			"report these risks under their own fingerprints (tmc check lists them); accept",
-			"or dismiss a finding there with an owner and an expiry date, which the",
-			"tracking below does not give:")
-		m.trailer = append(m.trailer, lines...)
-	}
+	return builtin
 }
 
 // tracking finds the risk_tracking entry of a synthetic risk id, exact or

@@ -57,3 +57,14 @@ flow web_application_traffic_reply: web_dmz_system.apache_webserver -> applicati
   carries customer_accounts, customer_operational_data, customer_contracts, client_application_code
   crosses web_dmz "imported from Threagile: reply on Web Application Traffic, authentication session-id, authorization end-user-identity-propagation, protocol http"
 }
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_load_balancer "High-value element without hardening: application_network_system.load_balancer" {
+  stride tampering, elevation_of_privilege
+  on application_network_system.load_balancer
+  impact 4  # as tmc rates TMR-H01@application_network_system.load_balancer
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@application_network_system.load_balancer"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}

@@ -46,3 +46,36 @@ flow ldap_credential_check_traffic: auth_env_system.identity_provider -> auth_en
   carries customer_accounts
   description "Link to the LDAP server"
 }
+
+# Threagile risk tracking ldap-injection@*@ldap-auth-server@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat ldap_injection_ldap_credential_check_traffic "LDAP injection into a directory: ldap_credential_check_traffic" {
+  stride tampering, information_disclosure, spoofing
+  on ldap_credential_check_traffic
+  impact 5  # as tmc rates TMR-N02@ldap_credential_check_traffic
+  likelihood 3
+  mitigated_by ldap_injection_xyz_5678
+  claims "TMR-N02@ldap_credential_check_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control ldap_injection_xyz_5678."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_identity_provider "High-value element without hardening: auth_env_system.identity_provider" {
+  stride tampering, elevation_of_privilege
+  on auth_env_system.identity_provider
+  impact 4  # as tmc rates TMR-H01@auth_env_system.identity_provider
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@auth_env_system.identity_provider"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_ldap_auth_server "High-value element without hardening: auth_env_system.ldap_auth_server" {
+  stride tampering, elevation_of_privilege
+  on auth_env_system.ldap_auth_server
+  impact 4  # as tmc rates TMR-H01@auth_env_system.ldap_auth_server
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@auth_env_system.ldap_auth_server"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}

@@ -215,3 +215,113 @@ flow git_repo_code_read_access_reply: dev_network_system.git_repo -> dev_network
   usage devops
   carries client_application_code, server_application_code
 }
+
+# Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@* (in-progress): tmc's rules report the risk as the findings this threat claims.
+threat dos_risky_access_across_trust_boundary_erp_inter "Critical element reached from lower trust without load protection: erp_internal_access" {
+  stride denial_of_service
+  on erp_internal_access
+  impact 4  # as tmc rates TMR-A10@erp_internal_access
+  likelihood 1
+  mitigated_by dos_risky_access_across_trust_boundary_xyz_1234
+  claims "TMR-A10@erp_internal_access"
+  description "Mitigated as Threagile's risk tracking says: see control dos_risky_access_across_trust_boundary_xyz_1234."
+}
+
+# Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@* (in-progress): tmc's rules report the risk as the findings this threat claims.
+threat dos_risky_access_across_trust_boundary_marketing "Critical element reached from lower trust without load protection: marketing_cms_editing" {
+  stride denial_of_service
+  on marketing_cms_editing
+  impact 4  # as tmc rates TMR-A10@marketing_cms_editing
+  likelihood 1
+  mitigated_by dos_risky_access_across_trust_boundary_xyz_1234
+  claims "TMR-A10@marketing_cms_editing"
+  description "Mitigated as Threagile's risk tracking says: see control dos_risky_access_across_trust_boundary_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_db_update_a "Person reaches sensitive data without a second factor: db_update_access" {
+  stride spoofing
+  on db_update_access
+  impact 4  # as tmc rates TMR-A02@db_update_access
+  likelihood 1
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@db_update_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_erp_interna "Person reaches sensitive data without a second factor: erp_internal_access" {
+  stride spoofing
+  on erp_internal_access
+  impact 4  # as tmc rates TMR-A02@erp_internal_access
+  likelihood 1
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@erp_internal_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_erp_web_acc "Person reaches sensitive data without a second factor: erp_web_access" {
+  stride spoofing
+  on erp_web_access
+  impact 4  # as tmc rates TMR-A02@erp_web_access
+  likelihood 1
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@erp_web_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_user_manage "Person reaches sensitive data without a second factor: user_management_access" {
+  stride spoofing
+  on user_management_access
+  impact 4  # as tmc rates TMR-A02@user_management_access
+  likelihood 1
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@user_management_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_git_repo "High-value element without hardening: dev_network_system.git_repo" {
+  stride tampering, elevation_of_privilege
+  on dev_network_system.git_repo
+  impact 4  # as tmc rates TMR-H01@dev_network_system.git_repo
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@dev_network_system.git_repo"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_jenkins_build_server "High-value element without hardening: dev_network_system.jenkins_build_server" {
+  stride tampering, elevation_of_privilege
+  on dev_network_system.jenkins_build_server
+  impact 4  # as tmc rates TMR-H01@dev_network_system.jenkins_build_server
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@dev_network_system.jenkins_build_server"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking unencrypted-asset@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat unencrypted_asset_git_repo "Element stores sensitive data unencrypted: dev_network_system.git_repo" {
+  stride information_disclosure
+  on dev_network_system.git_repo
+  impact 5  # as tmc rates TMR-A12@dev_network_system.git_repo
+  likelihood 2
+  mitigated_by unencrypted_asset_xyz_1234
+  claims "TMR-A12@dev_network_system.git_repo"
+  description "Mitigated as Threagile's risk tracking says: see control unencrypted_asset_xyz_1234."
+}
+
+# Threagile risk tracking unencrypted-asset@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat unencrypted_asset_jenkins_build_server "Element stores sensitive data unencrypted: dev_network_system.jenkins_build_server" {
+  stride information_disclosure
+  on dev_network_system.jenkins_build_server
+  impact 5  # as tmc rates TMR-A12@dev_network_system.jenkins_build_server
+  likelihood 2
+  mitigated_by unencrypted_asset_xyz_1234
+  claims "TMR-A12@dev_network_system.jenkins_build_server"
+  description "Mitigated as Threagile's risk tracking says: see control unencrypted_asset_xyz_1234."
+}

@@ -152,3 +152,70 @@ threat example_individual_risk_at_database "Example Individual Risk at Database"
     CWE-693. Threagile category something-strange.
   """
 }
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_contract_file_server "High-value element without hardening: erp_dmz_system.contract_file_server" {
+  stride tampering, elevation_of_privilege
+  on erp_dmz_system.contract_file_server
+  impact 4  # as tmc rates TMR-H01@erp_dmz_system.contract_file_server
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@erp_dmz_system.contract_file_server"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_erp_system "High-value element without hardening: erp_dmz_system.erp_system" {
+  stride tampering, elevation_of_privilege
+  on erp_dmz_system.erp_system
+  impact 4  # as tmc rates TMR-H01@erp_dmz_system.erp_system
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@erp_dmz_system.erp_system"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_sql_database "High-value element without hardening: erp_dmz_system.sql_database" {
+  stride tampering, elevation_of_privilege
+  on erp_dmz_system.sql_database
+  impact 4  # as tmc rates TMR-H01@erp_dmz_system.sql_database
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@erp_dmz_system.sql_database"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking unencrypted-asset@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat unencrypted_asset_contract_file_server "Element stores sensitive data unencrypted: erp_dmz_system.contract_file_server" {
+  stride information_disclosure
+  on erp_dmz_system.contract_file_server
+  impact 4  # as tmc rates TMR-A12@erp_dmz_system.contract_file_server
+  likelihood 2
+  mitigated_by unencrypted_asset_xyz_1234
+  claims "TMR-A12@erp_dmz_system.contract_file_server"
+  claims "TMR-I03@erp_dmz_system.contract_file_server"
+  description "Mitigated as Threagile's risk tracking says: see control unencrypted_asset_xyz_1234."
+}
+
+# Threagile risk tracking unencrypted-asset@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat unencrypted_asset_erp_system "Element stores sensitive data unencrypted: erp_dmz_system.erp_system" {
+  stride information_disclosure
+  on erp_dmz_system.erp_system
+  impact 5  # as tmc rates TMR-A12@erp_dmz_system.erp_system
+  likelihood 2
+  mitigated_by unencrypted_asset_xyz_1234
+  claims "TMR-A12@erp_dmz_system.erp_system"
+  description "Mitigated as Threagile's risk tracking says: see control unencrypted_asset_xyz_1234."
+}
+
+# Threagile risk tracking untrusted-deserialization@erp-system: accepted, "Risk accepted as tolerable", checked by John Doe, on 2020-01-04, ticket XYZ-1234. tmc's rules report the risk as the findings this threat claims.
+threat untrusted_deserialization_erp_system "Untrusted deserialization: erp_dmz_system.erp_system" {
+  # not mapped: accepted in Threagile on 2020-01-04 by John Doe: give it an expiry with accepted "Risk accepted as tolerable" by "John Doe" until DATE
+  stride elevation_of_privilege, tampering
+  on erp_dmz_system.erp_system
+  impact 5  # as tmc rates TMR-N04@erp_dmz_system.erp_system
+  likelihood 3
+  claims "TMR-N04@erp_dmz_system.erp_system"
+  description "Risk accepted as tolerable"
+}

@@ -115,3 +115,58 @@ flow jenkins_web_ui_access_reply: dev_network_system.jenkins_build_server -> ext
   carries build_job_config
   crosses dev_network, internet "imported from Threagile: reply on Jenkins Web-UI Access, authentication credentials, authorization technical-user, protocol https"
 }
+
+# Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@* (in-progress): tmc's rules report the risk as the findings this threat claims.
+threat dos_risky_access_across_trust_boundary_customer_t "Critical element reached from lower trust without load protection: customer_traffic" {
+  stride denial_of_service
+  on customer_traffic
+  impact 4  # as tmc rates TMR-A10@customer_traffic
+  likelihood 2
+  mitigated_by dos_risky_access_across_trust_boundary_xyz_1234
+  claims "TMR-A10@customer_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control dos_risky_access_across_trust_boundary_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_customer_tr "Person reaches sensitive data without a second factor: customer_traffic" {
+  stride spoofing
+  on customer_traffic
+  impact 4  # as tmc rates TMR-A02@customer_traffic
+  likelihood 2
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@customer_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_git_repo_co "Person reaches sensitive data without a second factor: git_repo_code_write_access" {
+  stride spoofing
+  on git_repo_code_write_access
+  impact 4  # as tmc rates TMR-A02@git_repo_code_write_access
+  likelihood 2
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@git_repo_code_write_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_git_repo_we "Person reaches sensitive data without a second factor: git_repo_web_ui_access" {
+  stride spoofing
+  on git_repo_web_ui_access
+  impact 4  # as tmc rates TMR-A02@git_repo_web_ui_access
+  likelihood 2
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@git_repo_web_ui_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}
+
+# Threagile risk tracking missing-authentication-second-factor@*@*@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_authentication_second_factor_jenkins_web "Person reaches sensitive data without a second factor: jenkins_web_ui_access" {
+  stride spoofing
+  on jenkins_web_ui_access
+  impact 4  # as tmc rates TMR-A02@jenkins_web_ui_access
+  likelihood 2
+  mitigated_by missing_authentication_second_factor_xyz_1234
+  claims "TMR-A02@jenkins_web_ui_access"
+  description "Mitigated as Threagile's risk tracking says: see control missing_authentication_second_factor_xyz_1234."
+}

@@ -298,13 +298,52 @@ control example_individual_risk_at_database_mitigation "Mitigation: Example Indi
   """
 }
 
-# not mapped: Threagile's risk tracking of its built-in risks. tmc's own rules
-# report these risks under their own fingerprints (tmc check lists them); accept
-# or dismiss a finding there with an owner and an expiry date, which the
-# tracking below does not give:
-# dos-risky-access-across-trust-boundary@*@*@*: Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@*: in-progress, "The hardening measures are being implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
-# ldap-injection@*@ldap-auth-server@*: Threagile risk tracking ldap-injection@*@ldap-auth-server@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-05, ticket XYZ-5678.
-# missing-authentication-second-factor@*@*@*: Threagile risk tracking missing-authentication-second-factor@*@*@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
-# missing-hardening@*: Threagile risk tracking missing-hardening@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
-# unencrypted-asset@*: Threagile risk tracking unencrypted-asset@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
-# untrusted-deserialization@erp-system: Threagile risk tracking untrusted-deserialization@erp-system: accepted, "Risk accepted as tolerable", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
+control dos_risky_access_across_trust_boundary_xyz_1234 "Threagile risk tracking dos-risky-access-across-trust-boundary (XYZ-1234)" {
+  status planned  # Threagile: in-progress
+  owner "John Doe"
+  description """
+    The hardening measures are being implemented and checked
+
+    Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@*: in-progress, "The hardening measures are being implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
+  """
+}
+
+control ldap_injection_xyz_5678 "Threagile risk tracking ldap-injection (XYZ-5678)" {
+  status implemented  # Threagile: mitigated
+  owner "John Doe"
+  description """
+    The hardening measures were implemented and checked
+
+    Threagile risk tracking ldap-injection@*@ldap-auth-server@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-05, ticket XYZ-5678.
+  """
+}
+
+control missing_authentication_second_factor_xyz_1234 "Threagile risk tracking missing-authentication-second-factor (XYZ-1234)" {
+  status implemented  # Threagile: mitigated
+  owner "John Doe"
+  description """
+    The hardening measures were implemented and checked
+
+    Threagile risk tracking missing-authentication-second-factor@*@*@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
+  """
+}
+
+control missing_hardening_xyz_1234 "Threagile risk tracking missing-hardening (XYZ-1234)" {
+  status implemented  # Threagile: mitigated
+  owner "John Doe"
+  description """
+    The hardening measures were implemented and checked
+
+    Threagile risk tracking missing-hardening@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
+  """
+}
+
+control unencrypted_asset_xyz_1234 "Threagile risk tracking unencrypted-asset (XYZ-1234)" {
+  status implemented  # Threagile: mitigated
+  owner "John Doe"
+  description """
+    The hardening measures were implemented and checked
+
+    Threagile risk tracking unencrypted-asset@*: mitigated, "The hardening measures were implemented and checked", checked by John Doe, on 2020-01-04, ticket XYZ-1234.
+  """
+}

@@ -92,3 +92,80 @@ flow auth_traffic_reply: auth_env_system.ldap_auth_server -> web_dmz_system.mark
   carries customer_accounts
   crosses auth_env, web_dmz "imported from Threagile: reply on Auth Traffic, authentication credentials, authorization technical-user, read-only, protocol ldap"
 }
+
+# Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@* (in-progress): tmc's rules report the risk as the findings this threat claims.
+threat dos_risky_access_across_trust_boundary_auth_cred "Critical element reached from lower trust without load protection: auth_credential_check_traffic" {
+  stride denial_of_service
+  on auth_credential_check_traffic
+  impact 4  # as tmc rates TMR-A10@auth_credential_check_traffic
+  likelihood 2
+  mitigated_by dos_risky_access_across_trust_boundary_xyz_1234
+  claims "TMR-A10@auth_credential_check_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control dos_risky_access_across_trust_boundary_xyz_1234."
+}
+
+# Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@* (in-progress): tmc's rules report the risk as the findings this threat claims.
+threat dos_risky_access_across_trust_boundary_auth_traf "Critical element reached from lower trust without load protection: auth_traffic" {
+  stride denial_of_service
+  on auth_traffic
+  impact 4  # as tmc rates TMR-A10@auth_traffic
+  likelihood 2
+  mitigated_by dos_risky_access_across_trust_boundary_xyz_1234
+  claims "TMR-A10@auth_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control dos_risky_access_across_trust_boundary_xyz_1234."
+}
+
+# Threagile risk tracking dos-risky-access-across-trust-boundary@*@*@* (in-progress): tmc's rules report the risk as the findings this threat claims.
+threat dos_risky_access_across_trust_boundary_erp_syste "Critical element reached from lower trust without load protection: erp_system_traffic" {
+  stride denial_of_service
+  on erp_system_traffic
+  impact 4  # as tmc rates TMR-A10@erp_system_traffic
+  likelihood 2
+  mitigated_by dos_risky_access_across_trust_boundary_xyz_1234
+  claims "TMR-A10@erp_system_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control dos_risky_access_across_trust_boundary_xyz_1234."
+}
+
+# Threagile risk tracking ldap-injection@*@ldap-auth-server@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat ldap_injection_auth_traffic "LDAP injection into a directory: auth_traffic" {
+  stride tampering, information_disclosure, spoofing
+  on auth_traffic
+  impact 5  # as tmc rates TMR-N02@auth_traffic
+  likelihood 3
+  mitigated_by ldap_injection_xyz_5678
+  claims "TMR-N02@auth_traffic"
+  description "Mitigated as Threagile's risk tracking says: see control ldap_injection_xyz_5678."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_apache_webserver "High-value element without hardening: web_dmz_system.apache_webserver" {
+  stride tampering, elevation_of_privilege
+  on web_dmz_system.apache_webserver
+  impact 4  # as tmc rates TMR-H01@web_dmz_system.apache_webserver
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@web_dmz_system.apache_webserver"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking missing-hardening@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat missing_hardening_marketing_cms "High-value element without hardening: web_dmz_system.marketing_cms" {
+  stride tampering, elevation_of_privilege
+  on web_dmz_system.marketing_cms
+  impact 4  # as tmc rates TMR-H01@web_dmz_system.marketing_cms
+  likelihood 3
+  mitigated_by missing_hardening_xyz_1234
+  claims "TMR-H01@web_dmz_system.marketing_cms"
+  description "Mitigated as Threagile's risk tracking says: see control missing_hardening_xyz_1234."
+}
+
+# Threagile risk tracking unencrypted-asset@* (mitigated): tmc's rules report the risk as the findings this threat claims.
+threat unencrypted_asset_apache_webserver "Element stores sensitive data unencrypted: web_dmz_system.apache_webserver" {
+  stride information_disclosure
+  on web_dmz_system.apache_webserver
+  impact 5  # as tmc rates TMR-A12@web_dmz_system.apache_webserver
+  likelihood 2
+  mitigated_by unencrypted_asset_xyz_1234
+  claims "TMR-A12@web_dmz_system.apache_webserver"
+  description "Mitigated as Threagile's risk tracking says: see control unencrypted_asset_xyz_1234."
+}
