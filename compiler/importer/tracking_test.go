@@ -139,3 +139,36 @@ func TestBuiltinTracking(t *testing.T) {
 		t.Errorf("summary:\n%s", sum.String())
 	}
 }
+
+// TestCustomRiskCategories: Threagile's parser reads individual risks from
+// custom_risk_categories (a list, each with its title) since 74e323e,
+// while its schema and example keep individual_risk_categories (a map by
+// title). Both import the same threats, and a model with both (as tmc
+// export writes) does not import them twice.
+func TestCustomRiskCategories(t *testing.T) {
+	head := "title: Risks\ntechnical_assets:\n  App:\n    id: app\n    type: process\n    technology: web-server\n"
+	category := "    id: replay\n    description: Old webhooks replayed\n    stride: tampering\n    risks_identified:\n      Replay at the app:\n        severity: high\n        most_relevant_technical_asset: app\n"
+	asMap := head + "individual_risk_categories:\n  Webhook replay:\n" + category
+	asList := head + "custom_risk_categories:\n  - title: Webhook replay\n" + category
+	both := asMap + "custom_risk_categories:\n  - title: Webhook replay\n" + category
+	var threats []string
+	for name, src := range map[string]string{"map": asMap, "list": asList, "both": both} {
+		res, err := importer.Threagile([]byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cres := compileClean(t, res)
+		var ids []string
+		for _, th := range cres.Model.Threats {
+			ids = append(ids, th.ID+" "+th.Name)
+		}
+		got := strings.Join(ids, "; ")
+		if len(cres.Model.Threats) != 1 {
+			t.Errorf("%s: %d threats (%s), want the one risk", name, len(cres.Model.Threats), got)
+		}
+		threats = append(threats, got)
+	}
+	if threats[0] != threats[1] || threats[1] != threats[2] {
+		t.Errorf("the forms import different threats: %q", threats)
+	}
+}
