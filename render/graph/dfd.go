@@ -357,6 +357,16 @@ func dfdEdge(f *ir.Flow, n int, from, to *ir.Element) *edge {
 	if f.Label != "" {
 		text += " " + f.Label
 	}
+	for _, c := range f.Crossings {
+		x := crossing{cluster: "b:" + c.Boundary.ID, name: c.Boundary.Name, marked: c.Mark != nil}
+		if x.name == "" {
+			x.name = c.Boundary.ID
+		}
+		if c.Mark != nil {
+			x.reason = c.Mark.Reason
+		}
+		e.crosses = append(e.crosses, x)
+	}
 	e.lines = wrapLines(text, style.SmallFontSize, flowTextW, false, 3, "tm-small")
 	if unmarked {
 		e.lines = append(e.lines, line{text: unmarkedFlag, size: style.SmallFontSize, bold: true, class: "tm-flag tm-small"})

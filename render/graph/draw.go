@@ -24,7 +24,7 @@ var commonCSS = `.tm .tm-small{font-size:` + style.Num(style.SmallFontSize) + `p
 	`.tm .tm-legend-sample .tm-boundary-sample{fill:none;stroke:var(--tm-boundary);stroke-width:1.5;stroke-dasharray:8 4}` +
 	`.tm .tm-legend-sample .tm-system-sample{fill:none;stroke:var(--tm-node-stroke);stroke-width:1.2;stroke-dasharray:2 3}`
 
-var dfdCSS = commonCSS
+var dfdCSS = commonCSS + badgeCSS
 
 var c4CSS = commonCSS
 
@@ -41,19 +41,20 @@ func draw(b *strings.Builder, p *placed, opts style.Options) {
 	for i, c := range sc.clusters {
 		linked := style.OpenGroup(b, sc.viewID, c.kind, c.id, c.class, c.tooltip, opts)
 		bx := p.clusters[i]
-		fmt.Fprintf(b, `<rect class="tm-shape" x="%s" y="%s" width="%s" height="%s" rx="6"/>`,
-			style.Num(bx.X), style.Num(bx.Y), style.Num(bx.Width), style.Num(bx.Height))
+		fmt.Fprintf(b, `<rect class="tm-shape" x="%s" y="%s" width="%s" height="%s" rx="6" data-key="%s" data-parent="%s"/>`,
+			style.Num(bx.X), style.Num(bx.Y), style.Num(bx.Width), style.Num(bx.Height), style.Escape(c.key), style.Escape(c.parent))
 		style.CloseGroup(b, linked)
 	}
 	for i, n := range sc.nodes {
 		linked := style.OpenGroup(b, sc.viewID, "element", n.id, n.class, n.tooltip, opts)
-		drawShape(b, n.shape, p.nodes[i])
+		drawShapeAttrs(b, n.shape, p.nodes[i], nodeAttrs(n, p.nodes[i]))
 		drawLines(b, n.lines, textArea(p.nodes[i], n.in))
 		style.CloseGroup(b, linked)
 	}
 	for i, e := range sc.edges {
 		drawEdge(b, sc.viewID, e, p.edges[i], opts)
 	}
+	drawBadges(b, p)
 	for i, c := range sc.clusters {
 		clusterLabel(b, c, p.clusterLabels[i], opts)
 	}
@@ -103,7 +104,7 @@ func clusterLabel(b *strings.Builder, c *cluster, label layout.Box, opts style.O
 	if strings.Contains(c.class, "tm-system-boundary") {
 		class = "tm-cluster-label tm-system-label"
 	}
-	fmt.Fprintf(b, `<g class="%s"><title>%s</title>`, class, style.Escape(c.tooltip))
+	fmt.Fprintf(b, `<g class="%s" data-box="%s"><title>%s</title>`, class, boxAttr(label), style.Escape(c.tooltip))
 	style.Text(b, label.X+clusterPadX, label.Y+clusterPadY+baseline(c.label), "start", "", c.label.text)
 	b.WriteString("</g>")
 	if href != "" {
@@ -114,16 +115,21 @@ func clusterLabel(b *strings.Builder, c *cluster, label layout.Box, opts style.O
 
 // drawShape draws a node's outline (class tm-shape: the CSS fills and
 // strokes it by node class) and its decorations.
-func drawShape(b *strings.Builder, s shape, bx layout.Box) {
+func drawShape(b *strings.Builder, s shape, bx layout.Box) { drawShapeAttrs(b, s, bx, "") }
+
+// drawShapeAttrs is drawShape with attrs (" name=value...") added to the
+// outline, the shape's first element.
+func drawShapeAttrs(b *strings.Builder, s shape, bx layout.Box, attrs string) {
 	x, y, w, h := bx.X, bx.Y, bx.Width, bx.Height
 	rect := func(class string, x, y, w, h, r float64) {
 		fmt.Fprintf(b, `<rect class="%s" x="%s" y="%s" width="%s" height="%s"`, class, style.Num(x), style.Num(y), style.Num(w), style.Num(h))
 		if r > 0 {
 			fmt.Fprintf(b, ` rx="%s"`, style.Num(r))
 		}
-		b.WriteString("/>")
+		b.WriteString(attrs + "/>")
+		attrs = ""
 	}
-	path := func(class, d string) { fmt.Fprintf(b, `<path class="%s" d="%s"/>`, class, d) }
+	path := func(class, d string) { fmt.Fprintf(b, `<path class="%s" d="%s"%s/>`, class, d, attrs); attrs = "" }
 	switch s {
 	case shapeProcess:
 		rect("tm-shape", x, y, w, h, 10)
@@ -158,6 +164,10 @@ func drawShape(b *strings.Builder, s shape, bx layout.Box) {
 	case shapeC4Person:
 		r := math.Min(headR, h/4) // smaller in the legend
 		body := y + r*1.5
+		if attrs != "" { // the outline is two shapes: mark the whole box on an empty group
+			fmt.Fprintf(b, `<g%s/>`, attrs)
+			attrs = ""
+		}
 		rect("tm-shape", x, body, w, y+h-body, math.Min(14, (y+h-body)/2))
 		fmt.Fprintf(b, `<circle class="tm-shape" cx="%s" cy="%s" r="%s"/>`, style.Num(x+w/2), style.Num(y+r), style.Num(r))
 	}
@@ -184,7 +194,7 @@ func drawEdge(b *strings.Builder, viewID string, e *edge, ep layout.EdgePath, op
 	for i := 1; i+2 < len(ep.Spline); i += 3 {
 		d.WriteString(" C " + n2(ep.Spline[i].X, ep.Spline[i].Y) + " " + n2(ep.Spline[i+1].X, ep.Spline[i+1].Y) + " " + n2(ep.Spline[i+2].X, ep.Spline[i+2].Y))
 	}
-	fmt.Fprintf(b, `<path d="%s"/>`, d.String())
+	fmt.Fprintf(b, `<path d="%s"%s/>`, d.String(), pathAttrs(e))
 	big := strings.Contains(e.class, "tm-crossing")
 	arrowHead(b, ep, big)
 	if len(e.lines) > 0 {
@@ -222,3 +232,25 @@ func arrowHead(b *strings.Builder, ep layout.EdgePath, big bool) {
 }
 
 func dist(a, b layout.Point) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }
+
+// boxAttr is a box as the value of a data-box attribute: "x y width
+// height".
+func boxAttr(bx layout.Box) string {
+	return style.Num(bx.X) + " " + style.Num(bx.Y) + " " + style.Num(bx.Width) + " " + style.Num(bx.Height)
+}
+
+// nodeAttrs are the data attributes of a node's outline, for tools and
+// the geometric tests: its layout id, its cluster and its box.
+func nodeAttrs(n *node, bx layout.Box) string {
+	return fmt.Sprintf(` data-key="%s" data-in="%s" data-box="%s"`, style.Escape(n.key), style.Escape(n.cluster), boxAttr(bx))
+}
+
+// pathAttrs are the data attributes of an edge's path: the layout ids of
+// its ends and of the clusters its flow crosses.
+func pathAttrs(e *edge) string {
+	var cs []string
+	for _, c := range e.crosses {
+		cs = append(cs, c.cluster)
+	}
+	return fmt.Sprintf(` data-from="%s" data-to="%s" data-crosses="%s"`, style.Escape(e.from), style.Escape(e.to), style.Escape(strings.Join(cs, " ")))
+}

@@ -16,6 +16,7 @@ type placed struct {
 	clusters      []layout.Box      // parallel to sc.clusters
 	clusterLabels []layout.Box      // parallel to sc.clusters
 	edges         []layout.EdgePath // parallel to sc.edges
+	badges        []badge           // cuts of boundary lines by crossing flows
 	legend        layout.Box        // zero when there is no legend
 	legendItems   []placedItem
 }
@@ -97,6 +98,8 @@ func place(sc *scene, res *layout.Result) (*placed, error) {
 		p.width = w
 	}
 	p.height = dy + res.Height + margin
+	route(p)
+	p.badges = badges(p)
 	if len(sc.legend) > 0 {
 		p.placeLegend(dy+res.Height+legendGap, res.Width)
 		if r := p.legend.X + p.legend.Width + margin; r > p.width {

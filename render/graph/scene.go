@@ -116,6 +116,19 @@ type edge struct {
 	class    string
 	lines    []line // the label
 	tooltip  string
+	// crosses are the clusters the edge's flow crosses, as the compiler
+	// says (a DFD flow's crossings, in order); nil in C4 views.
+	crosses []crossing
+}
+
+// A crossing is one boundary a flow leaves or enters: its cluster's
+// layout id, its name for the badge, and whether a crosses statement
+// marks it.
+type crossing struct {
+	cluster string
+	name    string
+	reason  string // the mark's reason; "" when unmarked
+	marked  bool
 }
 
 func (e *edge) labelSize() (w, h float64) {

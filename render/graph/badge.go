@@ -1,0 +1,138 @@
+package graph
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tmc-dev/tmc/render/layout"
+	"github.com/tmc-dev/tmc/render/style"
+)
+
+// Badges: every cut of a boundary line by a crossing flow carries one, so
+// a reviewer sees on the picture (and in a PNG export, where tooltips are
+// lost) where a flow crosses and whether that crossing is marked. A
+// marked crossing is a small disc with a check mark; an unmarked one is
+// a red tag with "!" and the boundary's name, so it does not depend on
+// colour alone.
+
+const (
+	badgeR    = 6 // radius of a marked badge
+	badgePadX = 4 // unmarked tag: room left and right of its text
+	badgeH    = 15
+)
+
+// A badge is one cut of a cluster border by an edge's path.
+type badge struct {
+	at    pt
+	c     crossing
+	edge  int // index of the edge
+	flow  string
+	label string // an unmarked tag's text
+}
+
+// badges finds where each edge's path cuts the border of each cluster
+// its flow crosses. Unmarked tags are set beside the cut when the path
+// runs along it.
+func badges(p *placed) []badge {
+	idx := map[string]int{}
+	for i, c := range p.sc.clusters {
+		idx[c.key] = i
+	}
+	var out []badge
+	for i, e := range p.sc.edges {
+		if len(e.crosses) == 0 {
+			continue
+		}
+		path := flatten(p.edges[i].Spline)
+		for _, c := range e.crosses {
+			ci, ok := idx[c.cluster]
+			if !ok {
+				continue
+			}
+			q, found := cut(path, p.clusters[ci])
+			if !found {
+				continue
+			}
+			bd := badge{at: q, c: c, edge: i, flow: e.id}
+			if !c.marked {
+				bd.label = "! " + c.name
+			}
+			out = append(out, bd)
+		}
+	}
+	return out
+}
+
+// cut is the first point where a polyline crosses the border of b.
+func cut(path []pt, b layout.Box) (pt, bool) {
+	for k := 1; k < len(path); k++ {
+		p0, p1 := path[k-1], path[k]
+		in0, in1 := insideBox(p0, b, 0), insideBox(p1, b, 0)
+		if in0 == in1 {
+			if in0 || !segHitsBox(p0, p1, b, 0) {
+				continue
+			}
+			// Both ends outside: find a point inside by sampling.
+			found := false
+			for s := 1; s < 64; s++ {
+				if q := lerp(p0, p1, float64(s)/64); insideBox(q, b, 0) {
+					p1, in1, found = q, true, true
+					break
+				}
+			}
+			if !found {
+				continue
+			}
+		}
+		lo, hi := p0, p1 // lo has in0's side, hi the other
+		for it := 0; it < 40; it++ {
+			m := lerp(lo, hi, 0.5)
+			if insideBox(m, b, 0) == in0 {
+				lo = m
+			} else {
+				hi = m
+			}
+		}
+		return pt{X: round2(lerp(lo, hi, 0.5).X), Y: round2(lerp(lo, hi, 0.5).Y)}, true
+	}
+	return pt{}, false
+}
+
+func round2(v float64) float64 {
+	if v < 0 {
+		return -float64(int64(-v*100+0.5)) / 100
+	}
+	return float64(int64(v*100+0.5)) / 100
+}
+
+// badgeCSS styles the badges.
+const badgeCSS = `.tm .tm-badge-marked>circle{fill:var(--tm-crossing);stroke:var(--tm-bg);stroke-width:1.5}` +
+	`.tm .tm-badge-marked>path{fill:none;stroke:var(--tm-bg);stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}` +
+	`.tm .tm-badge-unmarked>rect{fill:var(--tm-unmarked);stroke:var(--tm-bg);stroke-width:1.5}` +
+	`.tm .tm-badge-unmarked>text{fill:var(--tm-bg);font-weight:bold}`
+
+// drawBadges draws the badges of a placed scene, above every edge.
+func drawBadges(b *strings.Builder, p *placed) {
+	if len(p.badges) == 0 {
+		return
+	}
+	b.WriteString(`<g class="tm-badges">`)
+	for _, bd := range p.badges {
+		x, y := bd.at.X, bd.at.Y
+		if bd.c.marked {
+			fmt.Fprintf(b, `<g class="tm-badge tm-badge-marked" data-flow="%s" data-boundary="%s"><title>%s</title>`,
+				style.Escape(bd.flow), style.Escape(bd.c.cluster), style.Escape("crosses "+bd.c.name+" (marked): "+bd.c.reason))
+			fmt.Fprintf(b, `<circle cx="%s" cy="%s" r="%d"/>`, style.Num(x), style.Num(y), badgeR)
+			fmt.Fprintf(b, `<path d="M %s L %s L %s"/>`, n2(x-3, y), n2(x-0.8, y+2.4), n2(x+3.2, y-2.6))
+			b.WriteString("</g>")
+			continue
+		}
+		w := style.Measure(bd.label, style.SmallFontSize, true) + 2*badgePadX
+		fmt.Fprintf(b, `<g class="tm-badge tm-badge-unmarked" data-flow="%s" data-boundary="%s"><title>%s</title>`,
+			style.Escape(bd.flow), style.Escape(bd.c.cluster), style.Escape("crosses "+bd.c.name+": UNMARKED"))
+		fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%d" rx="3"/>`, style.Num(x-w/2), style.Num(y-badgeH/2), style.Num(w), badgeH)
+		style.Text(b, x, y+0.35*style.SmallFontSize+0.5, "middle", "tm-small", bd.label)
+		b.WriteString("</g>")
+	}
+	b.WriteString("</g>\n")
+}
