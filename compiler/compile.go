@@ -82,6 +82,7 @@ func CompileSource(src *Source, opts Options) *Result {
 	c.declareFiles(src.Files)
 	c.lower()
 	computeCrossings(c.m)
+	c.finishViews()
 	pass := &check.Pass{Model: c.m, Now: opts.Now, Diags: &c.diags, Short: c.shortName}
 	for _, k := range check.All {
 		k.Run(pass)

@@ -96,9 +96,10 @@ type (
 		d    *ir.Decision
 	}
 	viewDecl struct {
-		file string
-		ast  *dsl.ViewDecl
-		v    *ir.View
+		file   string
+		ast    *dsl.ViewDecl
+		v      *ir.View
+		filter *viewFilter // resolved filters, applied once crossings are known
 	}
 	extendDecl struct {
 		file string
@@ -371,7 +372,7 @@ func (c *compiler) declareFiles(files []*dsl.File) {
 					v.Name = string(d.View.Name.Value)
 				}
 				if c.declare(&symbol{path: v.ID, kind: kView, rng: rng(f.Name, &d.View.ID.Node), view: v}) {
-					c.views = append(c.views, &viewDecl{f.Name, d.View, v})
+					c.views = append(c.views, &viewDecl{file: f.Name, ast: d.View, v: v})
 				}
 			}
 		}

@@ -98,16 +98,25 @@ func (c *compiler) lowerView(vd *viewDecl) {
 			exclude = append(exclude, s.Exclude...)
 		case s.Description != nil:
 			c.setStr(v, file, "description", &v.Description, s.Description, &s.Node)
+		case s.Crossing != nil || s.Unmarked || s.Carries != nil || s.Around != nil:
+			c.lowerFilter(vd, s)
 		}
 	}
 	if v.Kind == "" {
 		v.Kind = ir.ViewDFD // a view that only selects elements is a data-flow view
 	}
-	if include == nil && exclude == nil {
+	if f := vd.filter; f != nil {
+		if v.Kind != ir.ViewDFD {
+			c.diags.Errorf("TM204", f.first, "filters (crossing, unmarked, carries, around) apply to data-flow views, not to a %s view", v.Kind).Detail =
+				"remove the filter, or make the view a dfd"
+			vd.filter = nil
+		}
+	}
+	if include == nil && exclude == nil && (vd.filter == nil || vd.filter.around == nil) {
 		return
 	}
 	selected := map[*ir.Element]bool{}
-	if include == nil { // exclude alone starts from everything
+	if include == nil && (vd.filter == nil || vd.filter.around == nil) { // exclude alone starts from everything
 		for _, e := range c.m.Elements {
 			selected[e] = true
 		}
@@ -115,6 +124,13 @@ func (c *compiler) lowerView(vd *viewDecl) {
 	for _, p := range include {
 		for _, e := range c.pattern(file, p) {
 			selected[e] = true
+		}
+	}
+	if vd.filter != nil {
+		for _, a := range vd.filter.around {
+			for _, e := range neighbourhood(c.m.Flows, a.e, a.depth) {
+				selected[e] = true
+			}
 		}
 	}
 	for _, p := range exclude {

@@ -499,7 +499,21 @@ type ViewStmt struct {
 	Include     []*Pattern `parser:"| \"include\" @@ ( \",\" @@ )*"`
 	Exclude     []*Pattern `parser:"| \"exclude\" @@ ( \",\" @@ )*"`
 	Description *Str       `parser:"| \"description\" @@"`
-	Unknown     *Unknown   `parser:"| @@"`
+	// Filters: which flows the view draws (crossing, unmarked, carries)
+	// and the neighbourhood of an element (around ELEMENT [DEPTH]).
+	Crossing []*Ref   `parser:"| \"crossing\" @@ ( \",\" @@ )*"`
+	Unmarked bool     `parser:"| @\"unmarked\""`
+	Carries  []*Ref   `parser:"| \"carries\" @@ ( \",\" @@ )*"`
+	Around   *Around  `parser:"| @@"`
+	Unknown  *Unknown `parser:"| @@"`
+}
+
+// Around is `around ELEMENT [DEPTH]`: the element and what lies within
+// DEPTH flows of it (1 when not said).
+type Around struct {
+	Node
+	Element *Ref `parser:"\"around\" @@"`
+	Depth   *Num `parser:"@@?"`
 }
 
 // RuntimeDecl is `runtime ID "Name" { ... }`: a shared host, node pool,

@@ -783,6 +783,15 @@ func (p *fast) view() *ViewDecl {
 				s.Exclude = p.patterns()
 			case "description":
 				s.Description = p.str()
+			case "crossing":
+				s.Crossing = p.refs()
+			case "unmarked":
+				s.Unmarked = true
+			case "carries":
+				s.Carries = p.refs()
+			case "around":
+				p.i-- // the Around node starts at its keyword
+				s.Around = p.around()
 			default:
 				p.fail()
 			}
@@ -790,6 +799,19 @@ func (p *fast) view() *ViewDecl {
 	})
 	d.Node = p.node(s)
 	return d
+}
+
+// around reads `"around" @@ @@?` of an Around.
+func (p *fast) around() *Around {
+	s := p.i
+	a := &Around{}
+	p.lit("around")
+	a.Element = p.ref()
+	if !p.bad && p.isType(0, tokInt) {
+		a.Depth = p.num()
+	}
+	a.Node = p.node(s)
+	return a
 }
 
 func (p *fast) accept() *AcceptDecl {

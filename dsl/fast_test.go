@@ -151,7 +151,8 @@ func TestFastPathMutations(t *testing.T) {
 	for _, b := range synth.Generate(40) {
 		srcs = append(srcs, string(b))
 	}
-	inserts := []string{"crosses", "on", "in", "->", "-->", ",", ".", ".*", "{", "}", ":", `"s"`, "7", "2026-01-02",
+	srcs = append(srcs, "view v \"Filters\" {\n  dfd\n  crossing edge, cluster.data\n  unmarked\n  carries order, card\n  around shop.orders 2\n  around psp\n}\n")
+	inserts := []string{"around", "crossing", "unmarked", "0x2", "crosses", "on", "in", "->", "-->", ",", ".", ".*", "{", "}", ":", `"s"`, "7", "2026-01-02",
 		"x", "a.b", "over", "else", "and", "by", "until", "of", "note", "alt", "opt", "par", "description", "container",
 		"boundary", "provides", "accepted", "protocol", "auth", "carries", "flow", "system", "stride", "0x1f", "99999999999999999999"}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -181,5 +181,7 @@ var (
 	viewBlock = &blockKind{"view", map[string]string{
 		"dfd": `dfd`, "context": `context`, "container": `container of SYSTEM`, "component": `component of CONTAINER`,
 		"include": `include PATTERN[, PATTERN...]`, "exclude": `exclude PATTERN[, PATTERN...]`, "description": `description "TEXT"`,
+		"crossing": `crossing BOUNDARY[, BOUNDARY...]`, "unmarked": `unmarked`, "carries": `carries DATA[, DATA...]`,
+		"around": `around ELEMENT [DEPTH]`,
 	}}
 )

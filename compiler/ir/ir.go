@@ -471,10 +471,29 @@ type View struct {
 	Declared    bool
 	Of          *Element  // the system of a container view, the container of a component view
 	Sequence    *Sequence // for sequence views
-	// Elements are the elements an include/exclude selected, in model
-	// order; nil means the view's kind decides (the whole model for dfd).
+	// Elements are the elements an include/exclude/around selected, in
+	// model order; nil means the view's kind decides (the whole model for
+	// dfd).
 	Elements []*Element
-	Range    diag.Range
+	// Flows are the flows a data-flow view draws when a filter chose them
+	// (crossing, unmarked, carries, or a per-boundary view), in model
+	// order; nil means every flow between the shown elements. An end of
+	// one of them that is not among Elements is drawn as a stub: a small
+	// labelled endpoint standing for an element outside the view.
+	Flows []*Flow
+	// Filter says in words what the filters chose ("crossing edge,
+	// unmarked"), for the diagram's subtitle; "" without filters.
+	Filter string
+	// Boundary is the boundary a per-boundary view (boundary-<path>) is
+	// about: its own elements and every flow that crosses it.
+	Boundary *Boundary
+	// Zones draws the view at the level of trust zones: every boundary a
+	// node (nested ones inside their parent's cluster), and the crossing
+	// flows between two zones rolled up into one edge ("n crossings, k
+	// unmarked"). The dfd view of a model too large to draw in full is one
+	// (see compiler.OverviewThreshold).
+	Zones bool
+	Range diag.Range
 }
 
 // HasSafeguard reports whether the element declares the safeguard.

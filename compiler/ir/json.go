@@ -333,14 +333,18 @@ type jDecision struct {
 }
 
 type jView struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Kind        string   `json:"kind"`
-	Declared    bool     `json:"declared"`
-	Of          string   `json:"of"`
-	Sequence    string   `json:"sequence"`
-	Elements    []string `json:"elements"`
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Kind        string    `json:"kind"`
+	Declared    bool      `json:"declared"`
+	Of          string    `json:"of"`
+	Sequence    string    `json:"sequence"`
+	Elements    []string  `json:"elements"`
+	Flows       *[]string `json:"flows,omitempty"` // absent: every flow between the shown elements
+	Filter      string    `json:"filter,omitempty"`
+	Boundary    string    `json:"boundary,omitempty"`
+	Zones       bool      `json:"zones,omitempty"`
 }
 
 func ids[T any](xs []T, id func(T) string) []string {
@@ -505,6 +509,14 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		if v.Elements != nil {
 			jv.Elements = ids(v.Elements, eid)
 		}
+		if v.Flows != nil {
+			fl := ids(v.Flows, func(f *Flow) string { return f.ID })
+			jv.Flows = &fl
+		}
+		if v.Boundary != nil {
+			jv.Boundary = v.Boundary.ID
+		}
+		jv.Filter, jv.Zones = v.Filter, v.Zones
 		j.Views = append(j.Views, jv)
 	}
 	for _, f := range m.Findings {
