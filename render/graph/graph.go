@@ -34,9 +34,7 @@ func DFD(ctx context.Context, m *ir.Model, v *ir.View, opts style.Options) ([]by
 	if v == nil || v.Kind != ir.ViewDFD {
 		return nil, fmt.Errorf("graph.DFD: view %s is not a data-flow view", viewName(v))
 	}
-	sc := buildDFD(m, v)
-	out, _, err := render(ctx, sc, opts)
-	return out, err
+	return renderDFDView(ctx, m, v, opts) // overview.go: filters, zones, and the cost estimate
 }
 
 // C4 renders a C4 view (kind context, container or component) as SVG.
