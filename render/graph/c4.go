@@ -220,7 +220,7 @@ func c4Edge(m *ir.Model, a, b *ir.Element, idx []int) *edge {
 			seenProto[f.Protocol] = true
 			protos = append(protos, f.Protocol)
 		}
-		tips = append(tips, flowTooltip(f, i+1))
+		tips = append(tips, flowTooltip(f))
 	}
 	if len(idx) == 1 {
 		e.id, e.link = m.Flows[idx[0]].ID, true

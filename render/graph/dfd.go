@@ -42,12 +42,11 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 	}
 	type drawn struct {
 		f        *ir.Flow
-		n        int
 		from, to *ir.Element
 	}
 	var flows []drawn
 	attached := map[*ir.Element]bool{}
-	for i, f := range m.Flows {
+	for _, f := range m.Flows {
 		if f.From == nil || f.To == nil {
 			continue
 		}
@@ -56,7 +55,7 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 			continue
 		}
 		attached[a], attached[b] = true, true
-		flows = append(flows, drawn{f, i + 1, a, b})
+		flows = append(flows, drawn{f, a, b})
 	}
 	hasShownDesc := map[*ir.Element]bool{}
 	for _, e := range m.Elements {
@@ -90,7 +89,7 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 	}
 	sc.clusters = boundaryClusters(m, used)
 	for _, d := range flows {
-		sc.edges = append(sc.edges, dfdEdge(d.f, d.n, d.from, d.to))
+		sc.edges = append(sc.edges, dfdEdge(d.f, d.from, d.to))
 	}
 	return sc
 }
@@ -319,11 +318,15 @@ func flowClass(f *ir.Flow) (class string, unmarked bool) {
 	return class, unmarked
 }
 
-// flowTooltip: "3. customer -> shop.gateway: Place order [https], crosses
-// internet (marked: reason), edge (UNMARKED)".
-func flowTooltip(f *ir.Flow, n int) string {
+// flowTooltip: "[place] customer -> shop.gateway: Place order [https],
+// crosses internet (marked: reason), edge (UNMARKED)". A flow declared
+// without an id is named by its ends alone.
+func flowTooltip(f *ir.Flow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d. %s -> %s", n, f.From.ID, f.To.ID)
+	if f.Named {
+		b.WriteString(style.FlowTag(f) + " ")
+	}
+	fmt.Fprintf(&b, "%s -> %s", f.From.ID, f.To.ID)
 	if f.Label != "" {
 		b.WriteString(": " + f.Label)
 	}
@@ -349,14 +352,22 @@ func flowTooltip(f *ir.Flow, n int) string {
 // unmarkedFlag is the label line of a flow with an unmarked crossing.
 const unmarkedFlag = "⚠ unmarked crossing"
 
-func dfdEdge(f *ir.Flow, n int, from, to *ir.Element) *edge {
+// flowRef is the reference a DFD edge shows before its label (the one
+// every view shares, style.FlowTag), except for a flow declared without
+// an id drawn between its own ends, whose reference (FROM->TO) the arrow
+// already says.
+func flowRef(f *ir.Flow, from, to *ir.Element) string {
+	if !f.Named && f.From == from && f.To == to {
+		return ""
+	}
+	return style.FlowTag(f)
+}
+
+func dfdEdge(f *ir.Flow, from, to *ir.Element) *edge {
 	class, unmarked := flowClass(f)
 	e := &edge{key: "f:" + f.ID, from: "e:" + from.ID, to: "e:" + to.ID, kind: "flow", id: f.ID, link: true,
-		class: class, tooltip: flowTooltip(f, n)}
-	text := fmt.Sprintf("%d.", n)
-	if f.Label != "" {
-		text += " " + f.Label
-	}
+		class: class, tooltip: flowTooltip(f)}
+	text := strings.TrimSpace(flowRef(f, from, to) + " " + f.Label)
 	for _, c := range f.Crossings {
 		x := crossing{cluster: "b:" + c.Boundary.ID, name: c.Boundary.Name, marked: c.Mark != nil}
 		if x.name == "" {

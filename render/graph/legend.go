@@ -42,7 +42,7 @@ var dfdLegend = []legendItem{
 	{lgPerson, "Person"},
 	{lgExternal, "External entity"},
 	{lgBoundary, "Trust boundary [trust level]"},
-	{lgFlow, "Flow (N. = flow number)"},
+	{lgFlow, "Flow ([id] = its reference in every view)"},
 	{lgCrossing, "Flow crossing a boundary, marked"},
 	{lgUnmarked, "Crossing NOT marked: error, say how trust is established"},
 }

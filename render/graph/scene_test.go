@@ -83,9 +83,9 @@ func TestDFDAttach(t *testing.T) {
 	for _, c := range []struct{ view, nodes, edges string }{
 		// Whole model: x has flows of its own, so it is drawn beside its component.
 		{"dfd", "u a.x a.x.p a.z b.y",
-			"u>a.x=u->a.x:1. Uses | a.x>b.y=a.x->b.y:2. Calls | a.z>b.y=a.z->b.y:3. Replicates/⚠ unmarked crossing | a.x>a.z=a.x->a.z:4. Stores | a.x.p>b.y=a.x.p->b.y:5. Asks"},
+			"u>a.x=u->a.x:Uses | a.x>b.y=a.x->b.y:Calls | a.z>b.y=a.z->b.y:Replicates/⚠ unmarked crossing | a.x>a.z=a.x->a.z:Stores | a.x.p>b.y=a.x.p->b.y:Asks"},
 		// a is shown, its containers are not: their flows attach to a; u is not shown.
-		{"just_a", "a b.y", "a>b.y=a.x->b.y:2. Calls | a>b.y=a.z->b.y:3. Replicates/⚠ unmarked crossing | a>b.y=a.x.p->b.y:5. Asks"},
+		{"just_a", "a b.y", "a>b.y=a.x->b.y:[a.x->b.y] Calls | a>b.y=a.z->b.y:[a.z->b.y] Replicates/⚠ unmarked crossing | a>b.y=a.x.p->b.y:[a.x.p->b.y] Asks"},
 	} {
 		sc := buildDFD(m, view(t, m, c.view))
 		if got := nodeIDs(sc); got != c.nodes {
