@@ -249,21 +249,31 @@ func restub(n *node, e *ir.Element) {
 	n.lines = append(wrapLines(nameOf(e), style.SmallFontSize, dfdTextW, true, 1, "tm-small tm-bold"),
 		wrapLines(where, style.SmallFontSize, dfdTextW, false, 1, "tm-small tm-muted")...)
 	n.tooltip = "Outside this view: " + elementTooltip(e)
+	// A stub links to its element, but is not an appearance of it: the
+	// site inlines on an element's page the diagrams that draw it.
+	n.id = stubPrefix + e.ID
 	n.size(6, 3, 60)
 }
 
 // zonePrefix marks the node id of a zone, so that its link goes to the
-// boundary's page (zoneLinks).
-const zonePrefix = "zone:"
+// boundary's page (zoneLinks); stubPrefix the node id of a stub, whose
+// link goes to its element's page.
+const (
+	zonePrefix = "zone:"
+	stubPrefix = "stub:"
+)
 
-// zoneLinks makes a zone node link to its boundary: nodes are drawn as
-// elements.
+// zoneLinks makes a zone node link to its boundary and a stub to its
+// element: nodes are drawn as elements.
 func zoneLinks(sc *scene, opts style.Options) style.Options {
 	if opts.Link == nil {
 		return opts
 	}
 	link := opts.Link
 	opts.Link = func(kind, id string) string {
+		if kind == "element" && strings.HasPrefix(id, stubPrefix) {
+			return link("element", strings.TrimPrefix(id, stubPrefix))
+		}
 		if kind == "element" && strings.HasPrefix(id, zonePrefix) {
 			if id == zonePrefix {
 				return ""
