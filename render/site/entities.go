@@ -325,7 +325,12 @@ func (b *builder) elementPages() error {
 			d.DiagramCount++
 			svgID := style.ID(vs.view.ID, "element", e.ID)
 			size := len(vs.svg)
-			if len(d.Diagrams) >= pageMaxDiagrams || size > pageSVGMax || total+size > pageSVGBudget {
+			// A large model's per-boundary views hold hundreds of elements
+			// each: every element page inlining its boundary's view made a
+			// 1,000-element site four times as slow and as large. They are
+			// linked, scrolled to the element.
+			perBoundary := vs.view.Boundary != nil && !vs.view.Declared
+			if perBoundary || len(d.Diagrams) >= pageMaxDiagrams || size > pageSVGMax || total+size > pageSVGBudget {
 				l := pc.viewLink(vs.view)
 				l.URL += "#" + svgID
 				d.MoreDiagrams = append(d.MoreDiagrams, l)
