@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/tmc-dev/tmc/render/layout"
@@ -13,11 +14,14 @@ import (
 // lost) where a flow crosses and whether that crossing is marked. A
 // marked crossing is a small disc with a check mark; an unmarked one is
 // a red tag with "!" and the boundary's name, so it does not depend on
-// colour alone.
+// colour alone. In a DFD both show the crossing's number, its row in the
+// crossing table beside the diagram (security.go).
 
 const (
-	badgeR    = 6 // radius of a marked badge
-	badgePadX = 4 // unmarked tag: room left and right of its text
+	badgeNumR = 7  // half the height of a numbered marked badge
+	badgeFont = 10 // its number's size
+	badgeR    = 6  // radius of a marked badge without a number (zone summaries)
+	badgePadX = 4  // unmarked tag: room left and right of its text
 	badgeH    = 15
 )
 
@@ -56,6 +60,9 @@ func badges(p *placed) []badge {
 			bd := badge{at: q, c: c, edge: i, flow: e.id}
 			if !c.marked {
 				bd.label = "! " + c.name
+				if c.num > 0 {
+					bd.label = "!" + strconv.Itoa(c.num) + " " + c.name
+				}
 			}
 			out = append(out, bd)
 		}
@@ -107,6 +114,8 @@ func round2(v float64) float64 {
 
 // badgeCSS styles the badges.
 const badgeCSS = `.tm .tm-badge-marked>circle{fill:var(--tm-crossing);stroke:var(--tm-bg);stroke-width:1.5}` +
+	`.tm .tm-badge-marked>rect{fill:var(--tm-crossing);stroke:var(--tm-bg);stroke-width:1.5}` +
+	`.tm .tm-badge-marked>text{fill:var(--tm-bg);font-weight:bold}` +
 	`.tm .tm-badge-marked>path{fill:none;stroke:var(--tm-bg);stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}` +
 	`.tm .tm-badge-unmarked>rect{fill:var(--tm-unmarked);stroke:var(--tm-bg);stroke-width:1.5}` +
 	`.tm .tm-badge-unmarked>text{fill:var(--tm-bg);font-weight:bold}`
@@ -122,6 +131,19 @@ func drawBadges(b *strings.Builder, p *placed) {
 		if bd.c.marked {
 			fmt.Fprintf(b, `<g class="tm-badge tm-badge-marked" data-flow="%s" data-boundary="%s"><title>%s</title>`,
 				style.Escape(bd.flow), style.Escape(bd.c.cluster), style.Escape("crosses "+bd.c.name+" (marked): "+bd.c.reason))
+			if bd.c.num > 0 { // its row in the crossing table
+				num := strconv.Itoa(bd.c.num)
+				w := style.Measure(num, badgeFont, true) + 4
+				if w < 2*badgeNumR {
+					w = 2 * badgeNumR
+				}
+				fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%d" rx="%d"/>`,
+					style.Num(x-w/2), style.Num(y-badgeNumR), style.Num(w), 2*badgeNumR, badgeNumR)
+				fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" style="font-size:%spx">%s</text>`,
+					style.Num(x), style.Num(y+0.35*badgeFont), style.Num(badgeFont), num)
+				b.WriteString("</g>")
+				continue
+			}
 			fmt.Fprintf(b, `<circle cx="%s" cy="%s" r="%d"/>`, style.Num(x), style.Num(y), badgeR)
 			fmt.Fprintf(b, `<path d="M %s L %s L %s"/>`, n2(x-3, y), n2(x-0.8, y+2.4), n2(x+3.2, y-2.6))
 			b.WriteString("</g>")

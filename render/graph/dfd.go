@@ -72,7 +72,6 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 		subtitle: "Data-flow diagram" + modelSuffix(m),
 		dir:      "TB",
 		css:      dfdCSS,
-		legend:   dfdLegend,
 		nodeSep:  24,
 		rankSep:  24,
 	}
@@ -91,6 +90,8 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 	for _, d := range flows {
 		sc.edges = append(sc.edges, dfdEdge(d.f, d.from, d.to))
 	}
+	markNodes(m, sc)
+	sc.autoLegend = true // the legend lists only what is drawn (dfdLegendFor)
 	return sc
 }
 
@@ -367,6 +368,9 @@ func dfdEdge(f *ir.Flow, from, to *ir.Element) *edge {
 	class, unmarked := flowClass(f)
 	e := &edge{key: "f:" + f.ID, from: "e:" + from.ID, to: "e:" + to.ID, kind: "flow", id: f.ID, link: true,
 		class: class, tooltip: flowTooltip(f)}
+	if s := securityTip(f); s != "" {
+		e.tooltip += " · " + s
+	}
 	text := strings.TrimSpace(flowRef(f, from, to) + " " + f.Label)
 	for _, c := range f.Crossings {
 		x := crossing{cluster: "b:" + c.Boundary.ID, name: c.Boundary.Name, marked: c.Mark != nil}
@@ -376,9 +380,19 @@ func dfdEdge(f *ir.Flow, from, to *ir.Element) *edge {
 		if c.Mark != nil {
 			x.reason = c.Mark.Reason
 		}
+		x.flow = style.FlowTag(f)
+		if f.Label != "" {
+			x.flow += " " + f.Label
+		}
 		e.crosses = append(e.crosses, x)
 	}
+	if c := carried(f); c != "" {
+		e.class += " tm-data-" + c
+	}
 	e.lines = wrapLines(text, style.SmallFontSize, flowTextW, false, 3, "tm-small")
+	if s := securityLine(f); s != "" {
+		e.lines = append(e.lines, line{text: s, size: style.SmallFontSize, bold: true, class: "tm-small tm-sec"})
+	}
 	if unmarked {
 		e.lines = append(e.lines, line{text: unmarkedFlag, size: style.SmallFontSize, bold: true, class: "tm-flag tm-small"})
 	}

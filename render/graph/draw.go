@@ -24,7 +24,7 @@ var commonCSS = `.tm .tm-small{font-size:` + style.Num(style.SmallFontSize) + `p
 	`.tm .tm-legend-sample .tm-boundary-sample{fill:none;stroke:var(--tm-boundary);stroke-width:1.5;stroke-dasharray:8 4}` +
 	`.tm .tm-legend-sample .tm-system-sample{fill:none;stroke:var(--tm-node-stroke);stroke-width:1.2;stroke-dasharray:2 3}`
 
-var dfdCSS = commonCSS + badgeCSS
+var dfdCSS = commonCSS + badgeCSS + securityCSS
 
 var c4CSS = commonCSS
 
@@ -55,12 +55,14 @@ func draw(b *strings.Builder, p *placed, opts style.Options) {
 		drawEdge(b, sc.viewID, e, p.edges[i], opts)
 	}
 	drawBadges(b, p)
+	drawMarkers(b, p)
 	for i, c := range sc.clusters {
 		clusterLabel(b, c, p.clusterLabels[i], opts)
 	}
 	if len(p.legendItems) > 0 {
 		drawLegend(b, p)
 	}
+	drawCrossTable(b, p)
 	style.Footer(b)
 }
 

@@ -27,24 +27,16 @@ const (
 	lgC4External
 	lgSystemBoundary
 	lgRelationship
+	lgTint     // zone tints by trust (security.go)
+	lgMarker   // open findings and threats on an element
+	lgData     // line weight by data classification
+	lgSecurity // enc / clear, auth: in flow labels
 )
 
 // A legendItem is one entry of a legend: a sample and what it means.
 type legendItem struct {
 	kind legendKind
 	text string
-}
-
-var dfdLegend = []legendItem{
-	{lgProcess, "Process"},
-	{lgStore, "Data store (database, cache, bucket)"},
-	{lgQueue, "Queue"},
-	{lgPerson, "Person"},
-	{lgExternal, "External entity"},
-	{lgBoundary, "Trust boundary [trust level]"},
-	{lgFlow, "Flow ([id] = its reference in every view)"},
-	{lgCrossing, "Flow crossing a boundary, marked"},
-	{lgUnmarked, "Crossing NOT marked: error, say how trust is established"},
 }
 
 var c4Legend = []legendItem{
@@ -125,5 +117,7 @@ func drawSample(b *strings.Builder, k legendKind, bx layout.Box) {
 		flow("tm-flow tm-crossing", false)
 	case lgUnmarked:
 		flow("tm-flow tm-crossing tm-unmarked", true)
+	default:
+		drawSecuritySample(b, k, bx)
 	}
 }

@@ -19,6 +19,7 @@ type placed struct {
 	badges        []badge           // cuts of boundary lines by crossing flows
 	legend        layout.Box        // zero when there is no legend
 	legendItems   []placedItem
+	xtable        *crossTable // the numbered crossings, beside the drawing; nil for none
 }
 
 // A placedItem is one legend entry: its sample's box and its text's start.
@@ -99,13 +100,24 @@ func place(sc *scene, res *layout.Result) (*placed, error) {
 	}
 	p.height = dy + res.Height + margin
 	route(p)
+	numberCrossings(sc)
 	p.badges = badges(p)
+	p.placeCrossTable(dx+res.Width+xtGap, dy)
+	if t := p.xtable; t != nil {
+		p.width = t.box.X + t.box.Width + margin
+	}
+	if sc.autoLegend {
+		sc.legend, sc.autoLegend = append(dfdLegendFor(sc), sc.legend...), false
+	}
 	if len(sc.legend) > 0 {
 		p.placeLegend(dy+res.Height+legendGap, res.Width)
 		if r := p.legend.X + p.legend.Width + margin; r > p.width {
 			p.width = r
 		}
 		p.height = p.legend.Y + p.legend.Height + margin
+	}
+	if t := p.xtable; t != nil && t.box.Y+t.box.Height+margin > p.height {
+		p.height = t.box.Y + t.box.Height + margin
 	}
 	return p, nil
 }

@@ -19,6 +19,10 @@ type scene struct {
 	css      string // rules only this kind of diagram needs
 	nodeSep  float64
 	rankSep  float64
+
+	// autoLegend: the legend is made from what the scene draws
+	// (dfdLegendFor), followed by legend's items.
+	autoLegend bool
 }
 
 // shape is how a node is drawn.
@@ -71,6 +75,7 @@ type node struct {
 	in      insets // text area = box minus insets
 	cluster string // layout id of the innermost cluster, or ""
 	tooltip string
+	marker  *marker // open findings and threats, or nil
 }
 
 // size sets the node's box from its lines: the text block, padding, the
@@ -129,6 +134,8 @@ type crossing struct {
 	name    string
 	reason  string // the mark's reason; "" when unmarked
 	marked  bool
+	flow    string // the flow's reference, for the crossing table; "" in a zone summary
+	num     int    // its row in the crossing table, 0 for none
 }
 
 func (e *edge) labelSize() (w, h float64) {
