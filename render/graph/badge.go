@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,81 @@ func badges(p *placed) []badge {
 			out = append(out, bd)
 		}
 	}
+	spread(p, out, idx)
 	return out
+}
+
+// badgeBox is the box a badge covers.
+func badgeBox(bd badge) layout.Box {
+	x, y := bd.at.X, bd.at.Y
+	switch {
+	case !bd.c.marked:
+		w := style.Measure(bd.label, style.SmallFontSize, true) + 2*badgePadX
+		return layout.Box{X: x - w/2, Y: y - badgeH/2, Width: w, Height: badgeH}
+	case bd.c.num > 0:
+		w := style.Measure(strconv.Itoa(bd.c.num), badgeFont, true) + 4
+		if w < 2*badgeNumR {
+			w = 2 * badgeNumR
+		}
+		return layout.Box{X: x - w/2, Y: y - badgeNumR, Width: w, Height: 2 * badgeNumR}
+	}
+	return layout.Box{X: x - badgeR, Y: y - badgeR, Width: 2 * badgeR, Height: 2 * badgeR}
+}
+
+// spread slides a badge that would cover an earlier one along the border
+// it sits on, a step at a time on either side, so that every number
+// stays readable where several flows cut a border close together (at a
+// node on the border, typically). A badge that finds no free place
+// within a few steps stays at its cut.
+func spread(p *placed, bs []badge, idx map[string]int) {
+	for i := range bs {
+		free := func(bd badge) bool {
+			b := badgeBox(bd)
+			b.X, b.Y, b.Width, b.Height = b.X-1, b.Y-1, b.Width+2, b.Height+2
+			for j := 0; j < i; j++ {
+				if boxesOverlap(b, badgeBox(bs[j])) {
+					return false
+				}
+			}
+			return true
+		}
+		if free(bs[i]) {
+			continue
+		}
+		cb := p.clusters[idx[bs[i].c.cluster]]
+		at := bs[i].at
+		// The side of the cluster box the cut is on: slide along it.
+		vertical := math.Min(math.Abs(at.X-cb.X), math.Abs(at.X-cb.X-cb.Width)) <
+			math.Min(math.Abs(at.Y-cb.Y), math.Abs(at.Y-cb.Y-cb.Height))
+		step := 2*badgeNumR + 2.0
+		if !vertical {
+			step = badgeBox(bs[i]).Width + 2
+		}
+		for k := 1; k <= 12; k++ {
+			d := step * float64((k+1)/2)
+			if k%2 == 0 {
+				d = -d
+			}
+			q := at
+			if vertical {
+				q.Y += d
+				if q.Y < cb.Y+badgeNumR || q.Y > cb.Y+cb.Height-badgeNumR {
+					continue
+				}
+			} else {
+				q.X += d
+				if q.X < cb.X || q.X > cb.X+cb.Width {
+					continue
+				}
+			}
+			moved := bs[i]
+			moved.at = pt{X: round2(q.X), Y: round2(q.Y)}
+			if free(moved) {
+				bs[i] = moved
+				break
+			}
+		}
+	}
 }
 
 // cut is the first point where a polyline crosses the border of b.
