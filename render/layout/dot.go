@@ -111,6 +111,11 @@ func buildDOT(g *Graph) (*plan, error) {
 		if _, ok := nodeIndex[e.To]; !ok {
 			return nil, fmt.Errorf("layout: edge %q ends at unknown node %q", e.ID, e.To)
 		}
+		for _, c := range []string{e.FromCluster, e.ToCluster} {
+			if _, ok := clusterIndex[c]; c != "" && !ok {
+				return nil, fmt.Errorf("layout: edge %q attaches to unknown cluster %q", e.ID, c)
+			}
+		}
 	}
 	// A cluster with no node anywhere inside would be dropped by
 	// Graphviz: it gets an invisible placeholder node.
@@ -183,6 +188,12 @@ func buildDOT(g *Graph) (*plan, error) {
 	}
 	for i, e := range g.Edges {
 		fmt.Fprintf(&b, "n%d -> n%d [id=e%d", nodeIndex[e.From], nodeIndex[e.To], i)
+		if e.FromCluster != "" {
+			fmt.Fprintf(&b, " ltail=cluster_%d", clusterIndex[e.FromCluster])
+		}
+		if e.ToCluster != "" {
+			fmt.Fprintf(&b, " lhead=cluster_%d", clusterIndex[e.ToCluster])
+		}
 		if hasLabel(e.LabelWidth, e.LabelHeight) {
 			// Graphviz ignores comments; the label size is here so that
 			// the DOT text, the cache key, fixes the label placement too.

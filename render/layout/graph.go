@@ -49,9 +49,15 @@ type Cluster struct {
 // An Edge is a directed connection from one node to another (or the same),
 // with an optional label box placed beside it after the layout, so labels
 // do not distort it (see EdgePath).
+//
+// FromCluster and ToCluster attach an end to a cluster's box instead of
+// its node (Graphviz's ltail and lhead): the node must lie inside that
+// cluster and the other end outside it; the path then stops at the
+// cluster's border.
 type Edge struct {
 	ID                      string
 	From, To                string
+	FromCluster, ToCluster  string  // "" : the end is the node itself
 	LabelWidth, LabelHeight float64 // 0: no label
 }
 

@@ -688,3 +688,42 @@ func BenchmarkRunCached(b *testing.B) {
 		}
 	}
 }
+
+// TestClusterEnds: an edge attached to a cluster (lhead, ltail) stops at
+// the cluster's border, not at the node inside.
+func TestClusterEnds(t *testing.T) {
+	g := &Graph{
+		Nodes: []Node{
+			{ID: "out", Width: 80, Height: 40},
+			{ID: "in1", Width: 80, Height: 40, Cluster: "box"},
+			{ID: "in2", Width: 80, Height: 40, Cluster: "box"},
+		},
+		Clusters: []Cluster{{ID: "box", LabelWidth: 60, LabelHeight: 18}},
+		Edges: []Edge{
+			{ID: "to", From: "out", To: "in1", ToCluster: "box"},
+			{ID: "from", From: "in2", To: "out", FromCluster: "box"},
+		},
+	}
+	r, err := Run(t.Context(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := r.Clusters["box"]
+	onBorder := func(p Point) bool {
+		const eps = 2.5
+		inX := p.X >= cb.X-eps && p.X <= cb.X+cb.Width+eps
+		inY := p.Y >= cb.Y-eps && p.Y <= cb.Y+cb.Height+eps
+		nearX := math.Abs(p.X-cb.X) < eps || math.Abs(p.X-cb.X-cb.Width) < eps
+		nearY := math.Abs(p.Y-cb.Y) < eps || math.Abs(p.Y-cb.Y-cb.Height) < eps
+		return inX && inY && (nearX || nearY)
+	}
+	if p := r.Edges["to"].Arrow; !onBorder(p) {
+		t.Errorf("edge to the cluster ends at %v, not on its border %v", p, cb)
+	}
+	if p := r.Edges["from"].Spline[0]; !onBorder(p) {
+		t.Errorf("edge from the cluster starts at %v, not on its border %v", p, cb)
+	}
+	if _, err := buildDOT(&Graph{Nodes: g.Nodes, Clusters: g.Clusters, Edges: []Edge{{ID: "x", From: "out", To: "in1", ToCluster: "nope"}}}); err == nil {
+		t.Error("an unknown cluster end was accepted")
+	}
+}
