@@ -15,7 +15,10 @@ func (c *compiler) lowerViews() {
 	add(&ir.View{ID: "dfd", Name: "Data flow", Kind: ir.ViewDFD})
 	add(&ir.View{ID: "context", Name: "System context", Kind: ir.ViewContext})
 	for _, e := range c.m.Elements {
-		if e.Kind == ir.System {
+		// An external system's inside is drawn only when the model
+		// declares it: without containers its view would show the
+		// system alone, which the context view already does.
+		if e.Kind == ir.System && (len(e.Children) > 0 || !externalElement(e)) {
 			add(&ir.View{ID: "container-" + e.ID, Name: nameOr(e) + " containers", Kind: ir.ViewContainer, Of: e})
 		}
 	}
@@ -47,6 +50,18 @@ func nameOr(e *ir.Element) string {
 		return e.Name
 	}
 	return e.ID
+}
+
+// externalElement reports whether e lies outside the organisation:
+// declared external, in a boundary of trust external, or part of such an
+// element (as the diagrams draw it).
+func externalElement(e *ir.Element) bool {
+	for x := e; x != nil; x = x.Parent {
+		if x.External || x.Boundary != nil && x.Boundary.Trust == "external" {
+			return true
+		}
+	}
+	return false
 }
 
 func hasComponents(e *ir.Element) bool {

@@ -26,7 +26,11 @@ const (
 // connects them to is drawn beside it, rolled up to its highest ancestor
 // that does not contain the focus (in a context view: its top-level
 // element). Flows roll up the same way; flows between the same two nodes
-// merge into one relationship, flows inside one node disappear.
+// merge into one relationship, flows inside one node disappear, flows
+// between two neighbours are not drawn. A flow to
+// or from the focus itself (not one of its children) attaches to the
+// focus's box: the callers of a container are drawn in its component
+// view. A flow between the focus and what it holds is left out.
 func buildC4(m *ir.Model, v *ir.View) *scene {
 	focus := v.Of
 	if v.Kind == ir.ViewContext {
@@ -53,8 +57,12 @@ func buildC4(m *ir.Model, v *ir.View) *scene {
 		innerList = []*ir.Element{focus}
 	}
 
-	// rep is the node that stands for x, or nil.
+	// rep is the node that stands for x (the focus itself for its box),
+	// or nil.
 	rep := func(x *ir.Element) *ir.Element {
+		if focus != nil && x == focus {
+			return focus
+		}
 		if focus != nil && contains(focus, x) {
 			if self {
 				return focus
@@ -94,21 +102,31 @@ func buildC4(m *ir.Model, v *ir.View) *scene {
 		if f.From != nil && f.To != nil {
 			a, b = rep(f.From), rep(f.To)
 		}
+		if a != nil && b != nil && !self && (a == focus && inner[b] || b == focus && inner[a]) {
+			a, b = nil, nil // between the box and what it holds
+		}
 		ends = append(ends, [2]*ir.Element{a, b})
 		if a == nil || b == nil || a == b {
 			continue
 		}
-		if inner[a] && !inner[b] && inSet(b) {
+		inA, inB := inner[a] || a == focus, inner[b] || b == focus
+		if inA && !inB && inSet(b) {
 			nodes[b] = true
 		}
-		if inner[b] && !inner[a] && inSet(a) {
+		if inB && !inA && inSet(a) {
 			nodes[a] = true
 		}
+	}
+	if focus != nil && !self {
+		nodes[focus] = true // the box: an edge end, not a node
 	}
 	for i := range m.Flows {
 		a, b := ends[i][0], ends[i][1]
 		if a == nil || b == nil || a == b || !nodes[a] || !nodes[b] {
 			continue
+		}
+		if !inner[a] && !inner[b] && a != focus && b != focus {
+			continue // between two neighbours: not about what the view looks into
 		}
 		p := pair{a, b}
 		if _, ok := groups[p]; !ok {
@@ -145,13 +163,19 @@ func buildC4(m *ir.Model, v *ir.View) *scene {
 		sc.nodes = append(sc.nodes, n)
 	}
 	for _, e := range m.Elements { // neighbours in model order
-		if nodes[e] && !inner[e] {
+		if nodes[e] && !inner[e] && e != focus {
 			sc.nodes = append(sc.nodes, c4Node(e))
 		}
 	}
 	unmarked := false
 	for _, p := range pairs {
 		e := c4Edge(m, p.a, p.b, groups[p])
+		if p.a == focus && ck != "" {
+			e.from = ck
+		}
+		if p.b == focus && ck != "" {
+			e.to = ck
+		}
 		unmarked = unmarked || strings.Contains(e.class, "tm-unmarked")
 		sc.edges = append(sc.edges, e)
 	}

@@ -26,11 +26,21 @@ const (
 // that ends where it starts (both ends inside one node) is left out unless
 // it crosses a boundary: crossings are never hidden.
 //
-// Clusters are the trust boundaries that hold nodes, nested as declared.
-// Systems are not clusters (their containers may sit in different
-// boundaries): each node of an element with a parent carries a muted
-// "System › Container ›" line above its name instead.
+// Clusters are the trust boundaries that hold nodes, nested as declared,
+// and the containers whose components are drawn: a container is a box
+// around its components (inside its boundary), and its own flows attach
+// to the box. A container whose drawn components sit in another boundary
+// than its own stays a node beside them. Systems are not clusters (their
+// containers may sit in different boundaries): each node of an element
+// with a parent carries a muted "System › Container ›" line above its
+// name instead.
 func buildDFD(m *ir.Model, v *ir.View) *scene {
+	return buildDFDScene(m, v, true)
+}
+
+// buildDFDScene is buildDFD, with containers drawn as boxes around their
+// components only when boxes is set.
+func buildDFDScene(m *ir.Model, v *ir.View, boxes bool) *scene {
 	shown := shownSet(m, v)
 	rep := func(e *ir.Element) *ir.Element {
 		for x := e; x != nil; x = x.Parent {
@@ -65,6 +75,38 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 			}
 		}
 	}
+	isNode := func(e *ir.Element) bool { return shown[e] && (!hasShownDesc[e] || attached[e]) }
+	// boxed: the containers drawn as a box around their drawn
+	// descendants, all in the container's own boundary.
+	boxed := map[*ir.Element]bool{}
+	if boxes {
+		inner, mixed := map[*ir.Element]bool{}, map[*ir.Element]bool{}
+		for _, e := range m.Elements {
+			if !isNode(e) {
+				continue
+			}
+			for p := e.Parent; p != nil; p = p.Parent {
+				inner[p] = true
+				if e.Boundary != p.Boundary {
+					mixed[p] = true
+				}
+			}
+		}
+		for _, e := range m.Elements {
+			if shown[e] && e.IsContainer() && inner[e] && !mixed[e] {
+				boxed[e] = true
+			}
+		}
+	}
+	// boxOf is the key of the innermost box around e, or "".
+	boxOf := func(e *ir.Element) string {
+		for p := e.Parent; p != nil; p = p.Parent {
+			if boxed[p] {
+				return "c:" + p.ID
+			}
+		}
+		return ""
+	}
 
 	sc := &scene{
 		viewID:   v.ID,
@@ -77,22 +119,55 @@ func buildDFD(m *ir.Model, v *ir.View) *scene {
 	}
 	used := map[*ir.Boundary]bool{}
 	for _, e := range m.Elements { // model order
-		if !shown[e] || (hasShownDesc[e] && !attached[e]) {
+		if !isNode(e) || boxed[e] {
 			continue
 		}
 		n := dfdNode(e)
+		if k := boxOf(e); k != "" {
+			n.cluster = k
+		}
 		sc.nodes = append(sc.nodes, n)
 		for b := e.Boundary; b != nil; b = b.Parent {
 			used[b] = true
 		}
 	}
 	sc.clusters = boundaryClusters(m, used)
+	for _, e := range m.Elements { // parents come before their children
+		if boxed[e] {
+			sc.clusters = append(sc.clusters, containerCluster(e, boxOf(e)))
+		}
+	}
+	if len(boxed) > 0 {
+		sc.legend = append(append([]legendItem{}, sc.legend...), legendItem{lgSystemBoundary, "Container, around its components"})
+	}
 	for _, d := range flows {
-		sc.edges = append(sc.edges, dfdEdge(d.f, d.from, d.to))
+		if boxed[d.from] && contains(d.from, d.to) || boxed[d.to] && contains(d.to, d.from) {
+			continue // between a box and what it holds (one boundary): inside one node
+		}
+		e := dfdEdge(d.f, d.from, d.to)
+		if boxed[d.from] {
+			e.from = "c:" + d.from.ID
+		}
+		if boxed[d.to] {
+			e.to = "c:" + d.to.ID
+		}
+		sc.edges = append(sc.edges, e)
 	}
 	markNodes(m, sc)
 	sc.autoLegend = true // the legend lists only what is drawn (dfdLegendFor)
 	return sc
+}
+
+// containerCluster is the box of a container drawn around its
+// components, inside box parent or else its boundary.
+func containerCluster(e *ir.Element, parent string) *cluster {
+	if parent == "" && e.Boundary != nil {
+		parent = "b:" + e.Boundary.ID
+	}
+	return &cluster{key: "c:" + e.ID, parent: parent, kind: "element", id: e.ID,
+		class:   "tm-system-boundary tm-" + cssWord(e.Kind),
+		label:   line{text: nameOf(e) + " " + kindTech(e), size: style.FontSize, bold: true},
+		tooltip: elementTooltip(e)}
 }
 
 // shownSet is the set of elements a view selects: all of them when the

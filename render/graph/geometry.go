@@ -44,7 +44,7 @@ type FlowPath struct {
 // must show them.
 func DFDGeometry(ctx context.Context, m *ir.Model, extra func(*ir.Element) bool) (*Geometry, error) {
 	v := &ir.View{ID: "dfd", Kind: ir.ViewDFD}
-	sc := buildDFD(m, v)
+	sc := buildDFDScene(m, v, false) // flat formats: every element a box of its own
 	has := map[string]bool{}
 	for _, n := range sc.nodes {
 		has[n.key] = true

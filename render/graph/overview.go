@@ -176,7 +176,9 @@ func buildFiltered(m *ir.Model, v *ir.View) *scene {
 	if all.Elements == nil {
 		all.Elements = []*ir.Element{}
 	}
-	sc := buildDFD(m, &all)
+	// No container boxes here: pruning stubs below could empty a box an
+	// edge attaches to.
+	sc := buildDFDScene(m, &all, false)
 	var edges []*edge
 	ends := map[string]bool{}
 	for _, e := range sc.edges {

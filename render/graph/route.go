@@ -34,6 +34,7 @@ const (
 	borderCost = 400 // px of length one cut of a cluster border is worth
 	labelTouch = 3   // px: a label this close to its path is on it
 	borderEps  = 1   // px: a path less than this inside a box is on its border
+	rimCost    = 300 // px of length a point just inside a cluster's border is worth
 )
 
 type pt = layout.Point
@@ -148,13 +149,32 @@ func newRouting(p *placed) *routing {
 	return r
 }
 
+// An end is where an edge starts or stops: a node's box, or the box of
+// a cluster the edge attaches to (compound.go).
+type end struct {
+	box  layout.Box
+	node int // node index, -1 for a cluster
+	cl   int // innermost cluster around the end (a cluster's parent), -1 for none
+}
+
+// end is the end of an edge with layout key k.
+func (r *routing) end(k string) (end, bool) {
+	if n, ok := r.nodeIdx[k]; ok {
+		return end{r.p.nodes[n], n, r.nodeCl[n]}, true
+	}
+	if c, ok := r.clIdx[k]; ok {
+		return end{r.p.clusters[c], -1, r.parent[c]}, true
+	}
+	return end{}, false
+}
+
 // allowed is the set of clusters the path of e may enter: those holding
 // either end, and the clusters it is said to cross.
 func (r *routing) allowed(e *edge) []bool {
 	ok := make([]bool, len(r.p.sc.clusters))
-	for _, end := range []string{e.from, e.to} {
-		if n, found := r.nodeIdx[end]; found {
-			for c := r.nodeCl[n]; c >= 0; c = r.parent[c] {
+	for _, k := range []string{e.from, e.to} {
+		if x, found := r.end(k); found {
+			for c := x.cl; c >= 0; c = r.parent[c] {
 				ok[c] = true
 			}
 		}
@@ -167,9 +187,9 @@ func (r *routing) allowed(e *edge) []bool {
 	return ok
 }
 
-// holds reports whether cluster c holds node n (directly or not).
-func (r *routing) holds(c, n int) bool {
-	for x := r.nodeCl[n]; x >= 0; x = r.parent[x] {
+// holds reports whether cluster c holds end n (directly or not).
+func (r *routing) holds(c int, n end) bool {
+	for x := n.cl; x >= 0; x = r.parent[x] {
 		if x == c {
 			return true
 		}
@@ -185,9 +205,10 @@ func (r *routing) sound(e *edge, path []pt, ok []bool) bool {
 	if len(path) < 2 {
 		return false
 	}
-	a, b := r.nodeIdx[e.from], r.nodeIdx[e.to]
+	a, _ := r.end(e.from)
+	b, _ := r.end(e.to)
 	for i, nb := range r.p.nodes {
-		if i == a || i == b {
+		if i == a.node || i == b.node {
 			continue
 		}
 		for k := 1; k < len(path); k++ {
@@ -245,8 +266,8 @@ func route(p *placed) {
 		if e.from == e.to {
 			continue
 		}
-		a, okA := r.nodeIdx[e.from]
-		b, okB := r.nodeIdx[e.to]
+		a, okA := r.end(e.from)
+		b, okB := r.end(e.to)
 		if !okA || !okB {
 			continue
 		}
@@ -260,14 +281,14 @@ func route(p *placed) {
 		var path []pt
 		if len(e.lines) > 0 && labelNodes {
 			lb := p.edges[i].Label
-			p1 := r.grid.find(r, boxEnd{p.nodes[a], a}, boxEnd{lb, -1}, ok)
-			p2 := r.grid.find(r, boxEnd{lb, -1}, boxEnd{p.nodes[b], b}, ok)
+			p1 := r.grid.find(r, boxEnd{a.box, a.node}, boxEnd{lb, -1}, ok)
+			p2 := r.grid.find(r, boxEnd{lb, -1}, boxEnd{b.box, b.node}, ok)
 			if p1 != nil && p2 != nil {
 				c := pt{X: lb.X + lb.Width/2, Y: lb.Y + lb.Height/2}
 				path = append(append(p1, c), p2...)
 			}
 		} else {
-			path = r.grid.find(r, boxEnd{p.nodes[a], a}, boxEnd{p.nodes[b], b}, ok)
+			path = r.grid.find(r, boxEnd{a.box, a.node}, boxEnd{b.box, b.node}, ok)
 		}
 		if path == nil || !r.sound(e, path, ok) {
 			continue // no better route: keep Graphviz's
@@ -406,6 +427,10 @@ type grid struct {
 	xs, ys []float64
 	node   []int32 // per point (i + j*len(xs)): node index, or -1
 	clus   []int32 // per point: innermost cluster index, or -1
+	// rim: per point, whether it lies just inside a cluster's border, where
+	// a path would read as on the border (borderEps), not inside: such
+	// points cost rimCost (nested clusters 8 px apart give them).
+	rim []bool
 	// A* state, reused between searches: per point and direction.
 	cost  []float64
 	from  []int32
@@ -419,9 +444,17 @@ func newGrid(p *placed) *grid {
 		xs = append(xs, b.X-routeGap, b.X+b.Width+routeGap, b.X+b.Width/2)
 		ys = append(ys, b.Y-routeGap, b.Y+b.Height+routeGap, b.Y+b.Height/2)
 	}
-	for _, b := range p.clusters {
+	ends := map[string]bool{} // clusters an edge attaches to get their middle lines, for ports
+	for _, e := range p.sc.edges {
+		ends[e.from], ends[e.to] = true, true
+	}
+	for i, b := range p.clusters {
 		xs = append(xs, b.X-routeGap, b.X+routeGap, b.X+b.Width-routeGap, b.X+b.Width+routeGap)
 		ys = append(ys, b.Y-routeGap, b.Y+routeGap, b.Y+b.Height-routeGap, b.Y+b.Height+routeGap)
+		if ends[p.sc.clusters[i].key] {
+			xs = append(xs, b.X+b.Width/2)
+			ys = append(ys, b.Y+b.Height/2)
+		}
 	}
 	for _, ep := range p.edges {
 		if ep.Label.Width > 0 {
@@ -443,6 +476,30 @@ func newGrid(p *placed) *grid {
 	}
 	for i, b := range p.nodes {
 		g.paint(g.node, int32(i), b.X-routeGap, b.Y-routeGap, b.X+b.Width+routeGap, b.Y+b.Height+routeGap)
+	}
+	g.rim = make([]bool, n)
+	span := func(v []float64, lo, hi float64) (int, int) { // indexes of lo < v < hi
+		return sort.SearchFloat64s(v, math.Nextafter(lo, math.Inf(1))), sort.SearchFloat64s(v, hi)
+	}
+	for _, b := range p.clusters {
+		const w = borderEps + 0.5
+		x0, x1 := span(g.xs, b.X, b.X+b.Width)
+		y0, y1 := span(g.ys, b.Y, b.Y+b.Height)
+		mark := func(i0, i1, j0, j1 int) {
+			for j := max(j0, y0); j < min(j1, y1); j++ {
+				for i := max(i0, x0); i < min(i1, x1); i++ {
+					g.rim[i+j*len(g.xs)] = true
+				}
+			}
+		}
+		a, c := span(g.xs, b.X, b.X+w)
+		mark(a, c, y0, y1)
+		a, c = span(g.xs, b.X+b.Width-w, b.X+b.Width)
+		mark(a, c, y0, y1)
+		a, c = span(g.ys, b.Y, b.Y+w)
+		mark(x0, x1, a, c)
+		a, c = span(g.ys, b.Y+b.Height-w, b.Y+b.Height)
+		mark(x0, x1, a, c)
 	}
 	g.cost = make([]float64, 4*n)
 	g.from = make([]int32, 4*n)
@@ -621,6 +678,9 @@ func (g *grid) find(r *routing, s, t boxEnd, ok []bool) []pt {
 			}
 			if g.clus[nk] != g.clus[k] { // a cluster border: cross as few as can be
 				step += borderCost
+			}
+			if g.rim[nk] {
+				step += rimCost
 			}
 			push(nk*4+nd, c+step, int32(st))
 		}

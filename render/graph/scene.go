@@ -176,23 +176,38 @@ func (sc *scene) graph() *layout.Graph {
 		g.Nodes = append(g.Nodes, layout.Node{ID: n.key, Width: n.w, Height: n.h, Cluster: n.cluster})
 		in[n.key] = n.cluster
 	}
+	// An end at a cluster is laid out at a node inside it, clipped at the
+	// cluster's border (compound.go); it lies in the cluster's parent.
+	anchor := sc.anchors()
+	for k := range anchor {
+		in[k] = parent[k]
+	}
+	end := func(k string) (node, cl string) {
+		if a, ok := anchor[k]; ok {
+			return a, k
+		}
+		return k, ""
+	}
 	back := sc.backEdges()
 	labelNodes := sc.labelNodes()
 	for i, e := range sc.edges {
+		from, fromCl := end(e.from)
+		to, toCl := end(e.to)
 		w, h := e.labelSize()
 		if w == 0 || !labelNodes {
-			g.Edges = append(g.Edges, layout.Edge{ID: e.key, From: e.from, To: e.to, LabelWidth: w, LabelHeight: h})
+			g.Edges = append(g.Edges, layout.Edge{ID: e.key, From: from, To: to, FromCluster: fromCl, ToCluster: toCl, LabelWidth: w, LabelHeight: h})
 			continue
 		}
 		l := labelKey(e)
 		g.Nodes = append(g.Nodes, layout.Node{ID: l, Width: w, Height: h, Cluster: commonCluster(in[e.from], in[e.to], parent)})
 		o := orient(e, back[i])
-		h1, h2 := layout.Edge{ID: e.key + "#1", From: e.from, To: l}, layout.Edge{ID: e.key + "#2", From: l, To: e.to}
+		h1 := layout.Edge{ID: e.key + "#1", From: from, To: l, FromCluster: fromCl}
+		h2 := layout.Edge{ID: e.key + "#2", From: l, To: to, ToCluster: toCl}
 		if o.rev1 {
-			h1.From, h1.To = h1.To, h1.From
+			h1.From, h1.To, h1.FromCluster, h1.ToCluster = h1.To, h1.From, h1.ToCluster, h1.FromCluster
 		}
 		if o.rev2 {
-			h2.From, h2.To = h2.To, h2.From
+			h2.From, h2.To, h2.FromCluster, h2.ToCluster = h2.To, h2.From, h2.ToCluster, h2.FromCluster
 		}
 		g.Edges = append(g.Edges, h1, h2)
 	}
@@ -221,6 +236,9 @@ func (sc *scene) backEdges() []bool {
 	idx := map[string]int{}
 	for i, n := range sc.nodes {
 		idx[n.key] = i
+	}
+	for k, a := range sc.anchors() { // an end at a cluster: its anchor node
+		idx[k] = idx[a]
 	}
 	out := make([][]int, len(sc.nodes)) // edge indexes by start node
 	for i, e := range sc.edges {

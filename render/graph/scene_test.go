@@ -68,7 +68,10 @@ func TestC4Rollup(t *testing.T) {
 		{"container-a", "a.x a.z u b",
 			"u>a.x=u->a.x:Uses [https] | a.x>b=a.x->b:Calls; Asks [https] | a.z>b=a.z->b.y:Replicates [grpc]/⚠ unmarked: inner, outer | a.x>a.z=a.x->a.z:Stores [postgres]"},
 		{"container-b", "b.y a", "a>b.y=a->b.y:Calls; Replicates; Asks [https, grpc]/⚠ unmarked: inner, outer"},
-		{"component-a.x", "a.x.p b", "a.x.p>b=a.x.p->b.y:Asks [https]"},
+		// The callers of x itself are drawn, their flows attached to x's box.
+		{"component-a.x", "a.x.p u a.z b",
+			// (a.z -> b.y, between two neighbours, is the container view's)
+			"u>a.x=u->a.x:Uses [https] | a.x>b=a.x->b.y:Calls [https] | a.x>a.z=a.x->a.z:Stores [postgres] | a.x.p>b=a.x.p->b.y:Asks [https]"},
 	} {
 		sc := buildC4(m, view(t, m, c.view))
 		if got := nodeIDs(sc); got != c.nodes {
@@ -78,13 +81,19 @@ func TestC4Rollup(t *testing.T) {
 			t.Errorf("%s: edges\n got %q\nwant %q", c.view, got, c.edges)
 		}
 	}
+	// Flows of the focus itself end at its box.
+	sc := buildC4(m, view(t, m, "component-a.x"))
+	if e := sc.edges[0]; e.from != "e:u" || e.to != "s:a.x" {
+		t.Errorf("u -> a.x drawn from %s to %s, want e:u to s:a.x", e.from, e.to)
+	}
 }
 
 func TestDFDAttach(t *testing.T) {
 	m := compileText(t, rollupModel)
 	for _, c := range []struct{ view, nodes, edges string }{
-		// Whole model: x has flows of its own, so it is drawn beside its component.
-		{"dfd", "u a.x a.x.p a.z b.y",
+		// Whole model: x is a box around its component; its own flows
+		// attach to the box.
+		{"dfd", "u a.x.p a.z b.y",
 			"u>a.x=u->a.x:Uses | a.x>b.y=a.x->b.y:Calls | a.z>b.y=a.z->b.y:Replicates/⚠ unmarked crossing | a.x>a.z=a.x->a.z:Stores | a.x.p>b.y=a.x.p->b.y:Asks"},
 		// a is shown, its containers are not: their flows attach to a; u is not shown.
 		{"just_a", "a b.y", "a>b.y=a.x->b.y:[a.x->b.y] Calls | a>b.y=a.z->b.y:[a.z->b.y] Replicates/⚠ unmarked crossing | a>b.y=a.x.p->b.y:[a.x.p->b.y] Asks"},
@@ -99,15 +108,21 @@ func TestDFDAttach(t *testing.T) {
 	}
 	// Membership line and boundary clusters.
 	sc := buildDFD(m, view(t, m, "dfd"))
-	if got := sc.nodes[2].lines[0].text; got != "A › X ›" {
+	if got := sc.nodes[1].lines[0].text; got != "A › X ›" {
 		t.Errorf("membership line %q", got)
 	}
 	var cl []string
 	for _, c := range sc.clusters {
 		cl = append(cl, c.key+"<"+c.parent+":"+c.label.text)
 	}
-	if got := strings.Join(cl, " "); got != "b:inner<:Inner [high] b:outer<:Outer [low]" {
+	if got := strings.Join(cl, " "); got != "b:inner<:Inner [high] b:outer<:Outer [low] c:a.x<b:inner:X [container: Go]" {
 		t.Errorf("clusters %q", got)
+	}
+	if n := sc.nodes[1]; n.cluster != "c:a.x" {
+		t.Errorf("component p in cluster %q, want c:a.x", n.cluster)
+	}
+	if e := sc.edges[0]; e.to != "c:a.x" {
+		t.Errorf("u -> a.x ends at %s, want the box c:a.x", e.to)
 	}
 }
 
