@@ -69,6 +69,7 @@ var runLayout = layout.Run
 // render lays out and draws a scene. It also returns the placed scene, for
 // the geometric tests.
 func render(ctx context.Context, sc *scene, opts style.Options) ([]byte, *placed, error) {
+	sc.fitLabels()
 	g := sc.graph()
 	res, err := runLayout(ctx, g)
 	if err != nil {

@@ -420,8 +420,11 @@ func dfdLegendFor(sc *scene) []legendItem {
 		}
 	}
 	for _, c := range classes {
-		if seen[c] {
+		switch {
+		case seen[c] && secText:
 			levels = append(levels, "["+classLetter(c)+"] "+c)
+		case seen[c]:
+			levels = append(levels, c)
 		}
 	}
 	var out []legendItem
@@ -443,8 +446,11 @@ func dfdLegendFor(sc *scene) []legendItem {
 	add(lgFlow, "Flow ([id] = its reference in every view)")
 	add(lgCrossing, "Flow crossing a boundary, marked; the badge's number is its row in the crossing table")
 	add(lgUnmarked, "Crossing NOT marked: error, say how trust is established")
-	if len(levels) > 0 {
+	switch {
+	case len(levels) > 0 && secText:
 		out = append(out, legendItem{lgData, "Thicker line = more sensitive data carried, and its letter: " + strings.Join(levels, ", ")})
+	case len(levels) > 0:
+		out = append(out, legendItem{lgData, "Thicker line = more sensitive data carried: " + strings.Join(levels, ", ")})
 	}
 	if secText {
 		out = append(out, legendItem{lgSecurity, "enc / clear: transport encrypted or not; auth:how the sender authenticates"})
@@ -478,5 +484,26 @@ func drawSecuritySample(b *strings.Builder, k legendKind, bx layout.Box) {
 		b.WriteString(`<g class="tm-legend-sample">`)
 		style.Text(b, bx.X+bx.Width/2, y+4, "middle", "tm-small tm-sec", "enc")
 		b.WriteString("</g>")
+	}
+}
+
+// fitLabels leaves the security line out of the flow labels of a scene
+// too large to lay its labels out as nodes: Graphviz places those labels
+// beside their edges as best it can, and every line more makes them
+// cover more nodes and labels (on a 200-element model, five labels over
+// a label or node instead of two). The flow's tooltip still says it all,
+// and its line weight still shows the data it carries.
+func (sc *scene) fitLabels() {
+	if sc.labelNodes() {
+		return
+	}
+	for _, e := range sc.edges {
+		ls := e.lines[:0]
+		for _, l := range e.lines {
+			if !strings.Contains(l.class, "tm-sec") {
+				ls = append(ls, l)
+			}
+		}
+		e.lines = ls
 	}
 }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,4 +77,58 @@ func TestSecurityOnThePicture(t *testing.T) {
 			t.Errorf("legend lists %q, which the diagram does not draw", no)
 		}
 	}
+}
+
+// TestTintContrast: boundary labels and muted text stay readable on every
+// trust tint, in both palettes.
+func TestTintContrast(t *testing.T) {
+	light, dark, _ := strings.Cut(securityCSS[strings.Index(securityCSS, "--tm-tint-"):], "@media")
+	dark, _, _ = strings.Cut(dark, "}}")
+	for _, c := range []struct {
+		css  string
+		pal  style.Palette
+		name string
+	}{{light, style.Light, "light"}, {dark, style.Dark, "dark"}} {
+		n := 0
+		for _, part := range strings.Split(c.css, ";") {
+			i := strings.Index(part, "--tm-tint-")
+			if i < 0 {
+				continue
+			}
+			k, v, _ := strings.Cut(part[i:], ":")
+			v = strings.TrimRight(v, "}")
+			n++
+			for _, fg := range []string{c.pal.BoundaryText, c.pal.Text, c.pal.Muted} {
+				if r := contrast(fg, v); r < 4.5 {
+					t.Errorf("%s %s (%s): %s on it has contrast %.2f, want 4.5", c.name, k, v, fg, r)
+				}
+			}
+		}
+		if n != 6 {
+			t.Errorf("%s: %d tints, want 6", c.name, n)
+		}
+	}
+}
+
+func contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+func luminance(hex string) float64 {
+	var rgb [3]float64
+	for i := range rgb {
+		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.03928 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		rgb[i] = c
+	}
+	return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
 }
