@@ -97,6 +97,7 @@ type cluster struct {
 	class       string
 	label       line
 	tooltip     string
+	marker      *marker // a container's open findings and threats, or nil
 }
 
 const (

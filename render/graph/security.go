@@ -93,7 +93,8 @@ func securityTip(f *ir.Flow) string {
 	return strings.Join(parts, ", ")
 }
 
-// A marker is the count of open findings and open threats on a node.
+// A marker is the count of open findings and open threats on a node or
+// a container's box.
 type marker struct {
 	count int
 	band  string // the highest band among them, "" when none has one
@@ -111,38 +112,35 @@ func bandRank(b string) int {
 	return 0
 }
 
-// markNodes gives each node of an element its marker: the open findings
-// and open threats on the element, or on a hidden descendant the node
-// stands for.
+// markNodes gives each node of an element, and each container drawn as a
+// box around its components, its marker: the open findings and open
+// threats on the element, or on a hidden descendant it stands for.
 func markNodes(m *ir.Model, sc *scene) {
-	byID := map[string]*node{}
-	for _, n := range sc.nodes {
-		if strings.HasPrefix(n.key, "e:") {
-			byID[n.key[2:]] = n
-		}
-	}
-	nodeOf := func(e *ir.Element) *node {
-		for x := e; x != nil; x = x.Parent {
-			if n := byID[x.ID]; n != nil {
-				return n
-			}
-		}
-		return nil
-	}
 	type acc struct {
 		findings, threats int
 		band              string
+		set               func(*marker)
 	}
-	got := map[*node]*acc{}
-	add := func(e *ir.Element, band string, threat bool) {
-		n := nodeOf(e)
-		if n == nil {
-			return
+	byID := map[string]*acc{}
+	for _, n := range sc.nodes {
+		if strings.HasPrefix(n.key, "e:") {
+			n := n
+			byID[n.key[2:]] = &acc{set: func(mk *marker) { n.marker = mk }}
 		}
-		a := got[n]
+	}
+	for _, c := range sc.clusters {
+		if strings.HasPrefix(c.key, "c:") {
+			c := c
+			byID[c.key[2:]] = &acc{set: func(mk *marker) { c.marker = mk }}
+		}
+	}
+	add := func(e *ir.Element, band string, threat bool) {
+		var a *acc
+		for x := e; x != nil && a == nil; x = x.Parent {
+			a = byID[x.ID]
+		}
 		if a == nil {
-			a = &acc{}
-			got[n] = a
+			return
 		}
 		if threat {
 			a.threats++
@@ -163,17 +161,16 @@ func markNodes(m *ir.Model, sc *scene) {
 			add(t.Target.Element, t.Band, true)
 		}
 	}
-	for _, n := range sc.nodes {
-		a := got[n]
-		if a == nil {
+	for _, a := range byID {
+		if a.findings+a.threats == 0 {
 			continue
 		}
-		tip := fmt.Sprintf("%s open: %s, %s", strconv.Itoa(a.findings+a.threats),
+		tip := fmt.Sprintf("%d open: %s, %s", a.findings+a.threats,
 			plural(a.findings, "finding"), plural(a.threats, "threat"))
 		if a.band != "" {
 			tip += "; highest band " + a.band
 		}
-		n.marker = &marker{count: a.findings + a.threats, band: a.band, tip: tip}
+		a.set(&marker{count: a.findings + a.threats, band: a.band, tip: tip})
 	}
 }
 
@@ -193,24 +190,31 @@ func markerBox(nb layout.Box, mk *marker) layout.Box {
 
 func drawMarkers(b *strings.Builder, p *placed) {
 	open := false
-	for i, n := range p.sc.nodes {
-		if n.marker == nil || strings.HasPrefix(n.id, stubPrefix) {
-			continue
-		}
+	one := func(mk *marker, id string, box layout.Box) {
 		if !open {
 			b.WriteString(`<g class="tm-markers">`)
 			open = true
 		}
-		mb := markerBox(p.nodes[i], n.marker)
-		band := n.marker.band
+		mb := markerBox(box, mk)
+		band := mk.band
 		if band == "" {
 			band = "none"
 		}
 		fmt.Fprintf(b, `<g class="tm-marker tm-band-%s" data-element="%s"><title>%s</title>`,
-			band, style.Escape(n.id), style.Escape(n.marker.tip))
+			band, style.Escape(id), style.Escape(mk.tip))
 		fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%d" rx="8"/>`, style.Num(mb.X), style.Num(mb.Y), style.Num(mb.Width), markerH)
-		style.Text(b, mb.X+mb.Width/2, mb.Y+markerH/2+0.35*style.SmallFontSize, "middle", "tm-small", strconv.Itoa(n.marker.count))
+		style.Text(b, mb.X+mb.Width/2, mb.Y+markerH/2+0.35*style.SmallFontSize, "middle", "tm-small", strconv.Itoa(mk.count))
 		b.WriteString("</g>")
+	}
+	for i, c := range p.sc.clusters {
+		if c.marker != nil {
+			one(c.marker, c.id, p.clusters[i])
+		}
+	}
+	for i, n := range p.sc.nodes {
+		if n.marker != nil && !strings.HasPrefix(n.id, stubPrefix) {
+			one(n.marker, n.id, p.nodes[i])
+		}
 	}
 	if open {
 		b.WriteString("</g>\n")
@@ -371,6 +375,9 @@ func dfdLegendFor(sc *scene) []legendItem {
 	for _, c := range sc.clusters {
 		if c.kind == "boundary" {
 			has[lgBoundary] = true
+		}
+		if c.marker != nil {
+			has[lgMarker] = true
 		}
 		for _, t := range []string{"untrusted", "external", "low", "medium", "high", "control"} {
 			if strings.Contains(" "+c.class+" ", " tm-trust-"+t+" ") {

@@ -132,3 +132,27 @@ func luminance(hex string) float64 {
 	}
 	return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
 }
+
+// TestMarkerOnBox: a container drawn as a box around its components
+// carries its own open threats on the box.
+func TestMarkerOnBox(t *testing.T) {
+	m := compileText(t, `
+boundary core "Core" { trust high }
+system s "Shop" {
+  container api "API" in core { component h "Handler" }
+  database db "DB" in core
+}
+flow s.api.h -> s.db "Store" { protocol postgres }
+threat t1 "Tampering" { stride tampering  on s.api  impact 3  likelihood 3 }
+`)
+	sc := buildDFD(m, view(t, m, "dfd"))
+	for _, c := range sc.clusters {
+		if c.key == "c:s.api" {
+			if c.marker == nil || c.marker.count != 1 || c.marker.band != "medium" {
+				t.Fatalf("box marker %+v, want 1 open threat, medium", c.marker)
+			}
+			return
+		}
+	}
+	t.Fatal("s.api is not drawn as a box")
+}
