@@ -277,6 +277,15 @@ func stmt[T any](p *fast, node func(*T) *Node, fill func(kw string, s *T)) *T {
 	return s
 }
 
+// named reads `KEYWORD ID "Name"? ( "{" STMT* "}" )?`, the form of most
+// declarations; fill reads one statement, handed its keyword.
+func named[S any](p *fast, keyword string, node func(*S) *Node, fill func(kw string, s *S)) (*Word, *Str, []*S) {
+	p.lit(keyword)
+	id := p.word()
+	name := p.optStr()
+	return id, name, optBody(p, func() *S { return stmt(p, node, fill) })
+}
+
 // kw consumes the keyword a statement starts with.
 func (p *fast) kw() { p.i++ }
 
@@ -430,33 +439,28 @@ func (p *fast) extend() *ExtendDecl {
 func (p *fast) data() *DataDecl {
 	s := p.i
 	d := &DataDecl{}
-	p.lit("data")
-	d.ID = p.word()
-	d.Name = p.optStr()
-	d.Body = optBody(p, func() *DataStmt {
-		return stmt(p, func(s *DataStmt) *Node { return &s.Node }, func(kw string, s *DataStmt) {
-			p.kw()
-			switch kw {
-			case "classification":
-				s.Classification = p.word()
-			case "pii":
-				s.PII = true
-			case "credentials":
-				s.Credentials = true
-			case "tenant_scoped":
-				s.TenantScoped = true
-			case "integrity":
-				s.Integrity = p.word()
-			case "availability":
-				s.Availability = p.word()
-			case "description":
-				s.Description = p.str()
-			case "owner":
-				s.Owner = p.str()
-			default:
-				p.fail()
-			}
-		})
+	d.ID, d.Name, d.Body = named(p, "data", func(s *DataStmt) *Node { return &s.Node }, func(kw string, s *DataStmt) {
+		p.kw()
+		switch kw {
+		case "classification":
+			s.Classification = p.word()
+		case "pii":
+			s.PII = true
+		case "credentials":
+			s.Credentials = true
+		case "tenant_scoped":
+			s.TenantScoped = true
+		case "integrity":
+			s.Integrity = p.word()
+		case "availability":
+			s.Availability = p.word()
+		case "description":
+			s.Description = p.str()
+		case "owner":
+			s.Owner = p.str()
+		default:
+			p.fail()
+		}
 	})
 	d.Node = p.node(s)
 	return d
@@ -557,16 +561,10 @@ func (p *fast) seqStmt() *SeqStmt {
 		case kw == "alt" && p.opensGroup(1):
 			as := p.i
 			a := &Alt{}
-			p.kw()
-			a.Label = p.optStr()
-			a.Body = body(p, p.seqStmt)
+			_, a.Label, a.Body = p.branch()
 			for !p.bad && p.is(0, "else") && p.opensGroup(1) {
-				es := p.i
 				e := &Else{}
-				p.kw()
-				e.Label = p.optStr()
-				e.Body = body(p, p.seqStmt)
-				e.Node = p.node(es)
+				e.Node, e.Label, e.Body = p.branch()
 				a.Else = append(a.Else, e)
 			}
 			a.Node = p.node(as)
@@ -582,16 +580,10 @@ func (p *fast) seqStmt() *SeqStmt {
 		case kw == "par" && p.opensGroup(1):
 			ps := p.i
 			a := &Par{}
-			p.kw()
-			a.Label = p.optStr()
-			a.Body = body(p, p.seqStmt)
+			_, a.Label, a.Body = p.branch()
 			for !p.bad && p.is(0, "and") && p.opensGroup(1) {
-				es := p.i
 				e := &And{}
-				p.kw()
-				e.Label = p.optStr()
-				e.Body = body(p, p.seqStmt)
-				e.Node = p.node(es)
+				e.Node, e.Label, e.Body = p.branch()
 				a.And = append(a.And, e)
 			}
 			a.Node = p.node(ps)
@@ -627,6 +619,16 @@ func (p *fast) isMessage() bool {
 	return (p.is(k, "->") || p.is(k, "-->")) && p.isType(k+1, tokIdent)
 }
 
+// branch reads `KEYWORD "label"? { ... }` (alt, else, par, and): its
+// node, label and body.
+func (p *fast) branch() (Node, *Str, []*SeqStmt) {
+	s := p.i
+	p.kw()
+	label := p.optStr()
+	b := body(p, p.seqStmt)
+	return p.node(s), label, b
+}
+
 func (p *fast) group() *Group {
 	s := p.i
 	g := &Group{}
@@ -639,48 +641,43 @@ func (p *fast) group() *Group {
 func (p *fast) threat() *ThreatDecl {
 	s := p.i
 	d := &ThreatDecl{}
-	p.lit("threat")
-	d.ID = p.word()
-	d.Name = p.optStr()
-	d.Body = optBody(p, func() *ThreatStmt {
-		return stmt(p, func(s *ThreatStmt) *Node { return &s.Node }, func(kw string, s *ThreatStmt) {
-			if kw == "accepted" {
-				as := p.i
-				a := &Acceptance{}
-				p.kw()
-				a.Reason = p.str()
-				p.lit("by")
-				a.By = p.str()
-				p.lit("until")
-				a.Until = p.date()
-				a.Node = p.node(as)
-				s.Accepted = a
-				return
-			}
+	d.ID, d.Name, d.Body = named(p, "threat", func(s *ThreatStmt) *Node { return &s.Node }, func(kw string, s *ThreatStmt) {
+		if kw == "accepted" {
+			as := p.i
+			a := &Acceptance{}
 			p.kw()
-			switch kw {
-			case "stride":
-				s.Stride = p.words()
-			case "on":
-				s.On = p.target()
-			case "impact":
-				s.Impact = p.num()
-			case "likelihood":
-				s.Likelihood = p.num()
-			case "mitigated_by":
-				s.MitigatedBy = p.refs()
-			case "transferred":
-				s.Transferred = p.str()
-			case "claims":
-				s.Claims = p.strs()
-			case "owner":
-				s.Owner = p.str()
-			case "description":
-				s.Description = p.str()
-			default:
-				p.fail()
-			}
-		})
+			a.Reason = p.str()
+			p.lit("by")
+			a.By = p.str()
+			p.lit("until")
+			a.Until = p.date()
+			a.Node = p.node(as)
+			s.Accepted = a
+			return
+		}
+		p.kw()
+		switch kw {
+		case "stride":
+			s.Stride = p.words()
+		case "on":
+			s.On = p.target()
+		case "impact":
+			s.Impact = p.num()
+		case "likelihood":
+			s.Likelihood = p.num()
+		case "mitigated_by":
+			s.MitigatedBy = p.refs()
+		case "transferred":
+			s.Transferred = p.str()
+		case "claims":
+			s.Claims = p.strs()
+		case "owner":
+			s.Owner = p.str()
+		case "description":
+			s.Description = p.str()
+		default:
+			p.fail()
+		}
 	})
 	d.Node = p.node(s)
 	return d
@@ -689,42 +686,37 @@ func (p *fast) threat() *ThreatDecl {
 func (p *fast) control() *ControlDecl {
 	s := p.i
 	d := &ControlDecl{}
-	p.lit("control")
-	d.ID = p.word()
-	d.Name = p.optStr()
-	d.Body = optBody(p, func() *ControlStmt {
-		return stmt(p, func(s *ControlStmt) *Node { return &s.Node }, func(kw string, s *ControlStmt) {
-			if kw == "provides" {
-				ps := p.i
-				v := &Provides{}
-				p.kw()
-				v.Safeguards = p.words()
-				p.lit("on")
-				v.On = []*Target{p.target()}
-				for !p.bad && p.is(0, ",") && p.isType(1, tokIdent) {
-					p.i++
-					v.On = append(v.On, p.target())
-				}
-				v.Node = p.node(ps)
-				s.Provides = v
-				return
-			}
+	d.ID, d.Name, d.Body = named(p, "control", func(s *ControlStmt) *Node { return &s.Node }, func(kw string, s *ControlStmt) {
+		if kw == "provides" {
+			ps := p.i
+			v := &Provides{}
 			p.kw()
-			switch kw {
-			case "status":
-				s.Status = p.word()
-			case "owner":
-				s.Owner = p.str()
-			case "test":
-				s.Test = p.str()
-			case "evidence":
-				s.Evidence = p.str()
-			case "description":
-				s.Description = p.str()
-			default:
-				p.fail()
+			v.Safeguards = p.words()
+			p.lit("on")
+			v.On = []*Target{p.target()}
+			for !p.bad && p.is(0, ",") && p.isType(1, tokIdent) {
+				p.i++
+				v.On = append(v.On, p.target())
 			}
-		})
+			v.Node = p.node(ps)
+			s.Provides = v
+			return
+		}
+		p.kw()
+		switch kw {
+		case "status":
+			s.Status = p.word()
+		case "owner":
+			s.Owner = p.str()
+		case "test":
+			s.Test = p.str()
+		case "evidence":
+			s.Evidence = p.str()
+		case "description":
+			s.Description = p.str()
+		default:
+			p.fail()
+		}
 	})
 	d.Node = p.node(s)
 	return d
@@ -733,25 +725,20 @@ func (p *fast) control() *ControlDecl {
 func (p *fast) decision() *DecisionDecl {
 	s := p.i
 	d := &DecisionDecl{}
-	p.lit("decision")
-	d.ID = p.word()
-	d.Name = p.optStr()
-	d.Body = optBody(p, func() *DecisionStmt {
-		return stmt(p, func(s *DecisionStmt) *Node { return &s.Node }, func(kw string, s *DecisionStmt) {
-			p.kw()
-			switch kw {
-			case "status":
-				s.Status = p.word()
-			case "file":
-				s.File = p.str()
-			case "affects":
-				s.Affects = p.refs()
-			case "description":
-				s.Description = p.str()
-			default:
-				p.fail()
-			}
-		})
+	d.ID, d.Name, d.Body = named(p, "decision", func(s *DecisionStmt) *Node { return &s.Node }, func(kw string, s *DecisionStmt) {
+		p.kw()
+		switch kw {
+		case "status":
+			s.Status = p.word()
+		case "file":
+			s.File = p.str()
+		case "affects":
+			s.Affects = p.refs()
+		case "description":
+			s.Description = p.str()
+		default:
+			p.fail()
+		}
 	})
 	d.Node = p.node(s)
 	return d
@@ -760,42 +747,37 @@ func (p *fast) decision() *DecisionDecl {
 func (p *fast) view() *ViewDecl {
 	s := p.i
 	d := &ViewDecl{}
-	p.lit("view")
-	d.ID = p.word()
-	d.Name = p.optStr()
-	d.Body = optBody(p, func() *ViewStmt {
-		return stmt(p, func(s *ViewStmt) *Node { return &s.Node }, func(kw string, s *ViewStmt) {
-			p.kw()
-			switch kw {
-			case "dfd":
-				s.DFD = true
-			case "context":
-				s.Context = true
-			case "container":
-				p.lit("of")
-				s.ContainerOf = p.ref()
-			case "component":
-				p.lit("of")
-				s.ComponentOf = p.ref()
-			case "include":
-				s.Include = p.patterns()
-			case "exclude":
-				s.Exclude = p.patterns()
-			case "description":
-				s.Description = p.str()
-			case "crossing":
-				s.Crossing = p.refs()
-			case "unmarked":
-				s.Unmarked = true
-			case "carries":
-				s.Carries = p.refs()
-			case "around":
-				p.i-- // the Around node starts at its keyword
-				s.Around = p.around()
-			default:
-				p.fail()
-			}
-		})
+	d.ID, d.Name, d.Body = named(p, "view", func(s *ViewStmt) *Node { return &s.Node }, func(kw string, s *ViewStmt) {
+		p.kw()
+		switch kw {
+		case "dfd":
+			s.DFD = true
+		case "context":
+			s.Context = true
+		case "container":
+			p.lit("of")
+			s.ContainerOf = p.ref()
+		case "component":
+			p.lit("of")
+			s.ComponentOf = p.ref()
+		case "include":
+			s.Include = p.patterns()
+		case "exclude":
+			s.Exclude = p.patterns()
+		case "description":
+			s.Description = p.str()
+		case "crossing":
+			s.Crossing = p.refs()
+		case "unmarked":
+			s.Unmarked = true
+		case "carries":
+			s.Carries = p.refs()
+		case "around":
+			p.i-- // the Around node starts at its keyword
+			s.Around = p.around()
+		default:
+			p.fail()
+		}
 	})
 	d.Node = p.node(s)
 	return d
@@ -863,23 +845,18 @@ func (p *fast) dismiss() *DismissDecl {
 func (p *fast) runtime() *RuntimeDecl {
 	s := p.i
 	d := &RuntimeDecl{}
-	p.lit("runtime")
-	d.ID = p.word()
-	d.Name = p.optStr()
-	d.Body = optBody(p, func() *RuntimeStmt {
-		return stmt(p, func(s *RuntimeStmt) *Node { return &s.Node }, func(kw string, s *RuntimeStmt) {
-			p.kw()
-			switch kw {
-			case "type":
-				s.Type = p.word()
-			case "description":
-				s.Description = p.str()
-			case "owner":
-				s.Owner = p.str()
-			default:
-				p.fail()
-			}
-		})
+	d.ID, d.Name, d.Body = named(p, "runtime", func(s *RuntimeStmt) *Node { return &s.Node }, func(kw string, s *RuntimeStmt) {
+		p.kw()
+		switch kw {
+		case "type":
+			s.Type = p.word()
+		case "description":
+			s.Description = p.str()
+		case "owner":
+			s.Owner = p.str()
+		default:
+			p.fail()
+		}
 	})
 	d.Node = p.node(s)
 	return d
