@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"container/heap"
 	"math"
 	"sort"
 
@@ -436,6 +435,7 @@ type grid struct {
 	from  []int32
 	stamp []uint32
 	gen   uint32
+	q     pq // the open set, reused
 }
 
 func newGrid(p *placed) *grid {
@@ -604,24 +604,52 @@ func (g *grid) find(r *routing, s, t boxEnd, ok []bool) []pt {
 			goal[d], goalBorder[d] = k, border
 		}
 	}
-	h := func(k int) float64 {
+	// The heuristic, least over the usable goal ports: the Manhattan
+	// distance to the port, plus the bends a path must still make to
+	// enter t through it (minBends), plus the routeGap from the port to
+	// t's border; off the port, plus rimCost if the port is on a rim (the
+	// path must still step onto it) and borderCost if it lies in another
+	// cluster. It never overestimates, so every route costs what it would
+	// with a plain Manhattan heuristic; only ties may fall otherwise.
+	type goalPt struct {
+		x, y float64
+		in   int // direction of entry
+		k    int
+	}
+	var gp [4]goalPt
+	ng := 0
+	for d := 0; d < 4; d++ {
+		if goal[d] >= 0 {
+			gp[ng] = goalPt{g.xs[goal[d]%nx], g.ys[goal[d]/nx], (d + 2) % 4, goal[d]}
+			ng++
+		}
+	}
+	h := func(st int) float64 {
+		k, d := st/4, st%4
 		x, y := g.xs[k%nx], g.ys[k/nx]
 		best := math.Inf(1)
-		for d := 0; d < 4; d++ {
-			if goal[d] >= 0 {
-				gx, gy := g.xs[goal[d]%nx], g.ys[goal[d]/nx]
-				best = math.Min(best, math.Abs(gx-x)+math.Abs(gy-y))
+		for _, p := range gp[:ng] {
+			v := math.Abs(p.x-x) + math.Abs(p.y-y) + routeGap + bendCost*float64(minBends(d, p.in, p.x-x, p.y-y))
+			if k != p.k {
+				if g.rim[p.k] {
+					v += rimCost
+				}
+				if g.clus[k] != g.clus[p.k] {
+					v += borderCost
+				}
 			}
+			best = math.Min(best, v)
 		}
 		return best
 	}
-	q := &pq{}
+	q := &g.q
+	*q = (*q)[:0]
 	push := func(st int, c float64, prev int32) {
 		if g.stamp[st] == g.gen && g.cost[st] <= c {
 			return
 		}
 		g.stamp[st], g.cost[st], g.from[st] = g.gen, c, prev
-		heap.Push(q, item{st, c + h(st/4)})
+		q.push(item{st, c + h(st), c})
 	}
 	var startBorder [4]pt
 	for d := 0; d < 4; d++ {
@@ -632,18 +660,18 @@ func (g *grid) find(r *routing, s, t boxEnd, ok []bool) []pt {
 			push(k*4+d, routeGap, -1-int32(d))
 		}
 	}
-	if math.IsInf(h(0), 1) {
+	if ng == 0 {
 		return nil
 	}
 	best, bestState, bestGoal := math.Inf(1), -1, -1
-	for q.Len() > 0 {
-		it := heap.Pop(q).(item)
+	for len(*q) > 0 {
+		it := q.pop()
 		if it.f >= best {
 			break
 		}
 		st := it.state
 		c := g.cost[st]
-		if c+h(st/4) < it.f-1e-9 { // stale entry
+		if c < it.c { // stale entry: st was reached cheaper since
 			continue
 		}
 		k, d := st/4, st%4
@@ -705,25 +733,90 @@ func (g *grid) find(r *routing, s, t boxEnd, ok []bool) []pt {
 	return rev
 }
 
+// minBends is the fewest bends (turns on the way, and entering the goal
+// in another direction than in) of an orthogonal path heading d that
+// reaches a point (dx, dy) away and enters it heading in.
+func minBends(d, in int, dx, dy float64) int {
+	const eps = 0.25
+	along := func(dir int) (fwd, side float64) { // components of (dx, dy) along dir and across it
+		ux, uy := float64(dirs[dir][0]), float64(dirs[dir][1])
+		return dx*ux + dy*uy, math.Abs(dx*uy - dy*ux)
+	}
+	fwd, side := along(d)
+	straight := side < eps && fwd > -eps // the point lies straight ahead
+	switch {
+	case d == in:
+		if straight {
+			return 0
+		}
+		return 2
+	case (d+2)%4 == in:
+		if straight {
+			return 1 // straight there, entered the wrong way
+		}
+		return 2
+	default: // in is across d: one turn when the point is ahead on both
+		fin, _ := along(in)
+		if fwd > -eps && fin > -eps {
+			return 1
+		}
+		return 2
+	}
+}
+
 type item struct {
 	state int
-	f     float64
+	f     float64 // cost so far plus the heuristic
+	c     float64 // cost so far when pushed
 }
 
+// A pq is a binary min-heap of items by f, then state (a total order, so
+// the search is deterministic).
 type pq []item
 
-func (q pq) Len() int { return len(q) }
-func (q pq) Less(i, j int) bool {
-	if q[i].f != q[j].f {
-		return q[i].f < q[j].f
+func (a item) less(b item) bool {
+	if a.f != b.f {
+		return a.f < b.f
 	}
-	return q[i].state < q[j].state
+	return a.state < b.state
 }
-func (q pq) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *pq) Push(x any)   { *q = append(*q, x.(item)) }
-func (q *pq) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
+
+func (q *pq) push(it item) {
+	h := append(*q, it)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h[i].less(h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+	*q = h
+}
+
+func (q *pq) pop() item {
+	h := *q
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && h[r].less(h[l]) {
+			m = r
+		}
+		if !h[m].less(h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	*q = h
+	return top
 }
