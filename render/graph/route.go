@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/tmc-dev/tmc/render/layout"
@@ -295,6 +296,21 @@ func route(p *placed) {
 		p.edges[i].Spline = polySpline(simplify(path))
 		if len(e.lines) > 0 && !labelNodes && boxPathDist(p.edges[i].Label, path) > labelTouch {
 			moved = append(moved, i)
+		}
+	}
+	if !labelNodes {
+		// Graphviz places external labels clear of nodes but not of
+		// cluster labels: move those that cover one.
+		for i, e := range p.sc.edges {
+			if len(e.lines) == 0 || slices.Contains(moved, i) {
+				continue
+			}
+			for _, cl := range p.clusterLabels {
+				if boxesOverlap(p.edges[i].Label, cl) {
+					moved = append(moved, i)
+					break
+				}
+			}
 		}
 	}
 	for _, i := range moved {
