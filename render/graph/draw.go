@@ -143,13 +143,8 @@ func drawShapeAttrs(b *strings.Builder, s shape, bx layout.Box, attrs string) {
 		path("tm-shape", "M "+n2(x+w, y)+" H "+style.Num(x)+" V "+style.Num(y+h)+" H "+style.Num(x+w))
 		path("tm-deco", "M "+n2(x+8, y)+" V "+style.Num(y+h))
 	case shapeQueue:
-		rect("tm-shape", x, y, w, h, 2)
-		var d []string
-		for i := 1; i <= 3; i++ {
-			sx := x + w - float64(i)*5
-			d = append(d, "M "+n2(sx, y)+" V "+style.Num(y+h))
-		}
-		path("tm-deco", strings.Join(d, " "))
+		rect("tm-shape", x, y, w, h, style.QueueRadius)
+		path("tm-deco", style.QueueStripes(x, y, w, h))
 	case shapeExternal:
 		rect("tm-shape", x, y, w, h, 0)
 		rect("tm-deco", x+3, y+3, w-6, h-6, 0)

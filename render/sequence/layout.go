@@ -22,7 +22,6 @@ const (
 	boxMinW    = 96.0
 	boxMaxText = 160.0 // names and tech wrap at this width
 	cylRY      = 6.0   // the ellipse of a database, cache or bucket
-	queueRX    = 8.0   // the end cap of a queue
 	headR      = 10.0  // the head of a person
 	laneGap    = 28.0  // between two boxes of the same boundary
 
@@ -671,7 +670,7 @@ func (l *layouter) participants(ps []*ir.Element, steps []*ir.Step) {
 		tw := max(maxWidth(p.name, style.FontSize, true), maxWidth(p.kind, style.SmallFontSize, false))
 		extra := 0.0
 		if p.Shape == shapeQueue {
-			extra = 3 * queueRX
+			extra = style.QueueStripesWidth
 		}
 		p.W = max(boxMinW, tw+2*boxPadX+extra)
 		p.Slot = p.W
@@ -1099,8 +1098,7 @@ func (l *layouter) vertical(title string) {
 			in.Y += 2 * cylRY
 			in.H -= 3 * cylRY
 		case shapeQueue:
-			in.X += queueRX
-			in.W -= 3 * queueRX
+			in.W -= style.QueueStripesWidth
 		}
 		p.Inner = in
 		th := float64(len(p.name))*lh(style.FontSize) + float64(len(p.kind))*lh(style.SmallFontSize)

@@ -187,11 +187,9 @@ func drawParticipant(b *strings.Builder, v *ir.View, p *participant, opts style.
 		fmt.Fprintf(b, `<path class="tm-shape" d="M%s,%s A%s,%s 0 0 1 %s,%s V%s A%s,%s 0 0 1 %s,%s Z"/>`,
 			n(x), n(y+cylRY), n(rx), n(cylRY), n(x+w), n(y+cylRY), n(y+h-cylRY), n(rx), n(cylRY), n(x), n(y+h-cylRY))
 		fmt.Fprintf(b, `<path class="tm-shape-line" d="M%s,%s A%s,%s 0 0 0 %s,%s"/>`, n(x), n(y+cylRY), n(rx), n(cylRY), n(x+w), n(y+cylRY))
-	case shapeQueue:
-		ry := h / 2
-		fmt.Fprintf(b, `<path class="tm-shape" d="M%s,%s H%s A%s,%s 0 0 1 %s,%s H%s A%s,%s 0 0 1 %s,%s Z"/>`,
-			n(x+queueRX), n(y), n(x+w-queueRX), n(queueRX), n(ry), n(x+w-queueRX), n(y+h), n(x+queueRX), n(queueRX), n(ry), n(x+queueRX), n(y))
-		fmt.Fprintf(b, `<path class="tm-shape-line" d="M%s,%s A%s,%s 0 0 0 %s,%s"/>`, n(x+w-queueRX), n(y), n(queueRX), n(ry), n(x+w-queueRX), n(y+h))
+	case shapeQueue: // as in the DFD and C4 views
+		fmt.Fprintf(b, `<rect class="tm-shape" x="%s" y="%s" width="%s" height="%s" rx="%d"/>`, n(x), n(y), n(w), n(h), style.QueueRadius)
+		fmt.Fprintf(b, `<path class="tm-shape-line" d="%s"/>`, style.QueueStripes(x, y, w, h))
 	default:
 		fmt.Fprintf(b, `<rect class="tm-shape" x="%s" y="%s" width="%s" height="%s" rx="4"/>`, n(x), n(y), n(w), n(h))
 	}
