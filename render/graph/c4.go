@@ -179,10 +179,39 @@ func buildC4(m *ir.Model, v *ir.View) *scene {
 		unmarked = unmarked || strings.Contains(e.class, "tm-unmarked")
 		sc.edges = append(sc.edges, e)
 	}
-	if unmarked { // the legend lists what is drawn
-		sc.legend = append(append([]legendItem{}, c4Legend...), legendItem{lgUnmarked, "Relationship with a crossing NOT marked: error"})
-	}
+	sc.legend = c4LegendOf(sc, unmarked)
 	return sc
+}
+
+// c4LegendOf is the C4 legend of what the scene draws: a context view
+// without a queue does not explain the queue shape.
+func c4LegendOf(sc *scene, unmarked bool) []legendItem {
+	drawn := map[legendKind]bool{lgSystemBoundary: len(sc.clusters) > 0, lgRelationship: len(sc.edges) > 0, lgUnmarked: unmarked}
+	for _, n := range sc.nodes {
+		switch {
+		case strings.Contains(n.class, "tm-person"):
+			drawn[lgC4Person] = true
+		case strings.Contains(n.class, "tm-store"):
+			drawn[lgC4Store] = true
+		case strings.Contains(n.class, "tm-queue"):
+			drawn[lgQueue] = true
+		default:
+			drawn[lgC4Box] = true
+		}
+		if strings.Contains(n.class, "tm-external") {
+			drawn[lgC4External] = true
+		}
+	}
+	var out []legendItem
+	for _, it := range c4Legend {
+		if drawn[it.kind] {
+			out = append(out, it)
+		}
+	}
+	if unmarked {
+		out = append(out, legendItem{lgUnmarked, "Relationship with a crossing NOT marked: error"})
+	}
+	return out
 }
 
 // contains reports whether a is a proper ancestor of x.
