@@ -223,11 +223,44 @@ func (c *compiler) checkValue(file, what string, w *dsl.Word, allowed []string) 
 		}
 	}
 	d := c.diags.Errorf("TM103", rng(file, &w.Node), "invalid %s %q", what, w.Value)
-	if s := dsl.Suggest(w.Value, allowed); s != "" {
+	if s := suggestValue(what, w.Value, allowed); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
 	}
 	d.Detail = fmt.Sprintf("%s is one of: %s", what, strings.Join(allowed, ", "))
 	return false
+}
+
+// suggestValue suggests the allowed value a user most likely meant: the
+// same word in lower case, then a value of the same meaning (synonyms), then
+// a close spelling. Meaning comes before spelling: "trusted" is one edit from
+// "untrusted" but means "high".
+func suggestValue(what, value string, allowed []string) string {
+	lower := strings.ToLower(value)
+	if lower != value && slices.Contains(allowed, lower) {
+		return lower
+	}
+	if s, ok := valueSynonyms[what][strings.ReplaceAll(lower, "-", "_")]; ok && slices.Contains(allowed, s) {
+		return s
+	}
+	return dsl.Suggest(value, allowed)
+}
+
+// valueSynonyms maps words users write for a property to the allowed value
+// of the same meaning, by property name.
+var valueSynonyms = map[string]map[string]string{
+	"trust": {
+		"trusted": "high", "full": "high", "fully_trusted": "high",
+		"semi_trusted": "medium", "semitrusted": "medium", "partial": "medium", "partially_trusted": "medium",
+		"dmz": "low", "perimeter": "low", "low_trust": "low",
+		"none": "untrusted", "public": "untrusted", "internet": "untrusted", "zero": "untrusted", "not_trusted": "untrusted",
+		"third_party": "external", "thirdparty": "external", "partner": "external", "vendor": "external", "saas": "external",
+		"admin": "control", "management": "control", "control_plane": "control", "ci": "control",
+	},
+	"classification": {
+		"sensitive": "confidential", "private": "confidential",
+		"top_secret": "secret", "credential": "secret", "credentials": "secret",
+		"open": "public",
+	},
 }
 
 // Allowed values.

@@ -229,6 +229,13 @@ func (l *lexState) next() (token, bool) {
 			return l.emit(tokPunct, start, "->")
 		}
 		l.advance(1)
+		if name, rest, ok := l.hyphenated(start.Offset); ok {
+			// One error per name: the rest of it (a-b-c) is skipped, and
+			// the caret stays on the first "-".
+			t, _ := l.emit(tokError, start, fmt.Sprintf("unexpected \"-\" in %q: names use _, not - (write %q)", name, strings.ReplaceAll(name, "-", "_")))
+			l.advance(rest)
+			return t, true
+		}
 		return l.emit(tokError, start, `unexpected "-": an arrow is written -> (request) or --> (reply)`)
 	}
 	// Anything else is invalid; swallow a run of invalid characters as one
@@ -348,4 +355,33 @@ func dedent(s string) string {
 		lines[i] = strings.TrimRight(strings.TrimPrefix(ln, prefix), " \t")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// hyphenated reports whether the "-" at offset joins two parts of one word,
+// as in my-api or third-party (a letter, digit or _ on both sides, no space),
+// and returns the whole word (a name written with - where tmc uses _) and
+// how many bytes of it follow the "-".
+func (l *lexState) hyphenated(at int) (word string, rest int, ok bool) {
+	isPart := func(c byte) bool { return isIdentPart(c) || c == '-' }
+	if at == 0 || at+1 >= len(l.src) || !isIdentPart(l.src[at-1]) || !isIdentStart(l.src[at+1]) {
+		return "", 0, false
+	}
+	from, to := at, at+1
+	for from > 0 && isPart(l.src[from-1]) {
+		from--
+	}
+	for to < len(l.src) && isPart(l.src[to]) {
+		to++
+	}
+	for to > at+1 && l.src[to-1] == '-' {
+		to-- // a trailing "-" (my-api->db) is not part of the name
+	}
+	for from < at && l.src[from] == '-' {
+		from++
+	}
+	word = l.text[from:to]
+	if !isIdentStart(word[0]) || len(word) > 64 {
+		return "", 0, false
+	}
+	return word, to - at - 1, true
 }
