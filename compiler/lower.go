@@ -234,14 +234,17 @@ func (c *compiler) lowerFlow(fd *flowDecl) {
 				}
 			}
 		case s.Crosses != nil:
-			m := &ir.Mark{Reason: string(s.Crosses.Reason.Value), Range: rng(file, &s.Node)}
+			m := &ir.Mark{Range: rng(file, &s.Node)}
+			if s.Crosses.Reason != nil { // nil: written without one, reported by the parser
+				m.Reason = string(s.Crosses.Reason.Value)
+			}
 			for _, r := range s.Crosses.Boundaries {
 				if x := c.resolve(file, r, "crosses", kBoundary); x != nil {
 					m.Boundaries = append(m.Boundaries, x.boundary)
 					m.Refs = append(m.Refs, rng(file, &r.Node))
 				}
 			}
-			if strings.TrimSpace(m.Reason) == "" {
+			if s.Crosses.Reason != nil && strings.TrimSpace(m.Reason) == "" {
 				c.diags.Errorf("TM104", rng(file, &s.Crosses.Reason.Node), "empty reason in crosses").Detail =
 					"say how trust is established at this crossing: who is authenticated, what is validated"
 			}

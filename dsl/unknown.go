@@ -27,6 +27,10 @@ func (p *fileParser) unknowns(d *Decl) {
 		}
 	case d.Flow != nil:
 		for _, s := range d.Flow.Body {
+			if c := p.reasonless(s.Unknown); c != nil {
+				s.Crosses, s.Unknown = c, nil
+				continue
+			}
 			p.unknown(s.Unknown, flowBlock)
 		}
 	case d.Sequence != nil:
@@ -60,6 +64,46 @@ func (p *fileParser) unknowns(d *Decl) {
 			p.unknown(s.Unknown, dismissBlock)
 		}
 	}
+}
+
+// reasonless reads `crosses B1, B2` written without its reason: one error
+// pointing where the reason goes, and a Crosses with a nil Reason, so the
+// boundaries count as named and the crossing check does not ask for the
+// line again (TM301 would tell the user to add what is already there).
+func (p *fileParser) reasonless(u *Unknown) *Crosses {
+	if u == nil || u.Name != "crosses" || len(u.Tokens) < 2 {
+		return nil
+	}
+	toks := u.Tokens
+	c := &Crosses{Node: u.Node}
+	var names []string
+	for i := 1; i < len(toks); {
+		if toks[i].Type != tokIdent {
+			return nil
+		}
+		j := i + 1
+		for j+1 < len(toks) && isPunct(&toks[j], ".") && toks[j+1].Type == tokIdent {
+			j += 2
+		}
+		r := &Ref{Node: Node{Tokens: toks[i:j]}}
+		for k := i; k < j; k += 2 {
+			r.Parts = append(r.Parts, toks[k].Value)
+		}
+		c.Boundaries = append(c.Boundaries, r)
+		names = append(names, strings.Join(r.Parts, "."))
+		if j == len(toks) {
+			break
+		}
+		if !isPunct(&toks[j], ",") || j+1 == len(toks) {
+			return nil
+		}
+		i = j + 1
+	}
+	at := u.End()
+	d := p.diags.Errorf("TM101", p.rng(at, at), "missing reason in \"crosses %s\": say how trust is established there", strings.Join(names, ", "))
+	d.Fix = `"<how trust is established>"` // at the caret, after the last boundary
+	d.Detail = "form: " + flowBlock.forms["crosses"]
+	return c
 }
 
 func (p *fileParser) boundaryUnknowns(b *BoundaryDecl) {
