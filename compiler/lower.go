@@ -573,6 +573,8 @@ func (c *compiler) lowerThreat(td *threatDecl) {
 				if x := c.resolve(file, ref, "mitigated_by", kControl); x != nil {
 					t.MitigatedBy = append(t.MitigatedBy, x.control)
 					x.control.Mitigates = append(x.control.Mitigates, t)
+				} else {
+					t.MitigationUnresolved = true
 				}
 			}
 		case s.Claims != nil:

@@ -20,7 +20,9 @@ var Threats = &Check{
 	Doc:   "every threat has a mitigation or an acceptance; at most five open high or critical threats per boundary",
 	Run: func(p *Pass) {
 		for _, t := range p.Model.Threats {
-			if len(t.MitigatedBy) == 0 && t.Acceptance == nil && t.Transferred == "" {
+			// A mitigated_by that did not resolve is TM201 alone: "neither a
+			// mitigation" would contradict the line the user wrote.
+			if len(t.MitigatedBy) == 0 && !t.MitigationUnresolved && t.Acceptance == nil && t.Transferred == "" {
 				d := p.Diags.Warnf("TM501", t.IDRange, "threat %q has neither a mitigation nor an acceptance", t.ID)
 				d.Detail = "close it with `mitigated_by CONTROL`, or `accepted \"reason\" by \"owner\" until YYYY-MM-DD`"
 			}

@@ -366,12 +366,16 @@ type Threat struct {
 	Score       int // Impact x Likelihood
 	Band        string
 	MitigatedBy []*Control
-	Acceptance  *Acceptance
-	Transferred string
-	Claims      []string // fingerprints of the findings the threat claims
-	Status      string   // Open, Mitigated, Accepted or Transferred
-	Range       diag.Range
-	IDRange     diag.Range // the id where it is declared
+	// MitigationUnresolved reports a mitigated_by naming a control that
+	// is not declared (TM201): the threat says how it is closed, so it is
+	// not also reported as having no mitigation (TM501).
+	MitigationUnresolved bool
+	Acceptance           *Acceptance
+	Transferred          string
+	Claims               []string // fingerprints of the findings the threat claims
+	Status               string   // Open, Mitigated, Accepted or Transferred
+	Range                diag.Range
+	IDRange              diag.Range // the id where it is declared
 }
 
 // A Target is what a threat is on; exactly one field is set (none when the
