@@ -13,16 +13,9 @@ func computeCrossings(m *ir.Model) {
 		if f.Unresolved {
 			continue
 		}
-		from, to := f.From.Boundary.Chain(), f.To.Boundary.Chain()
-		k := 0
-		for k < len(from) && k < len(to) && from[k] == to[k] {
-			k++
-		}
-		for i := len(from) - 1; i >= k; i-- {
-			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: from[i], Direction: ir.Leave, Mark: markOf(f, from[i])})
-		}
-		for _, b := range to[k:] {
-			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: b, Direction: ir.Enter, Mark: markOf(f, b)})
+		f.Crossings = ir.CrossingsBetween(f.From.Boundary, f.To.Boundary)
+		for _, x := range f.Crossings {
+			x.Mark = markOf(f, x.Boundary)
 		}
 	}
 }

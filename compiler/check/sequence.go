@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 )
@@ -29,6 +30,15 @@ var Sequences = &Check{
 					from, to = to, from
 				}
 				d.Fix = fmt.Sprintf("flow %s -> %s %q", p.Short(from.ID), p.Short(to.ID), st.Label)
+				// The flow to add must say how it crosses, or the fix
+				// trades this warning for a TM301 error.
+				if xs := ir.CrossingsBetween(from.Boundary, to.Boundary); len(xs) > 0 {
+					refs := make([]string, len(xs))
+					for i, x := range xs {
+						refs[i] = p.Short(x.Boundary.ID)
+					}
+					d.Fix += fmt.Sprintf(" { crosses %s \"<how trust is established>\" }", strings.Join(refs, ", "))
+				}
 			})
 		}
 	},

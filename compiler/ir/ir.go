@@ -77,6 +77,27 @@ func (b *Boundary) Chain() []*Boundary {
 	return out
 }
 
+// CrossingsBetween returns the crossings of a flow from an element in
+// boundary from to one in boundary to (nil is the root): the boundaries it
+// leaves, innermost first, then those it enters, outermost first. Marks are
+// not set. The compiler records them on every flow this way, and help text
+// that suggests a new flow uses it to write the crosses line it needs.
+func CrossingsBetween(from, to *Boundary) []*Crossing {
+	fc, tc := from.Chain(), to.Chain()
+	k := 0
+	for k < len(fc) && k < len(tc) && fc[k] == tc[k] {
+		k++
+	}
+	var out []*Crossing
+	for i := len(fc) - 1; i >= k; i-- {
+		out = append(out, &Crossing{Boundary: fc[i], Direction: Leave})
+	}
+	for _, b := range tc[k:] {
+		out = append(out, &Crossing{Boundary: b, Direction: Enter})
+	}
+	return out
+}
+
 // Element kinds.
 const (
 	Person    = "person"
