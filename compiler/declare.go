@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/rules"
@@ -48,6 +49,34 @@ type symbol struct {
 	decision *ir.Decision
 	view     *ir.View
 	runtime  *ir.Runtime
+}
+
+// title is the display name a declaration gives itself ("Password" in
+// `data pw "Password"`), or "".
+func (s *symbol) title() string {
+	switch s.kind {
+	case kBoundary:
+		return s.boundary.Name
+	case kElement:
+		return s.element.Name
+	case kData:
+		return s.data.Name
+	case kFlow:
+		return s.flow.Label
+	case kSequence:
+		return s.seq.Name
+	case kThreat:
+		return s.threat.Name
+	case kControl:
+		return s.control.Name
+	case kDecision:
+		return s.decision.Name
+	case kView:
+		return s.view.Name
+	case kRuntime:
+		return s.runtime.Name
+	}
+	return ""
 }
 
 func (s *symbol) kindName() string {
@@ -151,6 +180,7 @@ type compiler struct {
 	suggested  int             // did-you-mean searches so far
 	flowIndex  map[[2]*ir.Element][]*ir.Flow
 	nameCache  map[string][]string
+	titleCache map[string]*titleIndex
 	// refFiles caches what the model's test, evidence and decision paths
 	// found on disk, by full path: controls often share one test file.
 	refFiles map[string]*refFile
@@ -770,6 +800,8 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
 		} else if sug := c.suggestLast(r.Parts[len(r.Parts)-1], want); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+		} else if sug, title := c.suggestByTitle(name, want); sug != "" {
+			d.Summary += fmt.Sprintf("; did you mean %q (named %q)?", sug, title)
 		}
 	}
 	return nil
@@ -817,6 +849,81 @@ func (c *compiler) suggestLast(name string, want []kind) string {
 		}
 	}
 	return ""
+}
+
+// suggestByTitle suggests a declaration of the wanted kinds whose display
+// name is what the user wrote, or close to it: `carries password` when
+// `data pw "Password"` exists. Names compare in lower case with runs of
+// anything but letters and digits read as one _. It returns the shortest
+// reference to the declaration and its display name.
+func (c *compiler) suggestByTitle(name string, want []kind) (ref, title string) {
+	key := titleKey(name)
+	if key == "" {
+		return "", ""
+	}
+	idx := c.titlesOf(want)
+	best, ok := idx.byKey[key]
+	if !ok {
+		if k := dsl.Suggest(key, idx.keys); k != "" {
+			best = idx.byKey[k]
+		}
+	}
+	if best == "" {
+		return "", ""
+	}
+	return c.shortName(best), c.syms[best].title()
+}
+
+// A titleIndex maps the folded display names of the declarations of some
+// kinds to their paths.
+type titleIndex struct {
+	byKey map[string]string // title key -> path, the first in path order
+	keys  []string          // sorted
+}
+
+// titlesOf returns the title index of the wanted kinds, computed once per
+// set of kinds.
+func (c *compiler) titlesOf(want []kind) *titleIndex {
+	key := fmt.Sprint(want)
+	if idx, ok := c.titleCache[key]; ok {
+		return idx
+	}
+	idx := &titleIndex{byKey: map[string]string{}}
+	for _, p := range c.namesOf(want) { // sorted: the first path wins a shared title
+		k := titleKey(c.syms[p].title())
+		if k == "" || len(k) > 64 {
+			continue
+		}
+		if _, ok := idx.byKey[k]; !ok {
+			idx.byKey[k] = p
+			idx.keys = append(idx.keys, k)
+		}
+	}
+	sort.Strings(idx.keys)
+	if c.titleCache == nil {
+		c.titleCache = map[string]*titleIndex{}
+	}
+	c.titleCache[key] = idx
+	return idx
+}
+
+// titleKey folds a display name or a reference for suggestByTitle:
+// "Orders DB", "orders-db" and "orders.db" all give "orders_db".
+func titleKey(s string) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && unicode.IsLetter(r) {
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			gap = false
+			b.WriteRune(r)
+			continue
+		}
+		gap = true
+	}
+	return b.String()
 }
 
 // shortName returns the shortest reference that names s unambiguously:
