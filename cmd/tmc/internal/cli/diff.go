@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -189,6 +191,9 @@ func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.R
 func compileBoth(a, b string) (*compiler.Result, *compiler.Result, error) {
 	var res [2]*compiler.Result
 	for i, p := range []string{a, b} {
+		if err := notAFolder(p, a, b); err != nil {
+			return nil, nil, err
+		}
 		r, err := compile(p)
 		if err != nil {
 			return nil, nil, err
@@ -196,6 +201,19 @@ func compileBoth(a, b string) (*compiler.Result, *compiler.Result, error) {
 		res[i] = &compiler.Result{Model: r.Model, Diags: r.Diags}
 	}
 	return res[0], res[1], nil
+}
+
+// notAFolder explains an OLD or NEW that does not exist: most often a git
+// revision written without `-- PATH` (tmc diff main HEAD), which os.Stat
+// would report as "stat main: no such file or directory".
+func notAFolder(p, a, b string) error {
+	if _, err := os.Stat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil // compile reports any other problem
+	}
+	if _, err := git("", "rev-parse", "--verify", "--quiet", "--end-of-options", p+"^{commit}"); err == nil {
+		return &usageError{fmt.Errorf("%q is a git revision, not a model folder: comparing git revisions needs the model's path after --, as in: tmc diff %s %s -- PATH", p, a, b)}
+	}
+	return &usageError{fmt.Errorf("%q: no such file or folder (OLD and NEW are model folders or .tm files; git revisions need the model's path after --: tmc diff REV1 REV2 -- PATH)", p)}
 }
 
 // relInRepo returns abs relative to the repository root top, with /.

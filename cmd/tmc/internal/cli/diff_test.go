@@ -130,6 +130,15 @@ func TestDiffGit(t *testing.T) {
 	if code, out, _ := run(t, "diff", "HEAD", "HEAD", "--", "nothing"); code != ExitOK || !strings.Contains(out, "no change") {
 		t.Errorf("absent model: exit %d\n%s", code, out)
 	}
+	// Revisions without -- PATH: say so, not "stat HEAD~1" (issue 15).
+	code, _, errs = run(t, "diff", "HEAD~1", "HEAD")
+	if want := `"HEAD~1" is a git revision, not a model folder: comparing git revisions needs the model's path after --, as in: tmc diff HEAD~1 HEAD -- PATH`; code != ExitUsage || !strings.Contains(errs, want) || strings.Contains(errs, "stat ") {
+		t.Errorf("diff HEAD~1 HEAD: exit %d, want 2 and\n%s\ngot:\n%s", code, want, errs)
+	}
+	code, _, errs = run(t, "diff", "model", "nosuchfolder")
+	if want := `"nosuchfolder": no such file or folder (OLD and NEW are model folders or .tm files; git revisions need the model's path after --: tmc diff REV1 REV2 -- PATH)`; code != ExitUsage || !strings.Contains(errs, want) {
+		t.Errorf("diff model nosuchfolder: exit %d, want 2 and\n%s\ngot:\n%s", code, want, errs)
+	}
 	for _, args := range [][]string{
 		{"diff", "HEAD"},
 		{"diff", "nosuchrev", "HEAD", "--", "model"},
