@@ -22,9 +22,10 @@ import (
 
 func newCheck() *cobra.Command {
 	var (
-		format string
-		strict bool
-		failOn string
+		format  string
+		strict  bool
+		failOn  string
+		minBand string
 
 		baseline, writeBaseline string
 	)
@@ -59,6 +60,9 @@ exit status everything recorded, so a team can gate on what is new.`,
 			}
 			if failOn != "" && bandRank[failOn] == 0 {
 				return &usageError{fmt.Errorf("--fail-on must be low, medium, high or critical, not %q", failOn)}
+			}
+			if minBand != "" && bandRank[minBand] == 0 {
+				return &usageError{fmt.Errorf("--min-band must be low, medium, high or critical, not %q", minBand)}
 			}
 			path := modelPath(args)
 			if baseline != "" && writeBaseline != "" {
@@ -106,13 +110,25 @@ exit status everything recorded, so a team can gate on what is new.`,
 					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d baselined problems are gone; the baseline can shrink: tmc check --write-baseline %s\n", len(fixed), baseline)
 				}
 			}
+			// Every format lists only the findings at or above --min-band
+			// (text by score, highest first; the machine formats keep
+			// fingerprint order, so two runs diff line by line). The exit
+			// status still weighs every finding: --min-band chooses what to
+			// read, --fail-on what fails the run.
+			gate := findings
+			listed, below := listedFindings(findings, minBand)
+			if below > 0 || format != "text" {
+				m := *in.Model // the Markdown summary reads the model's findings
+				m.Findings = listed
+				in.Model = &m
+			}
 			p := printer(res)
 			out := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				err = p.JSONWith(out, diags, jsonFindings(p, findings))
+				err = p.JSONWith(out, diags, jsonFindings(p, listed))
 			case "sarif", "github", "markdown":
-				in.Findings = cireport.Findings(findings)
+				in.Findings = cireport.Findings(listed)
 				err = writeReport(out, format, in)
 			default:
 				err = p.Text(out, diags)
@@ -122,14 +138,17 @@ exit status everything recorded, so a team can gate on what is new.`,
 						path, len(m.Files), len(m.Elements), len(m.Flows), countCrossings(res))
 				}
 				if err == nil {
-					err = textFindings(out, p, findings)
+					err = textFindings(out, p, listed)
+				}
+				if err == nil && below > 0 {
+					_, err = fmt.Fprintf(out, "findings below %s: %d, not listed (--min-band %s)\n", minBand, below, minBand)
 				}
 			}
 			if err != nil {
 				return &usageError{err}
 			}
 			if failOn != "" {
-				open, found := openAtOrAbove(res, failOn), findingsAtOrAbove(findings, failOn)
+				open, found := openAtOrAbove(res, failOn), findingsAtOrAbove(gate, failOn)
 				if len(open) > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "tmc: %d open threat(s) at or above %s: %s\n", len(open), failOn, strings.Join(open, ", "))
 				}
@@ -148,6 +167,8 @@ exit status everything recorded, so a team can gate on what is new.`,
 	cmd.Flags().StringVar(&baseline, "baseline", "", "leave out of the report and the exit status every diagnostic and finding whose fingerprint is in this baseline file")
 	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "write the fingerprints of every diagnostic and finding to this file (schema tmc/baseline/v1) and exit 0")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an open threat or a finding is at or above this risk band: low, medium, high or critical")
+	cmd.Flags().StringVar(&minBand, "min-band", "", "list only the findings at or above this risk band: low, medium, high or critical (in every format; the exit status is unchanged)")
+	_ = cmd.RegisterFlagCompletionFunc("min-band", cobra.FixedCompletions([]string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif", "github", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -176,6 +197,21 @@ func findingsAtOrAbove(fs []*ir.Finding, band string) []string {
 		}
 	}
 	return fps
+}
+
+// listedFindings returns the findings tmc check lists, in their order,
+// leaving out those below band (none when band is ""), and how many it
+// left out.
+func listedFindings(fs []*ir.Finding, band string) (listed []*ir.Finding, below int) {
+	if band == "" {
+		return fs, 0
+	}
+	for _, f := range fs {
+		if bandRank[f.Band] >= bandRank[band] {
+			listed = append(listed, f)
+		}
+	}
+	return listed, len(fs) - len(listed)
 }
 
 // textFindings prints the findings section of `tmc check`, highest score

@@ -3,8 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -233,5 +237,104 @@ func TestCheckCIFormats(t *testing.T) {
 	code, out, _ = run(t, "check", "--format", "markdown", "../../../../examples/checkout")
 	if code != ExitOK || !strings.HasPrefix(out, "## tmc: Checkout platform") {
 		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+}
+
+// tmc check lists findings by score, highest first, and --min-band leaves
+// out those below a band in every format, without changing the exit
+// status (issue 15).
+func TestCheckMinBand(t *testing.T) {
+	pinDate(t)
+	const checkout = "../../../../examples/checkout"
+	findingLine := regexp.MustCompile(`finding\[[^\]]+\] (\w+) (\d+): .*\((\S+)\)$`)
+	textFindings := func(out string) (bands []string, fps []string) {
+		last := 1 << 30
+		for _, l := range strings.Split(out, "\n") {
+			m := findingLine.FindStringSubmatch(l)
+			if m == nil {
+				continue
+			}
+			score, _ := strconv.Atoi(m[2])
+			if score > last {
+				t.Errorf("findings not by score, highest first: %d after %d\n%s", score, last, l)
+			}
+			last = score
+			bands, fps = append(bands, m[1]), append(fps, m[3])
+		}
+		return bands, fps
+	}
+	code, all, _ := run(t, "check", checkout)
+	allBands, _ := textFindings(all)
+	if code != ExitOK || len(allBands) == 0 || strings.Contains(all, "not listed") {
+		t.Fatalf("check: exit %d, %d findings\n%s", code, len(allBands), all)
+	}
+	var high int
+	for _, b := range allBands {
+		if b == "high" || b == "critical" {
+			high++
+		}
+	}
+	if high == 0 || high == len(allBands) {
+		t.Fatalf("examples/checkout should have findings above and below high: %v", allBands)
+	}
+	code, out, _ := run(t, "check", "--min-band", "high", checkout)
+	bands, fps := textFindings(out)
+	if code != ExitOK || len(bands) != high || !strings.Contains(out, fmt.Sprintf("findings below high: %d, not listed (--min-band high)\n", len(allBands)-high)) {
+		t.Errorf("--min-band high: exit %d, %d findings, want %d and a note on the rest\n%s", code, len(bands), high, out)
+	}
+	for _, b := range bands {
+		if b != "high" && b != "critical" {
+			t.Errorf("--min-band high lists a %s finding", b)
+		}
+	}
+	// JSON: the same findings (in fingerprint order, docs/cli.md).
+	_, out, _ = run(t, "check", "--format", "json", "--min-band", "high", checkout)
+	var doc struct {
+		Findings []struct{ Fingerprint, Band, Status string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var jfps []string
+	open := 0
+	for _, f := range doc.Findings {
+		jfps = append(jfps, f.Fingerprint)
+		if f.Status == "open" {
+			open++
+		}
+	}
+	if !slices.IsSorted(jfps) || !slices.Equal(jfps, slices.Sorted(slices.Values(fps))) {
+		t.Errorf("json lists other findings than text, or not by fingerprint:\n%v\n%v", jfps, fps)
+	}
+	// SARIF, GitHub annotations and the Markdown summary: only findings at
+	// or above the band.
+	_, out, _ = run(t, "check", "--format", "sarif", "--min-band", "high", checkout)
+	for _, fp := range fps {
+		if !strings.Contains(out, fp) {
+			t.Errorf("sarif --min-band high: %s missing", fp)
+		}
+	}
+	if n := strings.Count(out, `"ruleId": "TMR-`); n != len(fps) {
+		t.Errorf("sarif --min-band high: %d findings, want %d", n, len(fps))
+	}
+	_, out, _ = run(t, "check", "--format", "github", "--min-band", "high", checkout)
+	if n := strings.Count(out, ",title=TMR-"); n != open { // annotations are for open findings
+		t.Errorf("github --min-band high: %d finding annotations, want %d\n%s", n, open, out)
+	}
+	_, out, _ = run(t, "check", "--format", "markdown", "--min-band", "high", checkout)
+	if !regexp.MustCompile(`\| Open findings \(critical / high / medium / low\) \| \d+ / [1-9]\d* / 0 / 0 \|`).MatchString(out) {
+		t.Errorf("markdown --min-band high counts findings below high\n%s", out)
+	}
+	_, out, _ = run(t, "check", "--format", "sarif", "--min-band", "critical", checkout)
+	if n := strings.Count(out, `"ruleId": "TMR-`); n != 0 { // examples/checkout has no critical finding
+		t.Errorf("sarif --min-band critical reports %d finding(s)", n)
+	}
+	// The exit status weighs every finding: --fail-on still sees those
+	// --min-band leaves out.
+	if code, _, errs := run(t, "check", "--min-band", "critical", "--fail-on", "medium", checkout); code != ExitFail || !strings.Contains(errs, "finding(s) at or above medium") {
+		t.Errorf("--min-band critical --fail-on medium: exit %d, want 1\n%s", code, errs)
+	}
+	if code, _, errs := run(t, "check", "--min-band", "severe", checkout); code != ExitUsage || !strings.Contains(errs, "--min-band must be low, medium, high or critical") {
+		t.Errorf("--min-band severe: exit %d, want 2\n%s", code, errs)
 	}
 }
