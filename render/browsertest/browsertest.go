@@ -5,14 +5,15 @@
 //
 // The tests need Debian's chromium. Without it they skip with a message,
 // unless TMC_BROWSER_TESTS is set (by .ci/run, which installs chromium):
-// then a missing browser fails them.
+// then a missing browser fails them. A package with browser tests calls
+// Main from its TestMain, so that plain `go test ./...`, which hides
+// skips, says on one line that they were skipped.
 package browsertest
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -27,13 +28,8 @@ import (
 // Chromium returns the path of Chromium, or skips the test (fails it when
 // TMC_BROWSER_TESTS is set). TMC_CHROMIUM names another binary.
 func Chromium(t testing.TB) string {
-	for _, p := range []string{os.Getenv("TMC_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
+	if p := chromiumPath(); p != "" {
+		return p
 	}
 	msg := "headless Chromium not found (apt-get install -y chromium); browser test skipped"
 	if os.Getenv("TMC_BROWSER_TESTS") != "" {
