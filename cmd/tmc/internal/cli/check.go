@@ -38,8 +38,10 @@ func newCheck() *cobra.Command {
 Exit status: 0 when there is no error, 1 when there is one (or a warning,
 with --strict, or an open threat or a finding at or above a risk band,
 with --fail-on), 2 for usage or I/O errors. Findings (threats the built-in
-rules find, see 'tmc rules') are listed after the diagnostics and never
-change the exit status without --fail-on.
+rules find, see 'tmc rules') are listed after the diagnostics, highest
+score first, and never change the exit status without --fail-on.
+--min-band BAND lists only the findings at or above BAND, in every
+format; --fail-on still weighs them all.
 
 --write-baseline FILE records the fingerprints of every diagnostic and
 finding (exit 0); --baseline FILE then leaves out of the report and of the
