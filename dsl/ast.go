@@ -277,7 +277,9 @@ func (v *Value) Text() string {
 	return v.Word
 }
 
-// Crosses is `crosses B1, B2 "how trust is established"`.
+// Crosses is `crosses B1, B2 "how trust is established"`. Reason is nil
+// when the line was written without one: the parser reports that (TM101)
+// and keeps the statement, so the boundaries still count as named.
 type Crosses struct {
 	Node
 	Boundaries []*Ref `parser:"\"crosses\" @@ ( \",\" @@ )*"`
