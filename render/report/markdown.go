@@ -87,6 +87,9 @@ func Markdown(w io.Writer, in Input) error {
 		fmt.Fprintf(&b, "| %s dismissed as false positives or not applicable | %d |\n", upper(newWord+"findings"), dismissed)
 	}
 	fmt.Fprintf(&b, "| Open declared threats (critical / high / medium / low) | %s |\n", byBand(open))
+	if in.Below > 0 {
+		fmt.Fprintf(&b, "\n%s below %s not listed (`--min-band %s`).\n", plural(in.Below, "finding"), in.MinBand, in.MinBand)
+	}
 
 	if in.Baseline.Used {
 		newAndFixed(&b, in)

@@ -52,6 +52,11 @@ type Input struct {
 	// Baseline says what `tmc check --baseline` did. The zero value means
 	// no baseline: everything found is reported, none of it as new.
 	Baseline Baseline
+	// MinBand is the band below which findings are left out of Findings
+	// (`tmc check --min-band`), and Below how many were; "" and 0 when
+	// every finding is listed.
+	MinBand string
+	Below   int
 }
 
 // A Baseline is the outcome of comparing a check with a baseline file.

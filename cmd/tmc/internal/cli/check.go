@@ -123,6 +123,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 				m := *in.Model // the Markdown summary reads the model's findings
 				m.Findings = listed
 				in.Model = &m
+				in.MinBand, in.Below = minBand, below
 			}
 			p := printer(res)
 			out := cmd.OutOrStdout()

@@ -325,6 +325,9 @@ func TestCheckMinBand(t *testing.T) {
 	if !regexp.MustCompile(`\| Open findings \(critical / high / medium / low\) \| \d+ / [1-9]\d* / 0 / 0 \|`).MatchString(out) {
 		t.Errorf("markdown --min-band high counts findings below high\n%s", out)
 	}
+	if want := fmt.Sprintf("\n%d findings below high not listed (`--min-band high`).\n", len(allBands)-high); !strings.Contains(out, want) {
+		t.Errorf("markdown --min-band high does not say what it left out: want %q\n%s", want, out)
+	}
 	_, out, _ = run(t, "check", "--format", "sarif", "--min-band", "critical", checkout)
 	if n := strings.Count(out, `"ruleId": "TMR-`); n != 0 { // examples/checkout has no critical finding
 		t.Errorf("sarif --min-band critical reports %d finding(s)", n)
