@@ -559,7 +559,16 @@ type File struct {
 	Name  string // path relative to the model root, with /
 	Src   []byte
 	Decls []Decl
+	// Comments are the file's # and // comments in source order. The
+	// parser skips them; the formatter puts each back where it was.
+	Comments []Comment
 	// Broken lists the ids of declarations that did not parse, so that
 	// references to them are not reported a second time as undefined.
 	Broken []string
+}
+
+// A Comment is one # or // comment: from its marker to the end of its line.
+type Comment struct {
+	Pos  lexer.Position // where the marker is
+	Text string         // as written, marker included, without trailing white space
 }

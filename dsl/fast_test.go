@@ -54,6 +54,37 @@ func dump(d dsl.Decl) string {
 // must take every declaration of a file that has no syntax error, or it
 // would not be the fast path of a real model.
 func TestFastPathMatchesParticiple(t *testing.T) {
+	srcs := repoSources(t)
+	for name, b := range synth.Generate(300) {
+		if strings.HasSuffix(name, ".tm") {
+			srcs["synth/"+name] = b
+		}
+	}
+	for i, s := range fuzzSeeds {
+		srcs[fmt.Sprintf("seed-%d", i)] = []byte(s)
+	}
+	var decls, fastN, cleanDecls, cleanFast int
+	for name, src := range srcs {
+		d, n, clean := sameBothWays(t, name, src)
+		decls += d
+		fastN += n
+		if clean {
+			cleanDecls += d
+			cleanFast += n
+			if n != d {
+				t.Errorf("%s: the fast path took %d of %d declarations of a file without syntax errors", name, n, d)
+			}
+		}
+	}
+	t.Logf("%d inputs, %d declarations; the fast path took %d (%d of %d in files without syntax errors)",
+		len(srcs), decls, fastN, cleanFast, cleanDecls)
+}
+
+// repoSources returns every .tm input of the repository, by path: the .tm
+// files (examples, test data), the .tm files of txtar archives under
+// testdata and the fuzz corpus entries.
+func repoSources(t *testing.T) map[string][]byte {
+	t.Helper()
 	var files []string
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -95,29 +126,7 @@ func TestFastPathMatchesParticiple(t *testing.T) {
 		}
 		srcs[f] = b
 	}
-	for name, b := range synth.Generate(300) {
-		if strings.HasSuffix(name, ".tm") {
-			srcs["synth/"+name] = b
-		}
-	}
-	for i, s := range fuzzSeeds {
-		srcs[fmt.Sprintf("seed-%d", i)] = []byte(s)
-	}
-	var decls, fastN, cleanDecls, cleanFast int
-	for name, src := range srcs {
-		d, n, clean := sameBothWays(t, name, src)
-		decls += d
-		fastN += n
-		if clean {
-			cleanDecls += d
-			cleanFast += n
-			if n != d {
-				t.Errorf("%s: the fast path took %d of %d declarations of a file without syntax errors", name, n, d)
-			}
-		}
-	}
-	t.Logf("%d inputs, %d declarations; the fast path took %d (%d of %d in files without syntax errors)",
-		len(srcs), decls, fastN, cleanFast, cleanDecls)
+	return srcs
 }
 
 // corpusBytes decodes a `go test fuzz v1` corpus file holding one []byte,

@@ -39,8 +39,9 @@ type token struct {
 // tokens are a file's lexemes: t is what participle and the AST hold
 // (Node.Tokens are slices of it, never copies), meta the rest.
 type tokens struct {
-	t    []lexer.Token
-	meta []tokMeta
+	t        []lexer.Token
+	meta     []tokMeta
+	comments []Comment
 }
 
 // tokMeta is where a token ends, and whether it starts its line.
@@ -69,6 +70,7 @@ func lex(filename string, src []byte) *tokens {
 		ts.meta = append(ts.meta, tokMeta{endOff: int32(t.end.Offset), endLine: int32(t.end.Line), endCol: int32(t.end.Column), first: first})
 	}
 	lastLine, errs := 0, 0
+	defer func() { ts.comments = l.comments }()
 	for {
 		t, ok := l.next()
 		if !ok {
@@ -106,9 +108,10 @@ func textError(b []byte, what string) string {
 }
 
 type lexState struct {
-	src  []byte
-	text string // src as a string
-	pos  lexer.Position
+	src      []byte
+	text     string // src as a string
+	pos      lexer.Position
+	comments []Comment
 }
 
 func (l *lexState) peekByte(i int) byte {
@@ -170,6 +173,7 @@ func (l *lexState) next() (token, bool) {
 				l.advance(n)
 				return l.emit(tokError, start, msg)
 			}
+			l.comments = append(l.comments, Comment{Pos: l.pos, Text: strings.TrimRight(l.text[l.pos.Offset:l.pos.Offset+n], " \t\r\f\v")})
 			l.advance(n)
 			continue
 		}

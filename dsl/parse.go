@@ -82,15 +82,18 @@ func Parse(filename string, src []byte) (*File, diag.Diagnostics) {
 	return p.file, p.diags
 }
 
-func (p *fileParser) parse(src []byte) {
+// parse parses src into p.file and returns its tokens (nil for a file
+// over the size limit).
+func (p *fileParser) parse(src []byte) *tokens {
 	filename := p.file.Name
 	if len(src) > MaxFileSize {
 		p.diags.Errorf("TM100", diag.Range{File: filename},
 			"file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
 			float64(len(src))/(1<<20), MaxFileSize>>20)
-		return
+		return nil
 	}
 	ts := lex(filename, src)
+	p.file.Comments = ts.comments
 	for _, sp := range split(ts) {
 		p.decl(ts, sp)
 		if len(p.diags) >= maxFileDiags {
@@ -99,6 +102,7 @@ func (p *fileParser) parse(src []byte) {
 			break
 		}
 	}
+	return ts
 }
 
 type fileParser struct {
