@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tmc-dev/tmc/dsl"
 )
 
 const (
@@ -393,5 +395,47 @@ func TestUnifiedDiff(t *testing.T) {
 	}
 	if got, err := applyDiff(old.String(), b.String()); err != nil || got != new.String() {
 		t.Fatalf("large diff does not apply: %v", err)
+	}
+}
+
+// TestBundledModelsFormatted keeps the models tmc ships and writes in
+// tmc fmt's layout: every .tm file of examples/, what tmc init writes
+// (with a name and a date filled in), and the models tmc import wrote for
+// the peer models (compiler/importer/testdata; TestPeers pins them to the
+// importer's output). The ```tm blocks of README.md and docs/ are checked
+// by the dsl package's TestDocExamplesFormatted.
+func TestBundledModelsFormatted(t *testing.T) {
+	srcs := map[string][]byte{
+		"tmc init": []byte(strings.NewReplacer("{{NAME}}", strconv.Quote("Payments platform"), "{{TODAY}}", "2026-11-24").Replace(starter)),
+	}
+	var files []string
+	for _, dir := range []string{"../../../../examples", "../../../../compiler/importer/testdata"} {
+		err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() && strings.HasSuffix(p, ".tm") {
+				files = append(files, p)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(files) < 30 {
+		t.Fatalf("found %d .tm files; is the walk broken?", len(files))
+	}
+	for _, p := range files {
+		srcs[p] = []byte(readFile(t, p))
+	}
+	for name, src := range srcs {
+		out, err := dsl.Format(name, src)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(out, src) {
+			var d bytes.Buffer
+			unifiedDiff(&d, name, name+" (formatted)", src, out)
+			t.Errorf("%s is not formatted (tmc fmt -w fixes it):\n%s", name, d.String())
+		}
 	}
 }
