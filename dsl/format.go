@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -110,24 +111,71 @@ func (f *formatter) mark(v reflect.Value) {
 			f.mark(v.Index(i))
 		}
 	case reflect.Struct:
-		if v.Type() == nodeType {
-			return
+		pl := planOf(v.Type())
+		if pl.body >= 0 {
+			body := v.Field(pl.body)
+			for k := 0; k < body.Len(); k++ {
+				n := body.Index(k).Elem().Field(0).Interface().(Node) // Node comes first
+				f.stmt[n.Start().Offset] = true
+			}
 		}
-		t := v.Type()
-		for i := 0; i < v.NumField(); i++ {
-			if !t.Field(i).IsExported() {
-				continue
-			}
-			fv := v.Field(i)
-			if t.Field(i).Name == "Body" && fv.Kind() == reflect.Slice {
-				for k := 0; k < fv.Len(); k++ {
-					n := fv.Index(k).Elem().FieldByName("Node").Interface().(Node)
-					f.stmt[n.Start().Offset] = true
-				}
-			}
-			f.mark(fv)
+		for _, i := range pl.walk {
+			f.mark(v.Field(i))
 		}
 	}
+}
+
+// A plan is what mark does with a struct type: the index of its Body
+// field (or -1) and the fields that may hold blocks, found once per type.
+type plan struct {
+	body int
+	walk []int
+}
+
+var plans sync.Map // reflect.Type -> *plan
+
+func planOf(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	p := &plan{body: -1}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() || sf.Type == nodeType {
+			continue
+		}
+		if sf.Name == "Body" && sf.Type.Kind() == reflect.Slice {
+			if sf.Type.Elem().Kind() != reflect.Pointer || sf.Type.Elem().Elem().Field(0).Type != nodeType {
+				panic("dsl: the statements of a Body must be pointers to structs that start with Node") // a grammar change broke the formatter
+			}
+			p.body = i
+		}
+		if holdsBlocks(sf.Type, map[reflect.Type]bool{}) {
+			p.walk = append(p.walk, i)
+		}
+	}
+	plans.Store(t, p)
+	return p
+}
+
+// holdsBlocks reports whether a value of type t may hold a Body field.
+func holdsBlocks(t reflect.Type, seen map[reflect.Type]bool) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice:
+		return holdsBlocks(t.Elem(), seen)
+	case reflect.Struct:
+		if seen[t] {
+			return false // being looked at further up
+		}
+		seen[t] = true
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			if sf.IsExported() && (sf.Name == "Body" || holdsBlocks(sf.Type, seen)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type formatter struct {
@@ -272,7 +320,7 @@ func (f *formatter) oneLine(k int) bool {
 	if f.toks[m].Pos.Line != f.toks[k].Pos.Line {
 		return false
 	}
-	return f.col+1+utf8.RuneCountInString(f.flat(k, m)) <= Width
+	return f.col+utf8.RuneCountInString(f.flat(k, m)) <= Width // the space before "{" is written
 }
 
 // item is the width of the list item that starts at token k, with its

@@ -268,3 +268,25 @@ func FuzzFormat(f *testing.F) {
 		checkFormat(t, "fuzz.tm", src)
 	})
 }
+
+// BenchmarkFormat formats the files of a synthetic model of 1,000
+// elements (docs/performance.md quotes it).
+func BenchmarkFormat(b *testing.B) {
+	files := map[string][]byte{}
+	size := 0
+	for name, src := range synth.Generate(1000) {
+		if strings.HasSuffix(name, ".tm") {
+			files[name] = src
+			size += len(src)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for name, src := range files {
+			if _, err := dsl.Format(name, src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
