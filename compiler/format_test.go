@@ -113,6 +113,15 @@ func TestFormatKeepsIR(t *testing.T) {
 	if len(tmFiles) < 40 || len(archives) < 30 {
 		t.Fatalf("found %d .tm files and %d archives; the walk is broken", len(tmFiles), len(archives))
 	}
+	// The comparison must see a change that matters: a label.
+	core, err := os.ReadFile("testdata/core/core.tm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	relabeled := []byte(strings.Replace(string(core), `"Place order"`, `"Place an order"`, 1))
+	if compileFormatted(t, "/model", compiler.Tree{"core.tm": core}) == compileFormatted(t, "/model", compiler.Tree{"core.tm": relabeled}) {
+		t.Fatal("the IR comparison does not see a flow's label change")
+	}
 	formatted := 0
 	check := func(name, root string, tree compiler.Tree) {
 		after, n := formatTree(t, tree)
