@@ -342,15 +342,16 @@ func (f *formatter) item(k int) int {
 }
 
 func (f *formatter) print() {
-	// open holds, for each open block, whether it was printed over
-	// several lines, and expanded whether that was because it would not
-	// fit on its one line: then each of its statements gets a line.
-	var open, expanded []bool
+	// expanded holds, for each open block printed over several lines
+	// (a one-line block is printed at once), whether that is because it
+	// would not fit on the one line it was written on: then each of its
+	// statements gets a line of its own.
+	var expanded []bool
 	prev, closed := -1, -1 // closed: the last "}" that ended a multi-line block
 	for k := 0; k < len(f.toks); k++ {
 		t := &f.toks[k]
 		f.commentsBefore(t.Pos.Offset, prev)
-		multi := len(open) > 0 && open[len(open)-1]
+		multi := len(expanded) > 0
 		gap := t.Pos.Line > f.prevLine+1
 		switch {
 		case prev < 0:
@@ -385,14 +386,13 @@ func (f *formatter) print() {
 				continue
 			}
 			f.write("{")
-			open = append(open, true)
 			expanded = append(expanded, f.toks[f.match[k]].Pos.Line == t.Pos.Line)
 			f.depth++
 			f.prevLine, prev = f.endLine(k), k
 			continue
 		}
 		if isPunct(t, "}") {
-			open, expanded = open[:len(open)-1], expanded[:len(expanded)-1]
+			expanded = expanded[:len(expanded)-1]
 			closed = k
 		}
 		f.write(t.Value)
