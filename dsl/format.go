@@ -72,7 +72,7 @@ func (e *SyntaxError) Error() string {
 // diagnostics. Formatting is idempotent, keeps every comment, and the
 // result parses to the same AST as src.
 func Format(filename string, src []byte) ([]byte, error) {
-	p := &fileParser{file: &File{Name: filename, Src: src}}
+	p := &fileParser{file: &File{Name: filename, Src: src}, comments: true}
 	ts := p.parse(src)
 	if p.diags.HasErrors() || ts == nil {
 		return nil, &SyntaxError{Diags: p.diags}
@@ -247,20 +247,20 @@ func (f *formatter) endLine(k int) int {
 // comment prints comment c; after prev, the last token printed (or -1).
 func (f *formatter) comment(c Comment, prev int) {
 	switch {
-	case f.written && !f.nl && c.Pos.Line == f.prevLine:
+	case f.written && !f.nl && int(c.Line) == f.prevLine:
 		f.write("  ")
 	default:
-		blank := f.written && c.Pos.Line > f.prevLine+1 && (prev < 0 || !isPunct(&f.toks[prev], "{"))
+		blank := f.written && int(c.Line) > f.prevLine+1 && (prev < 0 || !isPunct(&f.toks[prev], "{"))
 		f.newline(blank, f.indent())
 	}
 	f.write(c.Text)
-	f.prevLine = c.Pos.Line
+	f.prevLine = int(c.Line)
 	f.nl = true
 }
 
 // commentsBefore prints the comments that come before source offset off.
 func (f *formatter) commentsBefore(off, prev int) {
-	for f.ci < len(f.comments) && f.comments[f.ci].Pos.Offset < off {
+	for f.ci < len(f.comments) && int(f.comments[f.ci].Offset) < off {
 		f.comment(f.comments[f.ci], prev)
 		f.ci++
 	}
@@ -269,7 +269,7 @@ func (f *formatter) commentsBefore(off, prev int) {
 // hasComment reports whether a comment lies between tokens i and j.
 func (f *formatter) hasComment(i, j int) bool {
 	for k := f.ci; k < len(f.comments); k++ {
-		off := f.comments[k].Pos.Offset
+		off := int(f.comments[k].Offset)
 		if off > f.toks[j].Pos.Offset {
 			break
 		}

@@ -85,7 +85,7 @@ func checkFormat(t *testing.T, name string, src []byte) []byte {
 	if string(src) != orig {
 		t.Fatalf("%s: Format modified its input", name)
 	}
-	before, diags := dsl.Parse(name, src)
+	before, diags := dsl.ParseWithComments(name, src)
 	if err != nil {
 		var se *dsl.SyntaxError
 		if !errors.As(err, &se) || !se.Diags.HasErrors() {
@@ -99,7 +99,7 @@ func checkFormat(t *testing.T, name string, src []byte) []byte {
 	if diags.HasErrors() {
 		t.Fatalf("%s: Format accepted a file with syntax errors: %v", name, diags)
 	}
-	after, diags := dsl.Parse(name, out)
+	after, diags := dsl.ParseWithComments(name, out)
 	if len(diags) > 0 {
 		t.Fatalf("%s: the formatted file does not parse: %v\n%s", name, diags, out)
 	}
