@@ -163,8 +163,9 @@ func TestFastPathMutations(t *testing.T) {
 	srcs = append(srcs, "view v \"Filters\" {\n  dfd\n  crossing edge, cluster.data\n  unmarked\n  carries order, card\n  around shop.orders 2\n  around psp\n}\n")
 	inserts := []string{"around", "crossing", "unmarked", "0x2", "crosses", "on", "in", "->", "-->", ",", ".", ".*", "{", "}", ":", `"s"`, "7", "2026-01-02",
 		"x", "a.b", "over", "else", "and", "by", "until", "of", "note", "alt", "opt", "par", "description", "container",
-		"boundary", "provides", "accepted", "protocol", "auth", "carries", "flow", "system", "stride", "0x1f", "99999999999999999999"}
+		"boundary", "provides", "accepted", "protocol", "auth", "carries", "flow", "system", "stride", "0x1f", "99999999999999999999", "#c", "//c"}
 	rng := rand.New(rand.NewPCG(1, 2))
+	formatted := 0
 	runs := 3000
 	if testing.Short() {
 		runs = 300
@@ -205,5 +206,11 @@ func TestFastPathMutations(t *testing.T) {
 			b.WriteString(w)
 		}
 		sameBothWays(t, fmt.Sprintf("mutation-%d", i), []byte(b.String()))
+		// The formatter meets the same edges: whatever of these parses
+		// formats to the same AST and comments, idempotently.
+		if checkFormat(t, fmt.Sprintf("mutation-%d", i), []byte(b.String())) != nil {
+			formatted++
+		}
 	}
+	t.Logf("%d of %d mutations parsed and were formatted", formatted, runs)
 }
