@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -288,5 +289,87 @@ func BenchmarkFormat(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// respace rewrites the white space between the tokens of src at random:
+// spaces, tabs, line breaks and runs of blank lines, leaving strings and
+// comments (and the line break that ends a comment) alone.
+func respace(src string, rng *rand.Rand) string {
+	choices := []string{" ", "  ", "\t", "\n", "\n\n\n", " \n  ", "\r\n"}
+	var b strings.Builder
+	i := 0
+	afterComment := false
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			j := i
+			for j < len(src) && strings.IndexByte(" \t\n\r", src[j]) >= 0 {
+				j++
+			}
+			w := choices[rng.IntN(len(choices))]
+			if afterComment && !strings.Contains(w, "\n") {
+				w += "\n"
+			}
+			b.WriteString(w)
+			afterComment = false
+			i = j
+		case c == '#' || c == '/' && i+1 < len(src) && src[i+1] == '/':
+			j := strings.IndexByte(src[i:], '\n')
+			if j < 0 {
+				j = len(src) - i
+			}
+			b.WriteString(src[i : i+j])
+			afterComment = true
+			i += j
+		case strings.HasPrefix(src[i:], `"""`):
+			j := strings.Index(src[i+3:], `"""`)
+			b.WriteString(src[i : i+3+j+3])
+			i += 3 + j + 3
+		case c == '"':
+			j := i + 1
+			for j < len(src) && src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			b.WriteString(src[i : j+1])
+			i = j + 1
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// TestFormatRespaced formats the bundled examples and the core example
+// with their white space rewritten at random (statements joined and split,
+// blank lines, tabs, CRLF): every version that parses must format to the
+// same AST and comments, idempotently (checkFormat).
+func TestFormatRespaced(t *testing.T) {
+	files := []string{"../compiler/testdata/core/core.tm", "../examples/checkout/platform.tm", "../examples/checkout/services/billing/billing.tm", "../examples/tmc/cli.tm"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	runs := 100
+	if testing.Short() {
+		runs = 10
+	}
+	parsed := 0
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range runs {
+			name := fmt.Sprintf("%s-respaced-%d", path, i)
+			if checkFormat(t, name, []byte(respace(string(src), rng))) != nil {
+				parsed++
+			}
+		}
+	}
+	if parsed < len(files)*runs/2 {
+		t.Errorf("only %d of %d respaced files parsed; is respace broken?", parsed, len(files)*runs)
 	}
 }
