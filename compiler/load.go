@@ -88,9 +88,11 @@ func skipDirName(name string) bool {
 	return false
 }
 
-// skipFile reports whether a .tm file in a folder is left out: like the go
-// tool, names starting with . or _ (hidden files, Emacs lock files
-// .#x.tm), and editor autosaves starting with #.
+// SkipFile reports whether a .tm file named name is left out when its
+// folder is loaded: like the go tool, names starting with . or _ (hidden
+// files, Emacs lock files .#x.tm), and editor autosaves starting with #.
+func SkipFile(name string) bool { return skipFile(name) }
+
 func skipFile(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#")
 }

@@ -3,6 +3,8 @@ package dsl
 import (
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
 // The grammar below is the AST: participle fills these structs. Every node
@@ -561,7 +563,24 @@ type File struct {
 	Name  string // path relative to the model root, with /
 	Src   []byte
 	Decls []Decl
+	// Comments are the file's # and // comments in source order, kept
+	// by ParseWithComments (nil after Parse, which does not need them and
+	// so costs nothing on a file of a million comments).
+	Comments []Comment
 	// Broken lists the ids of declarations that did not parse, so that
 	// references to them are not reported a second time as undefined.
 	Broken []string
+}
+
+// A Comment is one # or // comment: from its marker to the end of its line.
+type Comment struct {
+	Text string // as written, marker included, without trailing white space
+	// Where the marker is: byte offset, line and column (in code points),
+	// as in diag.Pos. int32 keeps a comment at 32 bytes.
+	Offset, Line, Col int32
+}
+
+// Pos returns where the comment starts.
+func (c Comment) Pos() diag.Pos {
+	return diag.Pos{Line: int(c.Line), Col: int(c.Col), Offset: int(c.Offset)}
 }

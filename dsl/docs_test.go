@@ -1,12 +1,59 @@
 package dsl
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
+
+// tmBlocks returns the ```tm blocks of README.md and docs/*.md, by
+// file:line of their first line.
+func tmBlocks(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, "../README.md")
+	block := regexp.MustCompile("(?ms)^```tm\n(.*?)^```")
+	out := map[string][]byte{}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range block.FindAllSubmatchIndex(data, -1) {
+			line := 1 + strings.Count(string(data[:m[2]]), "\n")
+			out[fmt.Sprintf("%s:%d", filepath.Base(file), line)] = data[m[2]:m[3]]
+		}
+	}
+	if len(out) < 30 {
+		t.Fatalf("only %d tm examples found; is the pattern still right?", len(out))
+	}
+	return out
+}
+
+// TestDocExamplesFormatted checks that every ```tm block of README.md and
+// docs/*.md that parses is in tmc fmt's layout (the blocks of the syntax
+// codes in docs/checks.md that are meant not to parse are left out).
+func TestDocExamplesFormatted(t *testing.T) {
+	n := 0
+	for at, src := range tmBlocks(t) {
+		out, err := Format("example.tm", src)
+		if err != nil {
+			continue
+		}
+		n++
+		if !bytes.Equal(out, src) {
+			t.Errorf("%s: example is not formatted; tmc fmt gives:\n%s", at, out)
+		}
+	}
+	t.Logf("%d tm examples formatted", n)
+}
 
 // TestDocExamplesParse parses every ```tm block of README.md and docs/*.md:
 // the language reference and the guides must show text tmc reads. Only

@@ -54,6 +54,37 @@ func dump(d dsl.Decl) string {
 // must take every declaration of a file that has no syntax error, or it
 // would not be the fast path of a real model.
 func TestFastPathMatchesParticiple(t *testing.T) {
+	srcs := repoSources(t)
+	for name, b := range synth.Generate(300) {
+		if strings.HasSuffix(name, ".tm") {
+			srcs["synth/"+name] = b
+		}
+	}
+	for i, s := range fuzzSeeds {
+		srcs[fmt.Sprintf("seed-%d", i)] = []byte(s)
+	}
+	var decls, fastN, cleanDecls, cleanFast int
+	for name, src := range srcs {
+		d, n, clean := sameBothWays(t, name, src)
+		decls += d
+		fastN += n
+		if clean {
+			cleanDecls += d
+			cleanFast += n
+			if n != d {
+				t.Errorf("%s: the fast path took %d of %d declarations of a file without syntax errors", name, n, d)
+			}
+		}
+	}
+	t.Logf("%d inputs, %d declarations; the fast path took %d (%d of %d in files without syntax errors)",
+		len(srcs), decls, fastN, cleanFast, cleanDecls)
+}
+
+// repoSources returns every .tm input of the repository, by path: the .tm
+// files (examples, test data), the .tm files of txtar archives under
+// testdata and the fuzz corpus entries.
+func repoSources(t *testing.T) map[string][]byte {
+	t.Helper()
 	var files []string
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -95,29 +126,7 @@ func TestFastPathMatchesParticiple(t *testing.T) {
 		}
 		srcs[f] = b
 	}
-	for name, b := range synth.Generate(300) {
-		if strings.HasSuffix(name, ".tm") {
-			srcs["synth/"+name] = b
-		}
-	}
-	for i, s := range fuzzSeeds {
-		srcs[fmt.Sprintf("seed-%d", i)] = []byte(s)
-	}
-	var decls, fastN, cleanDecls, cleanFast int
-	for name, src := range srcs {
-		d, n, clean := sameBothWays(t, name, src)
-		decls += d
-		fastN += n
-		if clean {
-			cleanDecls += d
-			cleanFast += n
-			if n != d {
-				t.Errorf("%s: the fast path took %d of %d declarations of a file without syntax errors", name, n, d)
-			}
-		}
-	}
-	t.Logf("%d inputs, %d declarations; the fast path took %d (%d of %d in files without syntax errors)",
-		len(srcs), decls, fastN, cleanFast, cleanDecls)
+	return srcs
 }
 
 // corpusBytes decodes a `go test fuzz v1` corpus file holding one []byte,
@@ -154,8 +163,9 @@ func TestFastPathMutations(t *testing.T) {
 	srcs = append(srcs, "view v \"Filters\" {\n  dfd\n  crossing edge, cluster.data\n  unmarked\n  carries order, card\n  around shop.orders 2\n  around psp\n}\n")
 	inserts := []string{"around", "crossing", "unmarked", "0x2", "crosses", "on", "in", "->", "-->", ",", ".", ".*", "{", "}", ":", `"s"`, "7", "2026-01-02",
 		"x", "a.b", "over", "else", "and", "by", "until", "of", "note", "alt", "opt", "par", "description", "container",
-		"boundary", "provides", "accepted", "protocol", "auth", "carries", "flow", "system", "stride", "0x1f", "99999999999999999999"}
+		"boundary", "provides", "accepted", "protocol", "auth", "carries", "flow", "system", "stride", "0x1f", "99999999999999999999", "#c", "//c"}
 	rng := rand.New(rand.NewPCG(1, 2))
+	formatted := 0
 	runs := 3000
 	if testing.Short() {
 		runs = 300
@@ -196,5 +206,11 @@ func TestFastPathMutations(t *testing.T) {
 			b.WriteString(w)
 		}
 		sameBothWays(t, fmt.Sprintf("mutation-%d", i), []byte(b.String()))
+		// The formatter meets the same edges: whatever of these parses
+		// formats to the same AST and comments, idempotently.
+		if checkFormat(t, fmt.Sprintf("mutation-%d", i), []byte(b.String())) != nil {
+			formatted++
+		}
 	}
+	t.Logf("%d of %d mutations parsed and were formatted", formatted, runs)
 }

@@ -39,8 +39,9 @@ type token struct {
 // tokens are a file's lexemes: t is what participle and the AST hold
 // (Node.Tokens are slices of it, never copies), meta the rest.
 type tokens struct {
-	t    []lexer.Token
-	meta []tokMeta
+	t        []lexer.Token
+	meta     []tokMeta
+	comments []Comment
 }
 
 // tokMeta is where a token ends, and whether it starts its line.
@@ -54,12 +55,13 @@ func (ts *tokens) end(k int) lexer.Position {
 	return lexer.Position{Filename: ts.t[k].Pos.Filename, Offset: int(m.endOff), Line: int(m.endLine), Column: int(m.endCol)}
 }
 
-// lex splits src into tokens. It never fails: bad input becomes tokError
-// tokens carrying a message, so the splitter can report them and go on.
-func lex(filename string, src []byte) *tokens {
+// lex splits src into tokens, and keeps the comments if asked. It never
+// fails: bad input becomes tokError tokens carrying a message, so the
+// splitter can report them and go on.
+func lex(filename string, src []byte, keepComments bool) *tokens {
 	// Token values are substrings of one copy of the file: one allocation
 	// per file rather than one per name and string.
-	l := lexState{src: src, text: string(src), pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+	l := lexState{src: src, text: string(src), pos: lexer.Position{Filename: filename, Line: 1, Column: 1}, keepComments: keepComments}
 	if strings.HasPrefix(string(src[:min(3, len(src))]), "\uFEFF") {
 		l.pos.Offset = 3 // a byte-order mark is not part of the text
 	}
@@ -69,6 +71,7 @@ func lex(filename string, src []byte) *tokens {
 		ts.meta = append(ts.meta, tokMeta{endOff: int32(t.end.Offset), endLine: int32(t.end.Line), endCol: int32(t.end.Column), first: first})
 	}
 	lastLine, errs := 0, 0
+	defer func() { ts.comments = l.comments }()
 	for {
 		t, ok := l.next()
 		if !ok {
@@ -106,9 +109,11 @@ func textError(b []byte, what string) string {
 }
 
 type lexState struct {
-	src  []byte
-	text string // src as a string
-	pos  lexer.Position
+	src          []byte
+	text         string // src as a string
+	pos          lexer.Position
+	keepComments bool
+	comments     []Comment
 }
 
 func (l *lexState) peekByte(i int) byte {
@@ -169,6 +174,12 @@ func (l *lexState) next() (token, bool) {
 				start := l.pos
 				l.advance(n)
 				return l.emit(tokError, start, msg)
+			}
+			if l.keepComments {
+				l.comments = append(l.comments, Comment{
+					Text:   strings.TrimRight(l.text[l.pos.Offset:l.pos.Offset+n], " \t\r\f\v"),
+					Offset: int32(l.pos.Offset), Line: int32(l.pos.Line), Col: int32(l.pos.Column),
+				})
 			}
 			l.advance(n)
 			continue

@@ -73,6 +73,14 @@ func run[T any](p *participle.Parser[T], toks []lexer.Token, eof lexer.Position)
 	return p.ParseFromLexer(pl)
 }
 
+// ParseWithComments is Parse that also keeps the file's comments in
+// File.Comments, for tools that print or show them (the formatter).
+func ParseWithComments(filename string, src []byte) (*File, diag.Diagnostics) {
+	p := &fileParser{file: &File{Name: filename, Src: src}, comments: true}
+	p.parse(src)
+	return p.file, p.diags
+}
+
 // Parse parses one file. It returns every declaration that parsed and a
 // diagnostic for each one that did not: a syntax error in one declaration
 // hides nothing in the others.
@@ -82,15 +90,18 @@ func Parse(filename string, src []byte) (*File, diag.Diagnostics) {
 	return p.file, p.diags
 }
 
-func (p *fileParser) parse(src []byte) {
+// parse parses src into p.file and returns its tokens (nil for a file
+// over the size limit).
+func (p *fileParser) parse(src []byte) *tokens {
 	filename := p.file.Name
 	if len(src) > MaxFileSize {
 		p.diags.Errorf("TM100", diag.Range{File: filename},
 			"file is %.1f MB, over the %d MB limit for one .tm file; split the model into several files",
 			float64(len(src))/(1<<20), MaxFileSize>>20)
-		return
+		return nil
 	}
-	ts := lex(filename, src)
+	ts := lex(filename, src, p.comments)
+	p.file.Comments = ts.comments
 	for _, sp := range split(ts) {
 		p.decl(ts, sp)
 		if len(p.diags) >= maxFileDiags {
@@ -99,6 +110,7 @@ func (p *fileParser) parse(src []byte) {
 			break
 		}
 	}
+	return ts
 }
 
 type fileParser struct {
@@ -108,6 +120,8 @@ type fileParser struct {
 	// the declarations it parsed.
 	slow  bool
 	fastN int
+	// comments keeps the file's comments (File.Comments).
+	comments bool
 }
 
 func (p *fileParser) rng(start, end lexer.Position) diag.Range {

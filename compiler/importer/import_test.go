@@ -13,6 +13,7 @@ import (
 
 	"github.com/tmc-dev/tmc/compiler"
 	"github.com/tmc-dev/tmc/compiler/importer"
+	"github.com/tmc-dev/tmc/dsl"
 )
 
 // update rewrites the golden files instead of comparing: TMC_UPDATE=1.
@@ -55,6 +56,11 @@ func peerFile(t testing.TB, rel string) []byte {
 // (TM301), the gap the source leaves for tmc check to report.
 func compileClean(t testing.TB, res *importer.Result) *compiler.Result {
 	t.Helper()
+	for _, f := range res.Files {
+		if out, err := dsl.Format(f.Name, f.Data); err != nil || !bytes.Equal(out, f.Data) {
+			t.Errorf("imported %s is not formatted as tmc fmt formats it (%v)", f.Name, err)
+		}
+	}
 	cres, err := res.Compile("imported", compiler.Options{Now: today})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/dsl"
 )
 
 // MaxInput is the largest file an importer reads, in bytes.
@@ -600,7 +601,17 @@ func (m *model) files() []File {
 		rest = append(rest, File{Name: g.file, Data: []byte(s)})
 	}
 	sort.Slice(rest, func(i, j int) bool { return rest[i].Name < rest[j].Name })
-	return append(out, rest...)
+	out = append(out, rest...)
+	// The writer lays files out as tmc fmt does; Format settles what it
+	// leaves to taste (long lists), so an imported model is formatted. A
+	// file that does not parse is left as written, for the compiler to
+	// report.
+	for i := range out {
+		if b, err := dsl.Format(out[i].Name, out[i].Data); err == nil {
+			out[i].Data = b
+		}
+	}
+	return out
 }
 
 func (f File) String() string { return string(f.Data) }

@@ -631,6 +631,12 @@ func (ci *ciRun) expected(args []string) int {
 		return 0
 	case "build":
 		return fail // built, with the check errors shown
+	case "fmt":
+		// The scenario's model is core.tm, whose trailing comments are
+		// aligned by hand: tmc fmt --check lists it.
+		if slices.Contains(args, "--check") {
+			return 1
+		}
 	}
 	ci.t.Fatalf("the test does not know what tmc %s should do", strings.Join(args, " "))
 	return -1

@@ -154,7 +154,10 @@ func selectViews(m *ir.Model, ids []string) ([]*ir.View, error) {
 
 // writeAtomic writes a file through a temporary file and a rename, so a
 // reader never sees half a file.
-func writeAtomic(path string, data []byte) error {
+func writeAtomic(path string, data []byte) error { return writeAtomicMode(path, data, 0o644) }
+
+// writeAtomicMode is writeAtomic for a file of the given mode.
+func writeAtomicMode(path string, data []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmc-*.tmp")
 	if err != nil {
 		return err
@@ -168,7 +171,7 @@ func writeAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}

@@ -11,7 +11,8 @@ system application_network_system "Application Network systems" in application_n
     tech "load-balancer (physical)"
     owner "Company ABC"
     criticality mission_critical  # the higher of integrity mission-critical and availability mission-critical
-    processes customer_accounts, customer_operational_data, customer_contracts, internal_business_data, client_application_code, marketing_material
+    processes customer_accounts, customer_operational_data, customer_contracts, internal_business_data,
+        client_application_code, marketing_material
     description """
       Load Balancer (HA-Proxy)
 

@@ -11,7 +11,8 @@ system customer_client "Customer Web Client" in internet {
   owner "Customer"
   out_of_scope "Owned and managed by end-user customer"
   criticality operational  # the higher of integrity operational and availability operational
-  processes customer_accounts, customer_operational_data, customer_contracts, client_application_code, marketing_material
+  processes customer_accounts, customer_operational_data, customer_contracts, client_application_code,
+      marketing_material
   description """
     Customer Web Client
 
