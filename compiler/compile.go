@@ -18,6 +18,11 @@ type Options struct {
 	// Now is today, for checks that depend on the date. Zero means
 	// SOURCE_DATE_EPOCH when set, else the clock (see Today).
 	Now time.Time
+
+	// Root is the project root, as `--root` gives it: the folder the
+	// paths the model names may go up to. "" means the nearest folder
+	// above the model holding .git or tmc.toml (FindProject).
+	Root string
 }
 
 // Today returns the date checks compare against: SOURCE_DATE_EPOCH (Unix
@@ -55,6 +60,11 @@ func Compile(path string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Root != "" {
+		if err := src.SetProject(opts.Root); err != nil {
+			return nil, err
+		}
+	}
 	return CompileSource(src, opts), nil
 }
 
@@ -65,15 +75,16 @@ func CompileSource(src *Source, opts Options) *Result {
 		opts.Now = time.Now().UTC()
 	}
 	c := &compiler{
-		m:      &ir.Model{},
-		opts:   opts,
-		root:   src.Root,
-		files:  src.Reader(),
-		tree:   src.tree,
-		syms:   map[string]*symbol{},
-		byName: map[string][]*symbol{},
-		props:  map[any]map[string]diag.Range{},
-		broken: map[string]bool{},
+		m:        &ir.Model{},
+		opts:     opts,
+		root:     src.Root,
+		modelDir: src.modelDir(),
+		files:    src.Refs(),
+		tree:     src.tree,
+		syms:     map[string]*symbol{},
+		byName:   map[string][]*symbol{},
+		props:    map[any]map[string]diag.Range{},
+		broken:   map[string]bool{},
 	}
 	c.diags = append(c.diags, src.Diags...)
 	for _, f := range src.Files {

@@ -22,9 +22,13 @@ const OutputMarker = ".tmc-output"
 
 // A Source is the loaded text of a model: its root and its parsed files.
 type Source struct {
-	Root  string // absolute path of the model root
-	Files []*dsl.File
-	Diags diag.Diagnostics
+	Root string // absolute path of the model root
+	// Project is the absolute path of the project root: the folder the
+	// paths the model names (tests, evidence, decision records) may go up
+	// to, never beyond (see FindProject and SetProject). "" means Root.
+	Project string
+	Files   []*dsl.File
+	Diags   diag.Diagnostics
 
 	// tree, when set, holds every file of the model (LoadTree): the paths
 	// the model names are looked up in it instead of under Root.
@@ -32,6 +36,9 @@ type Source struct {
 
 	// files reads under Root, confined to it (nil: made on first use).
 	files *Confined
+	// refs reads under the project root, confined to it (nil: made on
+	// first use).
+	refs *Confined
 }
 
 // Reader returns the reader of the files under the model root: every
@@ -96,7 +103,8 @@ func skipFile(name string) bool {
 }
 
 // Load reads the model at path: every .tm file below a folder, or one file.
-// It returns a *UsageError when path does not exist.
+// Its project root is the nearest folder above holding .git or tmc.toml
+// (FindProject); SetProject changes it. It returns a *UsageError when path does not exist.
 func Load(path string) (*Source, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -115,6 +123,7 @@ func Load(path string) (*Source, error) {
 		names = []string{filepath.Base(abs)}
 	}
 	src.files = Confine(src.Root)
+	src.Project = FindProject(src.Root)
 	if len(names) == 0 && len(src.Diags) == 0 {
 		return nil, noFiles(path)
 	}

@@ -424,21 +424,41 @@ type Control struct {
 // Effective reports whether the control is in place (implemented or verified).
 func (c *Control) Effective() bool { return c.Status == "implemented" || c.Status == "verified" }
 
-// A FileRef is a path the model names (a test, evidence, an ADR), relative
-// to the model root with /.
+// A FileRef is a path the model names (a test, evidence, an ADR). It is
+// written relative to the .tm file that names it, with /, and may go up
+// to the project root (the nearest folder above the model holding .git or
+// tmc.toml, or --root), never beyond.
 type FileRef struct {
-	Path  string // as written, without a :TestName suffix
+	Path string // as written, without a :TestName suffix
+	// Name is the path relative to the model root, cleaned, with /; it
+	// starts with ../ where it goes up out of the model folder. "" when
+	// the path escapes the project root.
+	Name  string
 	Test  string // the TestName after ":", for tests
-	Found bool   // the file exists under the model root
+	Found bool   // the file exists under the project root
+	// Suggest is, for a path not Found, the path relative to the .tm file
+	// of what it names relative to the model root, when that exists: the
+	// rule before paths were relative to the file that names them.
+	Suggest string
 	// TestFound reports, for a test with a TestName in a file that exists,
 	// whether the file declares it (`func TestName(` in a .go file, the
 	// name anywhere in other files).
 	TestFound bool
-	Escapes   bool // the path leaves the model root (absolute, climbs out with .., or a symbolic link leads out)
+	Escapes   bool // the path leaves the project root (absolute, climbs out with .., or a symbolic link leads out)
 	// Resolved is where a symbolic link on the path leads, when it leads
-	// out of the model root; the file is then neither looked at nor read.
+	// out of the project root; the file is then neither looked at nor read.
 	Resolved string
 	Range    diag.Range
+}
+
+// Shown is the path to show a reader of the report or of another tool's
+// format: Name, relative to the model root, where the path resolves, else
+// the path as written.
+func (f *FileRef) Shown() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.Path
 }
 
 // A Decision represents a security architecture decision record.

@@ -304,6 +304,7 @@ type jThreat struct {
 
 type jFile struct {
 	Path  string  `json:"path"`
+	Name  string  `json:"name"`
 	Test  string  `json:"test,omitempty"`
 	Found bool    `json:"found"`
 	Range *jRange `json:"range"`
@@ -398,7 +399,9 @@ func (t Target) Kind() string {
 	return ""
 }
 
-func jf(f *FileRef) jFile { return jFile{f.Path, f.Test, f.Found, jr(f.Range)} }
+func jf(f *FileRef) jFile {
+	return jFile{Path: f.Path, Name: f.Name, Test: f.Test, Found: f.Found, Range: jr(f.Range)}
+}
 
 func jsteps(steps []*Step) []jStep {
 	out := []jStep{}

@@ -742,11 +742,11 @@ func (b *builder) readADR(pc *pctx, f *ir.FileRef) (template.HTML, string) {
 	const unreadable = "The decision record could not be read: "
 	switch {
 	case f.Escapes:
-		return "", unreadable + "its path leaves the model root."
+		return "", unreadable + "its path leaves the project root."
 	case b.in.ReadFile == nil:
 		return "", unreadable + "no files were given to the site build."
 	}
-	data, err := b.in.ReadFile(f.Path)
+	data, err := b.in.ReadFile(f.Name)
 	if err != nil {
 		if !f.Found {
 			return "", unreadable + "the file does not exist."
@@ -754,8 +754,8 @@ func (b *builder) readADR(pc *pctx, f *ir.FileRef) (template.HTML, string) {
 		return "", unreadable + "reading it failed."
 	}
 	dir := "."
-	if i := strings.LastIndexByte(f.Path, '/'); i >= 0 {
-		dir = f.Path[:i]
+	if i := strings.LastIndexByte(f.Name, '/'); i >= 0 {
+		dir = f.Name[:i]
 	}
 	notice := ""
 	if len(data) > maxReadADR {

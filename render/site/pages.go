@@ -574,9 +574,9 @@ func sortRows(rows []threatRow) {
 }
 
 func (pc *pctx) fileRow(f *ir.FileRef) fileRow {
-	r := fileRow{Path: f.Path, Test: f.Test, Found: f.Found, Escapes: f.Escapes}
+	r := fileRow{Path: f.Shown(), Test: f.Test, Found: f.Found, Escapes: f.Escapes}
 	if !f.Escapes {
-		r.URL = sourceLink(pc.b.sourceURL, f.Path)
+		r.URL = sourceLink(pc.b.sourceURL, f.Name)
 	}
 	return r
 }

@@ -22,6 +22,7 @@ import (
 
 func newCheck() *cobra.Command {
 	var (
+		mflags modelFlags
 		format string
 		strict bool
 		failOn string
@@ -71,7 +72,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 					return err
 				}
 			}
-			res, err := compile(path)
+			res, err := compile(path, &mflags)
 			if err != nil {
 				return err
 			}
@@ -143,6 +144,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 			return status(diags, strict)
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/check/v1), sarif (SARIF 2.1.0), github (workflow annotations) or markdown (a pull-request summary)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "leave out of the report and the exit status every diagnostic and finding whose fingerprint is in this baseline file")
@@ -362,9 +364,14 @@ func modelPath(args []string) string {
 	return "."
 }
 
-// compile runs the compiler; a missing path is a usage error.
-func compile(path string) (*compiler.Result, error) {
-	res, err := compiler.Compile(path, compiler.Options{})
+// compile runs the compiler with the options of the flags; a missing
+// path is a usage error.
+func compile(path string, flags *modelFlags) (*compiler.Result, error) {
+	opts, err := flags.options()
+	if err != nil {
+		return nil, err
+	}
+	res, err := compiler.Compile(path, opts)
 	if err != nil {
 		var ue *compiler.UsageError
 		if errors.As(err, &ue) {

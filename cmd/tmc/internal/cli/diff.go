@@ -22,6 +22,7 @@ import (
 
 func newDiff() *cobra.Command {
 	var (
+		mflags         modelFlags
 		format         string
 		failOnCrossing bool
 	)
@@ -65,7 +66,7 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 			if cmd.ArgsLenAtDash() == 2 {
 				oldRes, newRes, err = compileRevisions(args[0], args[1], args[2], cmd.ErrOrStderr())
 			} else {
-				oldRes, newRes, err = compileBoth(args[0], args[1])
+				oldRes, newRes, err = compileBoth(args[0], args[1], &mflags)
 			}
 			if err != nil {
 				return err
@@ -101,6 +102,7 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 			return nil
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/diff/v1) or markdown (a pull-request comment)")
 	cmd.Flags().BoolVar(&failOnCrossing, "fail-on-new-crossing", false, "exit 1 when a new boundary crossing has no decision added in the same change that affects an end of its flow")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
@@ -186,10 +188,10 @@ func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.R
 // only the model and the diagnostics of the first: the parse trees of two
 // big models at once would crowd the binary's memory limit and make the
 // collector run all the time.
-func compileBoth(a, b string) (*compiler.Result, *compiler.Result, error) {
+func compileBoth(a, b string, flags *modelFlags) (*compiler.Result, *compiler.Result, error) {
 	var res [2]*compiler.Result
 	for i, p := range []string{a, b} {
-		r, err := compile(p)
+		r, err := compile(p, flags)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -293,27 +293,28 @@ func blocking(ds diag.Diagnostics) bool {
 }
 
 // refs lists the files the model refers to (control tests and evidence,
-// decision records) that lie inside the model root, as absolute paths.
+// decision records) that lie inside the project root, as absolute paths.
 func refs(res *compiler.Result) []string {
 	var out []string
-	root := res.Source.Root
 	m := res.Model
-	push := func(p string, escapes bool) {
-		if p != "" && !escapes {
-			out = append(out, filepath.Join(root, filepath.FromSlash(p)))
+	push := func(f *ir.FileRef) {
+		if f.Name != "" && !f.Escapes {
+			if p := res.Source.RefPath(f.Name); p != "" {
+				out = append(out, p)
+			}
 		}
 	}
 	for _, c := range m.Controls {
 		for _, f := range c.Tests {
-			push(f.Path, f.Escapes)
+			push(f)
 		}
 		for _, f := range c.Evidence {
-			push(f.Path, f.Escapes)
+			push(f)
 		}
 	}
 	for _, d := range m.Decisions {
 		if d.File != nil {
-			push(d.File.Path, d.File.Escapes)
+			push(d.File)
 		}
 	}
 	return out
