@@ -9,6 +9,7 @@ import (
 	"github.com/tmc-dev/tmc/compiler/check"
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/rules"
+	"github.com/tmc-dev/tmc/compiler/testresults"
 	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -23,6 +24,11 @@ type Options struct {
 	// paths the model names may go up to. "" means the nearest folder
 	// above the model holding .git or tmc.toml (FindProject).
 	Root string
+
+	// TestResults are the results of test runs (--test-results): the
+	// tests the controls name are matched against them (TM606, TM607).
+	// nil means none were given.
+	TestResults *testresults.Results
 }
 
 // Today returns the date checks compare against: SOURCE_DATE_EPOCH (Unix
@@ -94,6 +100,7 @@ func CompileSource(src *Source, opts Options) *Result {
 	c.lower()
 	computeCrossings(c.m)
 	c.finishViews()
+	c.applyResults(opts.TestResults)
 	pass := &check.Pass{Model: c.m, Now: opts.Now, Diags: &c.diags, Short: c.shortName}
 	for _, k := range check.All {
 		k.Run(pass)

@@ -11,6 +11,7 @@ package ir
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -44,6 +45,35 @@ type Model struct {
 	Acceptances []*FindingAcceptance
 	// Dismissals are the dismiss declarations, in source order.
 	Dismissals []*FindingDismissal
+	// TestRun is the test results the model was compiled with
+	// (--test-results); nil when none were given.
+	TestRun *TestRun
+}
+
+// A TestRun is the test results a model was compiled with: the results
+// files and when the results were made.
+type TestRun struct {
+	Files []string // as given, in the order given
+	// Time is the newest timestamp in the results, or the modification
+	// time of a file whose format has none.
+	Time time.Time
+}
+
+// Test states, of a test a control names, against the test results.
+const (
+	TestPassed = "passed"
+	TestFailed = "failed"
+	TestNotRun = "not run" // not in the results, or only skipped
+)
+
+// A TestResult is what the test results say of a test a control names.
+type TestResult struct {
+	State string // TestPassed, TestFailed or TestNotRun
+	// Failed names the results that failed (package or classname and
+	// test name, as testresults.Case.ID), in the order of
+	// testresults.Match; empty unless the state is failed.
+	Failed []string
+	Files  []string // the results files its results came from, sorted
 }
 
 // A Boundary represents a trust boundary: a zone in which one level of
@@ -449,6 +479,9 @@ type FileRef struct {
 	// out of the project root; the file is then neither looked at nor read.
 	Resolved string
 	Range    diag.Range
+	// Result is the state of the test in the test results, for a test
+	// when the model was compiled with results; nil otherwise.
+	Result *TestResult
 }
 
 // Shown is the path to show a reader of the report or of another tool's

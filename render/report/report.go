@@ -156,6 +156,8 @@ var Checks = []Check{
 	{"TM603", "high or critical threat with no control in place", diag.Warning},
 	{"TM604", "high or critical threat whose control has no test or evidence", diag.Warning},
 	{"TM605", "named test not declared in its file", diag.Warning},
+	{"TM606", "high or critical threat whose controls' tests failed", diag.Warning},
+	{"TM607", "test results file cannot be read", diag.Error},
 }
 
 func lookupCheck(code string) (Check, bool) {

@@ -83,6 +83,7 @@ resolution errors prints them and writes nothing.`,
 		},
 	}
 	mflags.register(cmd)
+	mflags.registerResults(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "site", "folder to write the site to (replaced as a whole)")
 	cmd.Flags().StringVar(&sourceURL, "source-url", "", "link test, evidence and decision files: a URL with {path}, e.g. https://github.com/ORG/REPO/blob/main/{path}")
 	return cmd

@@ -123,6 +123,9 @@ exit status everything recorded, so a team can gate on what is new.`,
 						path, len(m.Files), len(m.Elements), len(m.Flows), countCrossings(res))
 				}
 				if err == nil {
+					err = textTestResults(out, res.Model)
+				}
+				if err == nil {
 					err = textFindings(out, p, findings)
 				}
 			}
@@ -145,6 +148,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 		},
 	}
 	mflags.register(cmd)
+	mflags.registerResults(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/check/v1), sarif (SARIF 2.1.0), github (workflow annotations) or markdown (a pull-request summary)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "leave out of the report and the exit status every diagnostic and finding whose fingerprint is in this baseline file")
