@@ -27,7 +27,7 @@ func TestChargeRetry(t *testing.T) { t.Skip("needs the PSP sandbox") }
 
 type query struct {
 	file, test, want string
-	failed          []string // ids of the failed cases, in order
+	failed           []string // ids of the failed cases, in order
 }
 
 func checkQueries(t *testing.T, r *Results, qs []query) {

@@ -662,6 +662,7 @@ type controlData struct {
 	Description      template.HTML
 	Threats          []threatRow
 	Tests, Evidence  []fileRow
+	Results          *resultsNote // the test results the tests' states come from; nil without
 }
 
 func (b *builder) controlPages() error {
@@ -671,7 +672,7 @@ func (b *builder) controlPages() error {
 		}
 		pc := b.pctx("../")
 		row := pc.controlRow(c)
-		d := &controlData{ID: c.ID, Name: row.Name, Status: c.Status, Tests: row.Tests, Evidence: row.Evidence,
+		d := &controlData{ID: c.ID, Name: row.Name, Status: c.Status, Tests: row.Tests, Evidence: row.Evidence, Results: b.resultsNote(),
 			Description: pc.markdown(c.Description, "md-", fileDir(c.Range))}
 		d.Props = []prop{{Key: "Status", Value: c.Status}, {Key: "Owner", Value: c.Owner}, {Key: "In place", Value: yesNo(c.Effective())}}
 		if p, ok := pc.providesProp(c); ok {
