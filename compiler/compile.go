@@ -87,6 +87,7 @@ func CompileSource(src *Source, opts Options) *Result {
 		modelDir: src.modelDir(),
 		files:    src.Refs(),
 		tree:     src.tree,
+		src:      src,
 		syms:     map[string]*symbol{},
 		byName:   map[string][]*symbol{},
 		props:    map[any]map[string]diag.Range{},

@@ -33,6 +33,10 @@ type Source struct {
 	// tree, when set, holds every file of the model (LoadTree): the paths
 	// the model names are looked up in it instead of under Root.
 	tree Tree
+	// treeDir is, for a model held in a tree, its folder relative to the
+	// project root, and outside looks up the files above it (LoadTreeIn).
+	treeDir string
+	outside Outside
 
 	// files reads under Root, confined to it (nil: made on first use).
 	files *Confined
@@ -168,6 +172,28 @@ func LoadTree(root string, t Tree) (*Source, error) {
 		}
 		return nil, ds
 	})
+	return src, nil
+}
+
+// An Outside looks up a file of the project outside the model folder, for
+// a model held in a Tree: name is relative to the project root, with /,
+// cleaned. It returns the file ([]byte or Blob) or nil, and whether name
+// is a folder. tmc diff looks such files up in the git revision.
+type Outside func(name string) (file any, isDir bool)
+
+// LoadTreeIn is LoadTree for a model in the folder modelDir (relative to
+// the project root, with /; "" for the project root itself) of a project
+// whose other files outside looks up: the paths the model names may then go
+// up to the project root, as on disk.
+func LoadTreeIn(root string, t Tree, modelDir string, outside Outside) (*Source, error) {
+	src, err := LoadTree(root, t)
+	if err != nil {
+		return nil, err
+	}
+	if modelDir == "." {
+		modelDir = ""
+	}
+	src.treeDir, src.outside = modelDir, outside
 	return src, nil
 }
 

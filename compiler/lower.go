@@ -525,12 +525,12 @@ func (c *compiler) refFile(p string, needText bool) *refFile {
 		rf = &refFile{goFile: strings.HasSuffix(p, ".go")}
 		c.refFiles[p] = rf
 		if c.tree != nil {
-			isFile, isDir := c.tree.stat(p)
+			isFile, isDir := c.src.treeStat(p)
 			rf.found = isFile || isDir
 			rf.read = true // never from disk
 			switch {
 			case isFile && needText:
-				if data, size, err := c.tree.read(path.Clean(p), maxTestFile); err == nil && size <= maxTestFile {
+				if data, size, err := c.src.treeRead(p, maxTestFile); err == nil && size <= maxTestFile {
 					rf.text = data
 				}
 			case isFile:

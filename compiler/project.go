@@ -3,6 +3,7 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -76,6 +77,9 @@ func (s *Source) ProjectRoot() string {
 // modelDir returns the model root relative to the project root, with /:
 // "" when they are the same folder.
 func (s *Source) modelDir() string {
+	if s.tree != nil {
+		return s.treeDir
+	}
 	if s.Project == "" || s.Project == s.Root {
 		return ""
 	}
@@ -109,7 +113,7 @@ func (s *Source) ReadRef(name string, max int64) ([]byte, error) {
 		return nil, &EscapeError{Path: name}
 	}
 	if s.tree != nil {
-		data, size, err := s.tree.read(p, max)
+		data, size, err := s.treeRead(p, max)
 		if err == nil && size > max {
 			return nil, &TooLargeError{Path: name, Size: size, Max: max}
 		}
@@ -121,6 +125,50 @@ func (s *Source) ReadRef(name string, max int64) ([]byte, error) {
 		esc.Path = name
 	}
 	return data, err
+}
+
+// inTree returns the name in the model's tree of the project-relative
+// path p, and whether p is in the model folder at all.
+func (s *Source) inTree(p string) (string, bool) {
+	if s.treeDir == "" {
+		return p, true
+	}
+	if p == s.treeDir {
+		return ".", true
+	}
+	if rest, ok := strings.CutPrefix(p, s.treeDir+"/"); ok {
+		return rest, true
+	}
+	return p, false
+}
+
+// treeStat is Tree.stat for a project-relative path of a model held in a
+// tree: in the model's tree, else through the Outside lookup.
+func (s *Source) treeStat(p string) (isFile, isDir bool) {
+	p = path.Clean(p)
+	if key, in := s.inTree(p); in {
+		return s.tree.stat(key)
+	}
+	if s.outside == nil {
+		return false, false
+	}
+	f, dir := s.outside(p)
+	return f != nil, dir
+}
+
+// treeRead is Tree.read for a project-relative path of a model held in a
+// tree.
+func (s *Source) treeRead(p string, max int64) ([]byte, int64, error) {
+	p = path.Clean(p)
+	if key, in := s.inTree(p); in {
+		return s.tree.read(key, max)
+	}
+	if s.outside != nil {
+		if f, _ := s.outside(p); f != nil {
+			return Tree{p: f}.read(p, max)
+		}
+	}
+	return nil, 0, fs.ErrNotExist
 }
 
 // RefPath returns the file system path of FileRef.Name name, or "" when it

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -193,5 +196,60 @@ func TestProjectRootSite(t *testing.T) {
 	}
 	if !strings.Contains(string(page), "ADR-TEXT-MARKER") {
 		t.Errorf("the decision page does not show the record above the model folder:\n%s", page)
+	}
+}
+
+// tmc diff REV1 REV2 -- PATH looks the files the model names above its
+// folder up in the same revisions, as tmc check finds them on disk: no
+// error at either revision; a named test is read from git, only it; a
+// file removed at the second revision is TM502 there; --root limits it.
+func TestProjectRootDiff(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed; skipping the test of tmc diff on a repository")
+	}
+	pinDate(t)
+	repo := layRepo(t, t.TempDir(), "")
+	os.Remove(filepath.Join(repo, "..", "outside.md"))
+	gitIn(t, repo, "init", "-q")
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "one")
+	os.WriteFile(filepath.Join(repo, "threat-model", "more.tm"), []byte("boundary extra \"Extra\" { trust low }\n"), 0o644)
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "two")
+	os.Remove(filepath.Join(repo, "docs", "adr", "0001-x.md"))
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "three")
+	t.Chdir(repo)
+	var mu sync.Mutex
+	var read []string
+	orig := readBlob
+	readBlob = func(blobs *catFile, name, oid string, size int64) ([]byte, error) {
+		mu.Lock()
+		read = append(read, name)
+		mu.Unlock()
+		return orig(blobs, name, oid, size)
+	}
+	t.Cleanup(func() { readBlob = orig })
+	code, out, errs := run(t, "diff", "HEAD~2", "HEAD~1", "--", "threat-model")
+	if code != ExitOK || strings.Contains(errs, "has errors") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	sort.Strings(read)
+	if want := "model.tm model.tm more.tm parts/replay.tm parts/replay.tm services/billing/webhook_test.go services/billing/webhook_test.go"; strings.Join(read, " ") != want {
+		t.Errorf("read from git: %v, want %s", read, want)
+	}
+	// HEAD has no ADR: an error there, and only there.
+	_, _, errs = run(t, "diff", "HEAD~1", "HEAD", "--", "threat-model")
+	if !strings.Contains(errs, "HEAD has errors") || strings.Contains(errs, "HEAD~1 has errors") {
+		t.Errorf("want errors at HEAD only (its ADR is gone):\n%s", errs)
+	}
+	// --root at the model folder: the paths above it are outside.
+	_, _, errs = run(t, "diff", "--root", "threat-model", "HEAD~2", "HEAD~1", "--", "threat-model")
+	if !strings.Contains(errs, "HEAD~2 has errors") {
+		t.Errorf("--root threat-model: want errors (paths above the root)\n%s", errs)
+	}
+	code, _, errs = run(t, "diff", "--root", "services", "HEAD~2", "HEAD~1", "--", "threat-model")
+	if code != ExitUsage || !strings.Contains(errs, "does not hold the model folder") {
+		t.Errorf("--root beside the model: exit %d\n%s", code, errs)
 	}
 }
