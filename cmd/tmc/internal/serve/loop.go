@@ -244,6 +244,7 @@ func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
 	if res == nil {
 		return fail(a.err, "")
 	}
+	l.w.SetProject(res.Source.ProjectRoot())
 	l.w.SetRefs(refs(res))
 	b.Errors, b.Warnings = res.Diags.Count(diag.Error), res.Diags.Count(diag.Warning)
 	if a.blocked {
