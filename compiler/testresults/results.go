@@ -105,6 +105,19 @@ type Results struct {
 	Time time.Time
 	// Errors are the files that could not be read as results.
 	Errors []*FormatError
+
+	// byBase indexes Cases by base name (built on first Match).
+	byBase map[string][]*Case
+	indexed int // how many Cases byBase holds
+}
+
+// base is a test name up to its parameters or subtest: what a control's
+// test name and the results of it share.
+func base(name string) string {
+	if i := strings.IndexAny(name, "[(/"); i >= 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // Add reads the results file name (its contents data, modified at mtime)
@@ -168,6 +181,9 @@ func ParseGoJSON(name string, data []byte) ([]*Case, time.Time, error) {
 		text := bytes.TrimSpace(sc.Bytes())
 		if len(text) == 0 || text[0] != '{' {
 			continue
+		}
+		if bytes.Contains(text, []byte(`"Action":"output"`)) {
+			continue // most of the stream, and nothing tmc reads
 		}
 		var ev goEvent
 		if err := json.Unmarshal(text, &ev); err != nil {
@@ -364,9 +380,24 @@ func parseStamp(s string) (time.Time, bool) {
 // to the project root, with /) and the test name (may be empty), with the
 // cases that matched, failed ones first, then by results file and id.
 func (r *Results) Match(file, test string) (string, []*Case) {
+	cases := r.Cases
+	if test != "" {
+		// Only results of the same base name can be of the test: look
+		// them up instead of trying every result.
+		if r.byBase == nil || r.indexed != len(r.Cases) {
+			r.byBase = map[string][]*Case{}
+			for _, c := range r.Cases {
+				b := base(c.Name)
+				r.byBase[b] = append(r.byBase[b], c)
+			}
+			r.indexed = len(r.Cases)
+		}
+		cases = r.byBase[base(test)]
+	}
+	file = path.Clean(file)
 	var matched []*Case
-	for _, c := range r.Cases {
-		if c.ofFile(file) && c.ofTest(test) {
+	for _, c := range cases {
+		if c.ofTest(test) && c.ofFile(file) {
 			matched = append(matched, c)
 		}
 	}
@@ -411,9 +442,8 @@ func (c *Case) ofTest(test string) bool {
 }
 
 // ofFile reports whether the case is of the test file (project-relative,
-// with /).
+// with /, clean).
 func (c *Case) ofFile(file string) bool {
-	file = path.Clean(file)
 	switch {
 	case c.Package != "":
 		return ofPackage(c.Package, file)
