@@ -107,7 +107,7 @@ type Results struct {
 	Errors []*FormatError
 
 	// byBase indexes Cases by base name (built on first Match).
-	byBase map[string][]*Case
+	byBase  map[string][]*Case
 	indexed int // how many Cases byBase holds
 }
 
