@@ -490,7 +490,7 @@ func (c *compiler) refName(file, p string) (name, proj string, escapes bool) {
 	slashed := strings.ReplaceAll(p, `\`, "/")
 	name = path.Join(path.Dir(file), slashed)
 	proj = path.Join(c.modelDir, name)
-	if proj == ".." || strings.HasPrefix(proj, "../") {
+	if proj == ".." || strings.HasPrefix(proj, "../") || inGitDir(proj) {
 		return "", "", true
 	}
 	if strings.HasSuffix(slashed, "/") {

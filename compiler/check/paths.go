@@ -33,7 +33,7 @@ var Paths = &Check{
 }
 
 // pathsRule is what every TM502 and TM503 says about where paths lead.
-const pathsRule = "paths are relative to the .tm file that names them and use /; they may go up to the project root (the nearest folder above the model holding .git or tmc.toml, or --root), never beyond"
+const pathsRule = "paths are relative to the .tm file that names them and use /; they may go up to the project root (the nearest folder above the model holding .git or tmc.toml, or --root), never beyond it nor into a .git folder"
 
 func path(p *Pass, f *ir.FileRef, what, owner string) {
 	switch {

@@ -253,3 +253,36 @@ func TestProjectRootDiff(t *testing.T) {
 		t.Errorf("--root beside the model: exit %d\n%s", code, errs)
 	}
 }
+
+// A model may not name the repository's own files under .git (its config
+// may hold the CI job's credentials), neither directly nor through a
+// symbolic link, and the site never shows them.
+func TestProjectRootGitDir(t *testing.T) {
+	pinDate(t)
+	repo := layRepo(t, t.TempDir(), ".git")
+	os.WriteFile(filepath.Join(repo, ".git", "config"), []byte("[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n"), 0o644)
+	if err := os.Symlink(filepath.Join(repo, ".git", "config"), filepath.Join(repo, "docs", "config.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	os.WriteFile(filepath.Join(repo, "threat-model", "git.tm"), []byte(`decision leak "Leak" {
+  status accepted
+  file "../.git/config"
+}
+decision leak2 "Leak through a link" {
+  status accepted
+  file "../docs/config.md"
+}
+`), 0o644)
+	t.Chdir(repo)
+	code, out, _ := run(t, "check", "threat-model")
+	if code != ExitFail || strings.Count(out, "error[TM503]") != 2 || strings.Contains(out, "SECRET-TOKEN") {
+		t.Fatalf("exit %d, want two TM503\n%s", code, out)
+	}
+	site := filepath.Join(t.TempDir(), "site")
+	run(t, "build", "-o", site, "threat-model")
+	for name, data := range readTree(t, site) {
+		if strings.Contains(string(data), "SECRET-TOKEN") {
+			t.Errorf("%s shows the git config", name)
+		}
+	}
+}
