@@ -46,6 +46,7 @@ finding (exit 0); --baseline FILE then leaves out of the report and of the
 exit status everything recorded, so a team can gate on what is new.`,
 		Example: `  tmc check examples/checkout
   tmc check --format json . > diagnostics.json
+  go test -json ./... > test-results.json; tmc check --test-results test-results.json threat-model
   tmc check --write-baseline .tmc-baseline.json threat-model
   tmc check --baseline .tmc-baseline.json --format sarif threat-model`,
 		Args: cobra.MaximumNArgs(1),
