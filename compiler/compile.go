@@ -9,6 +9,7 @@ import (
 	"github.com/tmc-dev/tmc/compiler/check"
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/rules"
+	"github.com/tmc-dev/tmc/compiler/testresults"
 	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -18,6 +19,16 @@ type Options struct {
 	// Now is today, for checks that depend on the date. Zero means
 	// SOURCE_DATE_EPOCH when set, else the clock (see Today).
 	Now time.Time
+
+	// Root is the project root, as `--root` gives it: the folder the
+	// paths the model names may go up to. "" means the nearest folder
+	// above the model holding .git or tmc.toml (FindProject).
+	Root string
+
+	// TestResults are the results of test runs (--test-results): the
+	// tests the controls name are matched against them (TM606, TM607).
+	// nil means none were given.
+	TestResults *testresults.Results
 }
 
 // Today returns the date checks compare against: SOURCE_DATE_EPOCH (Unix
@@ -55,6 +66,11 @@ func Compile(path string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Root != "" {
+		if err := src.SetProject(opts.Root); err != nil {
+			return nil, err
+		}
+	}
 	return CompileSource(src, opts), nil
 }
 
@@ -65,15 +81,17 @@ func CompileSource(src *Source, opts Options) *Result {
 		opts.Now = time.Now().UTC()
 	}
 	c := &compiler{
-		m:      &ir.Model{},
-		opts:   opts,
-		root:   src.Root,
-		files:  src.Reader(),
-		tree:   src.tree,
-		syms:   map[string]*symbol{},
-		byName: map[string][]*symbol{},
-		props:  map[any]map[string]diag.Range{},
-		broken: map[string]bool{},
+		m:        &ir.Model{},
+		opts:     opts,
+		root:     src.Root,
+		modelDir: src.modelDir(),
+		files:    src.Refs(),
+		tree:     src.tree,
+		src:      src,
+		syms:     map[string]*symbol{},
+		byName:   map[string][]*symbol{},
+		props:    map[any]map[string]diag.Range{},
+		broken:   map[string]bool{},
 	}
 	c.diags = append(c.diags, src.Diags...)
 	for _, f := range src.Files {
@@ -83,6 +101,7 @@ func CompileSource(src *Source, opts Options) *Result {
 	c.lower()
 	computeCrossings(c.m)
 	c.finishViews()
+	c.applyResults(opts.TestResults)
 	pass := &check.Pass{Model: c.m, Now: opts.Now, Diags: &c.diags, Short: c.shortName}
 	for _, k := range check.All {
 		k.Run(pass)

@@ -88,7 +88,23 @@ func (c *Confined) Resolve(p string) (string, error) {
 	if !within(c.realRoot, real) {
 		return "", &EscapeError{Path: p, Resolved: leadsOut(c.realRoot, p, real)}
 	}
+	if rel, err := filepath.Rel(c.realRoot, real); err == nil && inGitDir(filepath.ToSlash(rel)) {
+		return "", &EscapeError{Path: p, Resolved: real}
+	}
 	return real, nil
+}
+
+// inGitDir reports whether the slash-separated relative path p passes
+// through a folder named .git: a repository's own files (its config may
+// hold the CI job's credentials) are never a model's tests, evidence or
+// decision records, and never published.
+func inGitDir(p string) bool {
+	for _, s := range strings.Split(p, "/") {
+		if s == ".git" {
+			return true
+		}
+	}
+	return false
 }
 
 // leadsOut returns where the symbolic links on the root-relative path p

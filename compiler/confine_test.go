@@ -19,6 +19,10 @@ import (
 // outside the model root is ever read: no byte of a file outside reaches
 // the loaded sources, a diagnostic, or a ReadFile result, and every
 // ReadFile that succeeds returns a file whose real path is inside the root.
+//
+// In one tree of two the model root lies in a project (a folder holding
+// .git) that the outside files are not in: the paths the model names may
+// then go up to the project root, and the property holds for it.
 func TestConfinementProperty(t *testing.T) {
 	const trees = 120
 	t.Setenv("TMC_CANARY_SECRET", canary)
@@ -26,7 +30,13 @@ func TestConfinementProperty(t *testing.T) {
 	for seed := int64(1); seed <= trees; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		world := t.TempDir()
-		root := filepath.Join(world, "root")
+		project := world
+		if seed%2 == 0 {
+			project = filepath.Join(world, "project")
+			os.MkdirAll(filepath.Join(project, ".git"), 0o755)
+			os.WriteFile(filepath.Join(project, "beside.md"), []byte("in the project"), 0o644)
+		}
+		root := filepath.Join(project, "root")
 		outside := filepath.Join(world, "outside")
 		paths := confineTree(rng, root, outside)
 
@@ -46,6 +56,17 @@ func TestConfinementProperty(t *testing.T) {
 			}
 		}
 
+		if project != world {
+			if res.Source.Project != project {
+				t.Fatalf("seed %d: project root %s, want %s", seed, res.Source.Project, project)
+			}
+			for _, name := range []string{"../beside.md", "../../outside/secret.txt", "../root/../../outside/secret.txt", "../root/../../outside/dir"} {
+				data, err := res.Source.ReadRef(name, 1<<20)
+				if bytes.Contains(data, []byte("outside secret")) || (name == "../beside.md") != (err == nil) {
+					t.Fatalf("seed %d: ReadRef(%s) = %q, %v", seed, name, data, err)
+				}
+			}
+		}
 		realRoot, _ := filepath.EvalSymlinks(root)
 		files := compiler.Confine(root)
 		for _, p := range append(paths, "env", "a/../env", "../outside/secret.txt", "/etc/passwd") {

@@ -158,8 +158,10 @@ type compiler struct {
 	claimRanges []claimRef
 	opts        Options
 	root        string
-	files       *Confined // reads under root, confined to it
+	modelDir    string    // the model root relative to the project root, with /; "" when the same
+	files       *Confined // reads under the project root, confined to it
 	tree        Tree      // the model's files when it is held in memory (LoadTree)
+	src         *Source
 	syms        map[string]*symbol
 	byName      map[string][]*symbol // last path segment -> symbols
 	props       map[any]map[string]diag.Range

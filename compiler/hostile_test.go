@@ -692,7 +692,7 @@ func hostileCases() []*hostileCase {
 			},
 			check: func(t *testing.T, dir string, res *compiler.Result, err error) {
 				wantDiag(t, res, "TM503", "model.tm", "/proc/")
-				wantDiag(t, res, "TM503", "model.tm", "secret_test.go, outside the model root")
+				wantDiag(t, res, "TM503", "model.tm", "secret_test.go, outside the project root")
 				wantDiag(t, res, "TM503", "model.tm", "evidence \"docs/secret_test.go\"")
 				for _, c := range res.Model.Controls {
 					for _, f := range append(c.Tests, c.Evidence...) {

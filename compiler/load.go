@@ -22,16 +22,27 @@ const OutputMarker = ".tmc-output"
 
 // A Source is the loaded text of a model: its root and its parsed files.
 type Source struct {
-	Root  string // absolute path of the model root
-	Files []*dsl.File
-	Diags diag.Diagnostics
+	Root string // absolute path of the model root
+	// Project is the absolute path of the project root: the folder the
+	// paths the model names (tests, evidence, decision records) may go up
+	// to, never beyond (see FindProject and SetProject). "" means Root.
+	Project string
+	Files   []*dsl.File
+	Diags   diag.Diagnostics
 
 	// tree, when set, holds every file of the model (LoadTree): the paths
 	// the model names are looked up in it instead of under Root.
 	tree Tree
+	// treeDir is, for a model held in a tree, its folder relative to the
+	// project root, and outside looks up the files above it (LoadTreeIn).
+	treeDir string
+	outside Outside
 
 	// files reads under Root, confined to it (nil: made on first use).
 	files *Confined
+	// refs reads under the project root, confined to it (nil: made on
+	// first use).
+	refs *Confined
 }
 
 // Reader returns the reader of the files under the model root: every
@@ -98,7 +109,8 @@ func skipFile(name string) bool {
 }
 
 // Load reads the model at path: every .tm file below a folder, or one file.
-// It returns a *UsageError when path does not exist.
+// Its project root is the nearest folder above holding .git or tmc.toml
+// (FindProject); SetProject changes it. It returns a *UsageError when path does not exist.
 func Load(path string) (*Source, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -117,6 +129,7 @@ func Load(path string) (*Source, error) {
 		names = []string{filepath.Base(abs)}
 	}
 	src.files = Confine(src.Root)
+	src.Project = FindProject(src.Root)
 	if len(names) == 0 && len(src.Diags) == 0 {
 		return nil, noFiles(path)
 	}
@@ -161,6 +174,28 @@ func LoadTree(root string, t Tree) (*Source, error) {
 		}
 		return nil, ds
 	})
+	return src, nil
+}
+
+// An Outside looks up a file of the project outside the model folder, for
+// a model held in a Tree: name is relative to the project root, with /,
+// cleaned. It returns the file ([]byte or Blob) or nil, and whether name
+// is a folder. tmc diff looks such files up in the git revision.
+type Outside func(name string) (file any, isDir bool)
+
+// LoadTreeIn is LoadTree for a model in the folder modelDir (relative to
+// the project root, with /; "" for the project root itself) of a project
+// whose other files outside looks up: the paths the model names may then go
+// up to the project root, as on disk.
+func LoadTreeIn(root string, t Tree, modelDir string, outside Outside) (*Source, error) {
+	src, err := LoadTree(root, t)
+	if err != nil {
+		return nil, err
+	}
+	if modelDir == "." {
+		modelDir = ""
+	}
+	src.treeDir, src.outside = modelDir, outside
 	return src, nil
 }
 

@@ -434,9 +434,10 @@ func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
 			ref.Path, ref.Test = p[:i], p[i+1:]
 		}
 	}
-	ref.Escapes = Escapes(ref.Path)
+	proj := ""
+	ref.Name, proj, ref.Escapes = c.refName(file, ref.Path)
 	if ref.Path != "" && !ref.Escapes {
-		rf := c.refFile(ref.Path, ref.Test != "")
+		rf := c.refFile(proj, ref.Test != "")
 		ref.Found = rf.found
 		if rf.resolved != "" {
 			ref.Escapes, ref.Resolved = true, rf.resolved
@@ -444,8 +445,64 @@ func (c *compiler) fileRef(file, p string, n *dsl.Node, test bool) *ir.FileRef {
 		if ref.Test != "" && rf.text != nil {
 			ref.TestFound = declaresTest(rf.text, ref.Test, rf.goFile)
 		}
+		if !ref.Found {
+			ref.Suggest = c.rootRelative(file, ref.Path)
+		}
 	}
 	return ref
+}
+
+// rootRelative helps a model written when paths were relative to the
+// model root: for a path p in a .tm file below the root that names
+// nothing relative to that file, it returns the path, relative to the
+// file, of what p names relative to the model root, when that exists;
+// else "".
+func (c *compiler) rootRelative(file, p string) string {
+	dir := path.Dir(file)
+	if dir == "." || absolute(p) {
+		return ""
+	}
+	name := path.Clean(strings.ReplaceAll(p, `\`, "/"))
+	if name == ".." || strings.HasPrefix(name, "../") {
+		return ""
+	}
+	if !c.refFile(path.Join(c.modelDir, name), false).found {
+		return ""
+	}
+	rel, err := filepath.Rel(filepath.FromSlash(dir), filepath.FromSlash(name))
+	if err != nil {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// refName resolves the path p, written in the .tm file named file, as a
+// Markdown link is resolved: relative to that file's folder. It returns
+// the path relative to the model root (with /, cleaned; it starts with ..
+// where it goes up out of the model folder) and relative to the project
+// root, and whether it escapes the project root: absolute, or climbing
+// above it. Backslashes count as separators, so a Windows path cannot
+// slip past.
+func (c *compiler) refName(file, p string) (name, proj string, escapes bool) {
+	if p == "" {
+		return "", "", false
+	}
+	if absolute(p) {
+		return "", "", true
+	}
+	slashed := strings.ReplaceAll(p, `\`, "/")
+	name = path.Join(path.Dir(file), slashed)
+	proj = path.Join(c.modelDir, name)
+	if proj == ".." || strings.HasPrefix(proj, "../") || inGitDir(proj) {
+		return "", "", true
+	}
+	if strings.HasSuffix(slashed, "/") {
+		// "docs/missing/" names a folder: keep the slash, which makes
+		// a file of that name not found.
+		name += "/"
+		proj += "/"
+	}
+	return name, proj, false
 }
 
 // A refFile is what a path the model names found on disk.
@@ -471,12 +528,12 @@ func (c *compiler) refFile(p string, needText bool) *refFile {
 		rf = &refFile{goFile: strings.HasSuffix(p, ".go")}
 		c.refFiles[p] = rf
 		if c.tree != nil {
-			isFile, isDir := c.tree.stat(p)
+			isFile, isDir := c.src.treeStat(p)
 			rf.found = isFile || isDir
 			rf.read = true // never from disk
 			switch {
 			case isFile && needText:
-				if data, size, err := c.tree.read(path.Clean(p), maxTestFile); err == nil && size <= maxTestFile {
+				if data, size, err := c.src.treeRead(p, maxTestFile); err == nil && size <= maxTestFile {
 					rf.text = data
 				}
 			case isFile:
@@ -506,10 +563,17 @@ func (c *compiler) refFile(p string, needText bool) *refFile {
 	return rf
 }
 
-// Escapes reports whether a model path leaves the model root: an absolute
-// path, a Windows drive or UNC path, or one that climbs out with "..".
+// absolute reports whether a model path is absolute: rooted, a Windows
+// drive or UNC path.
+func absolute(p string) bool {
+	return strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) || filepath.IsAbs(p) || len(p) > 1 && p[1] == ':'
+}
+
+// Escapes reports whether a root-relative path leaves its root: an
+// absolute path, a Windows drive or UNC path, or one that climbs out with
+// "..".
 func Escapes(p string) bool {
-	if strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) || filepath.IsAbs(p) || len(p) > 1 && p[1] == ':' {
+	if absolute(p) {
 		return true
 	}
 	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))

@@ -30,4 +30,4 @@ type Pass struct {
 }
 
 // All lists the checks in the order they run.
-var All = []*Check{Crossings, Placement, DataUse, Sequences, Threats, Paths, Evidence, Review}
+var All = []*Check{Crossings, Placement, DataUse, Sequences, Threats, Paths, Evidence, Results, Review}

@@ -54,7 +54,7 @@ var Evidence = &Check{
 					break
 				}
 				if help == "" {
-					help = fmt.Sprintf("add %s to control %q (paths under the model root)", strings.Join(lines, " and "), k.ID)
+					help = fmt.Sprintf("add %s to control %q (paths relative to its .tm file)", strings.Join(lines, " and "), k.ID)
 				}
 				gaps = append(gaps, diag.Note{Range: k.IDRange, Message: fmt.Sprintf("control %q has no %s", k.ID, strings.Join(missing, " and no "))})
 			}

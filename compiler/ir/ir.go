@@ -11,6 +11,7 @@ package ir
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -44,6 +45,35 @@ type Model struct {
 	Acceptances []*FindingAcceptance
 	// Dismissals are the dismiss declarations, in source order.
 	Dismissals []*FindingDismissal
+	// TestRun is the test results the model was compiled with
+	// (--test-results); nil when none were given.
+	TestRun *TestRun
+}
+
+// A TestRun is the test results a model was compiled with: the results
+// files and when the results were made.
+type TestRun struct {
+	Files []string // as given, in the order given
+	// Time is the newest timestamp in the results, or the modification
+	// time of a file whose format has none.
+	Time time.Time
+}
+
+// Test states, of a test a control names, against the test results.
+const (
+	TestPassed = "passed"
+	TestFailed = "failed"
+	TestNotRun = "not run" // not in the results, or only skipped
+)
+
+// A TestResult is what the test results say of a test a control names.
+type TestResult struct {
+	State string // TestPassed, TestFailed or TestNotRun
+	// Failed names the results that failed (package or classname and
+	// test name, as testresults.Case.ID), in the order of
+	// testresults.Match; empty unless the state is failed.
+	Failed []string
+	Files  []string // the results files its results came from, sorted
 }
 
 // A Boundary represents a trust boundary: a zone in which one level of
@@ -449,21 +479,44 @@ type Control struct {
 // Effective reports whether the control is in place (implemented or verified).
 func (c *Control) Effective() bool { return c.Status == "implemented" || c.Status == "verified" }
 
-// A FileRef is a path the model names (a test, evidence, an ADR), relative
-// to the model root with /.
+// A FileRef is a path the model names (a test, evidence, an ADR). It is
+// written relative to the .tm file that names it, with /, and may go up
+// to the project root (the nearest folder above the model holding .git or
+// tmc.toml, or --root), never beyond.
 type FileRef struct {
-	Path  string // as written, without a :TestName suffix
+	Path string // as written, without a :TestName suffix
+	// Name is the path relative to the model root, cleaned, with /; it
+	// starts with ../ where it goes up out of the model folder. "" when
+	// the path escapes the project root.
+	Name  string
 	Test  string // the TestName after ":", for tests
-	Found bool   // the file exists under the model root
+	Found bool   // the file exists under the project root
+	// Suggest is, for a path not Found, the path relative to the .tm file
+	// of what it names relative to the model root, when that exists: the
+	// rule before paths were relative to the file that names them.
+	Suggest string
 	// TestFound reports, for a test with a TestName in a file that exists,
 	// whether the file declares it (`func TestName(` in a .go file, the
 	// name anywhere in other files).
 	TestFound bool
-	Escapes   bool // the path leaves the model root (absolute, climbs out with .., or a symbolic link leads out)
+	Escapes   bool // the path leaves the project root (absolute, climbs out with .., or a symbolic link leads out)
 	// Resolved is where a symbolic link on the path leads, when it leads
-	// out of the model root; the file is then neither looked at nor read.
+	// out of the project root; the file is then neither looked at nor read.
 	Resolved string
 	Range    diag.Range
+	// Result is the state of the test in the test results, for a test
+	// when the model was compiled with results; nil otherwise.
+	Result *TestResult
+}
+
+// Shown is the path to show a reader of the report or of another tool's
+// format: Name, relative to the model root, where the path resolves, else
+// the path as written.
+func (f *FileRef) Shown() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.Path
 }
 
 // A Decision represents a security architecture decision record.

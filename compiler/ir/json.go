@@ -3,6 +3,7 @@ package ir
 import (
 	"bytes"
 	"encoding/json"
+	"time"
 
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -48,6 +49,18 @@ type jModel struct {
 	Decisions   []jDecision `json:"decisions"`
 	Views       []jView     `json:"views"`
 	Findings    []jFinding  `json:"findings"`
+	TestRun     *jTestRun   `json:"test_run,omitempty"`
+}
+
+type jTestRun struct {
+	Files []string `json:"files"`
+	Time  string   `json:"time"` // RFC 3339, UTC
+}
+
+type jTestResult struct {
+	State  string   `json:"state"`
+	Failed []string `json:"failed,omitempty"`
+	Files  []string `json:"files"`
 }
 
 type jFinding struct {
@@ -304,9 +317,12 @@ type jThreat struct {
 
 type jFile struct {
 	Path  string  `json:"path"`
+	Name  string  `json:"name"`
 	Test  string  `json:"test,omitempty"`
 	Found bool    `json:"found"`
 	Range *jRange `json:"range"`
+	// Result is present only when the model was compiled with test results.
+	Result *jTestResult `json:"result,omitempty"`
 }
 
 type jControl struct {
@@ -398,7 +414,13 @@ func (t Target) Kind() string {
 	return ""
 }
 
-func jf(f *FileRef) jFile { return jFile{f.Path, f.Test, f.Found, jr(f.Range)} }
+func jf(f *FileRef) jFile {
+	j := jFile{Path: f.Path, Name: f.Name, Test: f.Test, Found: f.Found, Range: jr(f.Range)}
+	if r := f.Result; r != nil {
+		j.Result = &jTestResult{State: r.State, Failed: r.Failed, Files: append([]string{}, r.Files...)}
+	}
+	return j
+}
 
 func jsteps(steps []*Step) []jStep {
 	out := []jStep{}
@@ -426,6 +448,9 @@ func MarshalJSON(m *Model) ([]byte, error) {
 		Range: jr(m.Range), Files: append([]string{}, m.Files...),
 		Boundaries: []jBoundary{}, Elements: []jElement{}, Data: []jData{}, Runtimes: []jRuntime{}, Flows: []jFlow{}, Sequences: []jSequence{},
 		Threats: []jThreat{}, Controls: []jControl{}, Decisions: []jDecision{}, Views: []jView{}, Findings: []jFinding{}}
+	if m.TestRun != nil {
+		j.TestRun = &jTestRun{Files: append([]string{}, m.TestRun.Files...), Time: m.TestRun.Time.UTC().Format(time.RFC3339Nano)}
+	}
 	for _, b := range m.Boundaries {
 		j.Boundaries = append(j.Boundaries, jBoundary{b.ID, b.Name, b.Trust, b.Type, b.Description, b.Owner, bid(b.Parent),
 			ids(b.Children, bid), ids(b.Elements, eid), jr(b.Range)})

@@ -630,6 +630,10 @@ func on(f *flow) string {
 	return f.from.path + " -> " + f.to.path
 }
 
+// up leads from a system's file (systems/regionN/SID.tm) to the model
+// root: the paths a model names are relative to the file naming them.
+const up = "../../"
+
 func (g *gen) controlsAndThreats(w *strings.Builder, i int, sid, team string, flows []*flow, stores []*elem) {
 	k0, k1 := sid+"_k0", sid+"_k1"
 	// The threats on k0 may be high or critical, so k0 carries a test and
@@ -638,18 +642,18 @@ func (g *gen) controlsAndThreats(w *strings.Builder, i int, sid, team string, fl
 	g.pf(w, "\ncontrol %s \"Authenticate callers of %s\" {\n  status implemented\n  owner %q\n", k0, sid, team)
 	if i%4 == 0 {
 		test := fmt.Sprintf("services/%s/auth_test.go", sid)
-		g.pf(w, "  test \"%s:TestAuth\"\n", test)
+		g.pf(w, "  test \"%s:TestAuth\"\n", up+test)
 		g.addExtra(test, fmt.Sprintf("package %s\n\nimport \"testing\"\n\nfunc TestAuth(t *testing.T) {}\n", sid))
 	} else {
-		g.pf(w, "  test \"tests/auth_test.go:TestCallerAuthenticated\"\n")
+		g.pf(w, "  test \"%stests/auth_test.go:TestCallerAuthenticated\"\n", up)
 		g.addExtra("tests/auth_test.go", "package tests\n\nimport \"testing\"\n\nfunc TestCallerAuthenticated(t *testing.T) {}\n")
 	}
-	g.pf(w, "  evidence \"docs/controls/authentication.md\"\n}\n")
+	g.pf(w, "  evidence \"%sdocs/controls/authentication.md\"\n}\n", up)
 	g.addExtra("docs/controls/authentication.md", "# Caller authentication\n\nEvery service authenticates its callers with mTLS.\n")
 	g.pf(w, "control %s \"Encrypt %s data\" {\n  status verified\n  owner %q\n", k1, sid, team)
 	if i%4 == 1 {
 		ev := fmt.Sprintf("docs/controls/%s.md", k1)
-		g.pf(w, "  evidence %q\n", ev)
+		g.pf(w, "  evidence %q\n", up+ev)
 		g.addExtra(ev, fmt.Sprintf("# %s\n\nEncryption at rest is on for every store of %s.\n", k1, sid))
 	}
 	g.pf(w, "}\n")
@@ -683,7 +687,7 @@ func (g *gen) controlsAndThreats(w *strings.Builder, i int, sid, team string, fl
 	if i%10 == 0 {
 		adr := fmt.Sprintf("docs/adr/%s.md", sid)
 		g.addExtra(adr, fmt.Sprintf("# Decision for %s\n\nUse mTLS between services.\n", sid))
-		g.pf(w, "\ndecision %s_adr \"mTLS inside %s\" {\n  status accepted\n  file %q\n  affects %s\n}\n", sid, sid, adr, sid)
+		g.pf(w, "\ndecision %s_adr \"mTLS inside %s\" {\n  status accepted\n  file %q\n  affects %s\n}\n", sid, sid, up+adr, sid)
 	}
 }
 

@@ -455,7 +455,7 @@ func dataIDs(ds []*ir.Data) []string {
 func refPaths(rs []*ir.FileRef) []string {
 	var out []string
 	for _, r := range rs {
-		p := r.Path
+		p := r.Shown()
 		if r.Test != "" {
 			p += ":" + r.Test
 		}

@@ -151,8 +151,8 @@ var Checks = []Check{
 	{"TM303", "element in no trust boundary", diag.Warning},
 	{"TM401", "sequence message with no matching flow", diag.Warning},
 	{"TM501", "threat with neither a mitigation nor an acceptance", diag.Warning},
-	{"TM502", "path not found under the model root", diag.Error},
-	{"TM503", "path outside the model root", diag.Error},
+	{"TM502", "path not found", diag.Error},
+	{"TM503", "path outside the project root", diag.Error},
 	{"TM504", "too many open high or critical threats on one boundary", diag.Warning},
 	{"TM505", "review date older than 180 days", diag.Warning},
 	{"TM506", "folder link out of the model root, not followed", diag.Warning},
@@ -161,6 +161,8 @@ var Checks = []Check{
 	{"TM603", "high or critical threat with no control in place", diag.Warning},
 	{"TM604", "high or critical threat whose control has no test or evidence", diag.Warning},
 	{"TM605", "named test not declared in its file", diag.Warning},
+	{"TM606", "high or critical threat whose controls' tests failed", diag.Warning},
+	{"TM607", "test results file cannot be read", diag.Error},
 }
 
 func lookupCheck(code string) (Check, bool) {

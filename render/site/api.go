@@ -29,7 +29,8 @@ type Input struct {
 	// Diags are the model's diagnostics, sorted, with Range.File relative
 	// to the model root and using /.
 	Diags diag.Diagnostics
-	// ReadFile reads a file under the model root (path relative, with /),
+	// ReadFile reads a file the model names, given as ir.FileRef.Name
+	// (relative to the model root, with /, perhaps going up with ..),
 	// for decision records (ADR Markdown). It may be nil: then decision
 	// pages say the file could not be read.
 	ReadFile func(path string) ([]byte, error)

@@ -185,8 +185,8 @@ func (b *builder) index() {
 				b.decisionsFor[e] = append(b.decisionsFor[e], d)
 			}
 		}
-		if d.File != nil && d.File.Path != "" && !d.File.Escapes {
-			p := path.Clean(d.File.Path)
+		if d.File != nil && d.File.Name != "" && !d.File.Escapes {
+			p := path.Clean(d.File.Name)
 			if _, dup := b.decisionFiles[p]; !dup {
 				b.decisionFiles[p] = d.ID
 			}

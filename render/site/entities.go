@@ -662,6 +662,7 @@ type controlData struct {
 	Description      template.HTML
 	Threats          []threatRow
 	Tests, Evidence  []fileRow
+	Results          *resultsNote // the test results the tests' states come from; nil without
 }
 
 func (b *builder) controlPages() error {
@@ -671,7 +672,7 @@ func (b *builder) controlPages() error {
 		}
 		pc := b.pctx("../")
 		row := pc.controlRow(c)
-		d := &controlData{ID: c.ID, Name: row.Name, Status: c.Status, Tests: row.Tests, Evidence: row.Evidence,
+		d := &controlData{ID: c.ID, Name: row.Name, Status: c.Status, Tests: row.Tests, Evidence: row.Evidence, Results: b.resultsNote(),
 			Description: pc.markdown(c.Description, "md-", fileDir(c.Range))}
 		d.Props = []prop{{Key: "Status", Value: c.Status}, {Key: "Owner", Value: c.Owner}, {Key: "In place", Value: yesNo(c.Effective())}}
 		if p, ok := pc.providesProp(c); ok {
@@ -742,11 +743,11 @@ func (b *builder) readADR(pc *pctx, f *ir.FileRef) (template.HTML, string) {
 	const unreadable = "The decision record could not be read: "
 	switch {
 	case f.Escapes:
-		return "", unreadable + "its path leaves the model root."
+		return "", unreadable + "its path leaves the project root."
 	case b.in.ReadFile == nil:
 		return "", unreadable + "no files were given to the site build."
 	}
-	data, err := b.in.ReadFile(f.Path)
+	data, err := b.in.ReadFile(f.Name)
 	if err != nil {
 		if !f.Found {
 			return "", unreadable + "the file does not exist."
@@ -754,8 +755,8 @@ func (b *builder) readADR(pc *pctx, f *ir.FileRef) (template.HTML, string) {
 		return "", unreadable + "reading it failed."
 	}
 	dir := "."
-	if i := strings.LastIndexByte(f.Path, '/'); i >= 0 {
-		dir = f.Path[:i]
+	if i := strings.LastIndexByte(f.Name, '/'); i >= 0 {
+		dir = f.Name[:i]
 	}
 	notice := ""
 	if len(data) > maxReadADR {

@@ -87,13 +87,14 @@ func (b *builder) registerPage() error {
 }
 
 type controlsData struct {
-	Rows   []controlRow
-	Linked bool
+	Rows    []controlRow
+	Linked  bool
+	Results *resultsNote // the test results the tests' states come from; nil without
 }
 
 func (b *builder) controlsPage() error {
 	pc := b.pctx("")
-	d := &controlsData{Linked: b.sourceURL != ""}
+	d := &controlsData{Linked: b.sourceURL != "", Results: b.resultsNote()}
 	for _, c := range b.m.Controls {
 		if c != nil {
 			d.Rows = append(d.Rows, pc.controlRow(c))

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/rules"
@@ -171,6 +172,30 @@ type controlRow struct {
 type fileRow struct {
 	Path, Test, URL string
 	Found, Escapes  bool
+	// Result is the state of a test in the test results (passed,
+	// failed, not run), ResultClass its badge's class; "" without results.
+	Result, ResultClass string
+}
+
+// resultsNote says which test results the states on a page come from.
+type resultsNote struct {
+	Time     string // "2026-12-05 18:58 UTC", or "" when the results have no time
+	DateTime string // the same, RFC 3339, for <time datetime>
+	Files    string // the results files, comma-separated
+}
+
+// resultsNote returns the note of the model's test results, or nil.
+func (b *builder) resultsNote() *resultsNote {
+	r := b.m.TestRun
+	if r == nil {
+		return nil
+	}
+	n := &resultsNote{Files: strings.Join(r.Files, ", ")}
+	if !r.Time.IsZero() {
+		t := r.Time.UTC()
+		n.Time, n.DateTime = t.Format("2006-01-02 15:04 UTC"), t.Format(time.RFC3339)
+	}
+	return n
 }
 
 type flowRow struct {
@@ -574,9 +599,12 @@ func sortRows(rows []threatRow) {
 }
 
 func (pc *pctx) fileRow(f *ir.FileRef) fileRow {
-	r := fileRow{Path: f.Path, Test: f.Test, Found: f.Found, Escapes: f.Escapes}
+	r := fileRow{Path: f.Shown(), Test: f.Test, Found: f.Found, Escapes: f.Escapes}
+	if f.Result != nil {
+		r.Result, r.ResultClass = f.Result.State, "test-"+strings.ReplaceAll(f.Result.State, " ", "-")
+	}
 	if !f.Escapes {
-		r.URL = sourceLink(pc.b.sourceURL, f.Path)
+		r.URL = sourceLink(pc.b.sourceURL, f.Name)
 	}
 	return r
 }

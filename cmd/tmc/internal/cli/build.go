@@ -19,6 +19,7 @@ const maxADRSize = 1 << 20
 
 func newBuild() *cobra.Command {
 	var (
+		mflags    modelFlags
 		out       string
 		sourceURL string
 	)
@@ -48,7 +49,7 @@ resolution errors prints them and writes nothing.`,
 			if err != nil {
 				return err
 			}
-			res, err := compile(path)
+			res, err := compile(path, &mflags)
 			if err != nil {
 				return err
 			}
@@ -62,7 +63,7 @@ resolution errors prints them and writes nothing.`,
 			}
 			stop := progress(cmd.ErrOrStderr(), "building site")
 			files, err := site.Build(context.Background(), site.Input{
-				Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source.Root),
+				Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source),
 			}, site.Options{SourceURL: sourceURL})
 			stop()
 			if err != nil {
@@ -81,18 +82,19 @@ resolution errors prints them and writes nothing.`,
 			return status(res.Diags, false)
 		},
 	}
+	mflags.register(cmd)
+	mflags.registerResults(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "site", "folder to write the site to (replaced as a whole)")
 	cmd.Flags().StringVar(&sourceURL, "source-url", "", "link test, evidence and decision files: a URL with {path}, e.g. https://github.com/ORG/REPO/blob/main/{path}")
 	return cmd
 }
 
-// modelFileReader reads files under the model root for the site (decision
+// modelFileReader reads the files the model names for the site (decision
 // records), through the compiler's confined reader: no path, and no
-// symbolic link, leads it out of the root.
-func modelFileReader(root string) func(string) ([]byte, error) {
-	files := compiler.Confine(root)
-	return func(p string) ([]byte, error) {
-		return files.ReadFile(p, maxADRSize)
+// symbolic link, leads it out of the project root.
+func modelFileReader(src *compiler.Source) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		return src.ReadRef(name, maxADRSize)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 
 func newCheck() *cobra.Command {
 	var (
+		mflags  modelFlags
 		format  string
 		strict  bool
 		failOn  string
@@ -48,6 +49,7 @@ finding (exit 0); --baseline FILE then leaves out of the report and of the
 exit status everything recorded, so a team can gate on what is new.`,
 		Example: `  tmc check examples/checkout
   tmc check --format json . > diagnostics.json
+  go test -json ./... > test-results.json; tmc check --test-results test-results.json threat-model
   tmc check --write-baseline .tmc-baseline.json threat-model
   tmc check --baseline .tmc-baseline.json --format sarif threat-model`,
 		Args: cobra.MaximumNArgs(1),
@@ -77,7 +79,7 @@ exit status everything recorded, so a team can gate on what is new.`,
 					return err
 				}
 			}
-			res, err := compile(path)
+			res, err := compile(path, &mflags)
 			if err != nil {
 				return err
 			}
@@ -141,6 +143,9 @@ exit status everything recorded, so a team can gate on what is new.`,
 						path, len(m.Files), len(m.Elements), len(m.Flows), countCrossings(res))
 				}
 				if err == nil {
+					err = textTestResults(out, res.Model)
+				}
+				if err == nil {
 					err = textFindings(out, p, listed)
 				}
 				if err == nil && below > 0 {
@@ -165,6 +170,8 @@ exit status everything recorded, so a team can gate on what is new.`,
 			return status(diags, strict)
 		},
 	}
+	mflags.register(cmd)
+	mflags.registerResults(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/check/v1), sarif (SARIF 2.1.0), github (workflow annotations) or markdown (a pull-request summary)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "leave out of the report and the exit status every diagnostic and finding whose fingerprint is in this baseline file")
@@ -401,9 +408,14 @@ func modelPath(args []string) string {
 	return "."
 }
 
-// compile runs the compiler; a missing path is a usage error.
-func compile(path string) (*compiler.Result, error) {
-	res, err := compiler.Compile(path, compiler.Options{})
+// compile runs the compiler with the options of the flags; a missing
+// path is a usage error.
+func compile(path string, flags *modelFlags) (*compiler.Result, error) {
+	opts, err := flags.options()
+	if err != nil {
+		return nil, err
+	}
+	res, err := compiler.Compile(path, opts)
 	if err != nil {
 		var ue *compiler.UsageError
 		if errors.As(err, &ue) {

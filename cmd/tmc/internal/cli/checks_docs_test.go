@@ -20,8 +20,11 @@ func TestChecksDocExamples(t *testing.T) {
 	}
 	pinDate(t)
 	sections := regexp.MustCompile(`(?m)^## (TM\d+):`).FindAllSubmatchIndex(doc, -1)
-	fence := regexp.MustCompile("(?ms)^```(tm|go|console)\n(.*?)^```")
-	named := regexp.MustCompile("`([^`\\s]+/[^`\\s]+|[^`\\s]+\\.go)`[^`]*$")
+	fence := regexp.MustCompile("(?ms)^```(tm|go|json|xml|console)\n(.*?)^```")
+	named := regexp.MustCompile("`([^`\\s]+/[^`\\s]+|[^`\\s]+\\.(?:go|json|xml))`[^`]*$")
+	// The command of an example: tmc check model.tm, with test results
+	// files (named before their blocks) when the entry needs them.
+	command := regexp.MustCompile(`^\$ tmc check ((?:--test-results \S+ )*)model\.tm\n`)
 	ran := 0
 	for i, s := range sections {
 		end := len(doc)
@@ -34,6 +37,7 @@ func TestChecksDocExamples(t *testing.T) {
 		}
 		files := map[string][]byte{}
 		var console string
+		var args []string
 		for _, m := range fence.FindAllSubmatchIndex(body, -1) {
 			lang, text := string(body[m[2]:m[3]]), string(body[m[4]:m[5]])
 			switch lang {
@@ -41,7 +45,7 @@ func TestChecksDocExamples(t *testing.T) {
 				if _, ok := files["model.tm"]; !ok {
 					files["model.tm"] = []byte(text)
 				}
-			case "go":
+			case "go", "json", "xml":
 				p := named.FindSubmatch(body[:m[0]])
 				if p == nil {
 					t.Errorf("%s: a go block without a path named before it", code)
@@ -49,8 +53,9 @@ func TestChecksDocExamples(t *testing.T) {
 				}
 				files[string(p[1])] = []byte(text)
 			case "console":
-				if console == "" && strings.HasPrefix(text, "$ tmc check model.tm\n") {
-					console = strings.TrimPrefix(text, "$ tmc check model.tm\n")
+				if c := command.FindStringSubmatch(text); console == "" && c != nil {
+					console = text[len(c[0]):]
+					args = append(strings.Fields(c[1]), "model.tm")
 				}
 			}
 		}
@@ -62,7 +67,7 @@ func TestChecksDocExamples(t *testing.T) {
 			dir := t.TempDir()
 			writeFiles(t, dir, files)
 			t.Chdir(dir)
-			_, out, _ := run(t, "check", "model.tm")
+			_, out, _ := run(t, append([]string{"check"}, args...)...)
 			if !matchConsole(console, out) {
 				t.Errorf("docs/checks.md's %s example prints something else now\n--- docs\n%s--- tmc check model.tm\n%s", code, console, out)
 			}

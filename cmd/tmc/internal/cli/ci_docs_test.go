@@ -92,9 +92,9 @@ func TestCIDocs(t *testing.T) {
 				}
 			}
 			// The table's own commands, after a baseline of the first commit
-			// was written where they expect it.
+			// and the test results were written where they expect them.
 			ci := newCIRun(t, broken)
-			ci.script("git worktree add --detach .tmc-base origin/main\ntmc check --write-baseline .tmc-baseline.json .tmc-base/threat-model")
+			ci.script("git worktree add --detach .tmc-base origin/main\ntmc check --write-baseline .tmc-baseline.json .tmc-base/threat-model\ngo test -json ./... > test-results.json || true")
 			for _, row := range table {
 				ci.script(row.command)
 			}
@@ -422,6 +422,25 @@ func (ci *ciRun) simple(words []string, group *bytes.Buffer, undefined []string,
 		}
 		redirect, words = words[i+1], words[:i]
 	}
+	// The test steps of the test-results recipes: instead of running the
+	// tests, they write captured results of a run with a failing test
+	// (and fail, as the test command would).
+	switch {
+	case len(words) > 2 && words[0] == "go" && words[1] == "test" && slices.Contains(words, "-json"):
+		if redirect == "" {
+			t.Fatalf("go test -json without > FILE: %q", line)
+		}
+		ci.copyFile(capturedGoJSON, redirect)
+		return 1, nil
+	case words[0] == "pytest":
+		for _, w := range words[1:] {
+			if f, ok := strings.CutPrefix(w, "--junitxml="); ok {
+				ci.copyFile(capturedPytest, f)
+				return 1, nil
+			}
+		}
+		t.Fatalf("pytest without --junitxml=FILE: %q", line)
+	}
 	if slices.Contains(skipped, words[0]) {
 		return 0, nil
 	}
@@ -470,6 +489,17 @@ func (ci *ciRun) simple(words []string, group *bytes.Buffer, undefined []string,
 		group.Write(out)
 	}
 	return code, r
+}
+
+// copyFile writes the file src (relative to this package) to file in the
+// repository.
+func (ci *ciRun) copyFile(src, file string) {
+	ci.t.Helper()
+	b, err := os.ReadFile(filepath.Join(pkgDir, src))
+	if err != nil {
+		ci.t.Fatal(err)
+	}
+	ci.write(file, b)
 }
 
 func (ci *ciRun) write(file string, b []byte) {
@@ -722,6 +752,9 @@ func (ci *ciRun) checkOutputs(body string) {
 			}
 		case ".json":
 			var doc struct{ Schema string }
+			if strings.Contains(body, "go test -json ./... > "+f) {
+				continue // test results, read by tmc check --test-results
+			}
 			if err := json.Unmarshal(b, &doc); err != nil || !strings.HasPrefix(doc.Schema, "tmc/") {
 				t.Errorf("%s is not a tmc JSON document (%v):\n%.300s", f, err, b)
 			}

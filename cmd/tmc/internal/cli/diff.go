@@ -24,6 +24,7 @@ import (
 
 func newDiff() *cobra.Command {
 	var (
+		mflags         modelFlags
 		format         string
 		failOnCrossing bool
 	)
@@ -65,9 +66,9 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 			var oldRes, newRes *compiler.Result
 			var err error
 			if cmd.ArgsLenAtDash() == 2 {
-				oldRes, newRes, err = compileRevisions(args[0], args[1], args[2], cmd.ErrOrStderr())
+				oldRes, newRes, err = compileRevisions(args[0], args[1], args[2], mflags.root, cmd.ErrOrStderr())
 			} else {
-				oldRes, newRes, err = compileBoth(args[0], args[1])
+				oldRes, newRes, err = compileBoth(args[0], args[1], &mflags)
 			}
 			if err != nil {
 				return err
@@ -103,6 +104,7 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 			return nil
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json (schema tmc/diff/v1) or markdown (a pull-request comment)")
 	cmd.Flags().BoolVar(&failOnCrossing, "fail-on-new-crossing", false, "exit 1 when a new boundary crossing has no decision added in the same change that affects an end of its flow")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
@@ -110,8 +112,10 @@ of its flow (or an element around one); 2 for usage or I/O errors.`,
 }
 
 // compileRevisions reads the model at modelPath at two git revisions into
-// memory and compiles both. Warnings go to warn.
-func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.Result, *compiler.Result, error) {
+// memory and compiles both; the files its paths name above the model
+// folder, up to the project root (rootFlag, or found as on disk), are looked
+// up in the same revisions. Warnings go to warn.
+func compileRevisions(rev1, rev2, modelPath, rootFlag string, warn io.Writer) (*compiler.Result, *compiler.Result, error) {
 	top, err := git("", "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, nil, &usageError{fmt.Errorf("tmc diff REV1 REV2 -- PATH needs a git repository: %v", err)}
@@ -124,6 +128,14 @@ func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.R
 	rel, err := relInRepo(top, abs)
 	if err != nil {
 		return nil, nil, &usageError{err}
+	}
+	proj, err := projectInRepo(top, abs, rel, rootFlag)
+	if err != nil {
+		return nil, nil, &usageError{err}
+	}
+	modelDir := rel
+	if proj != "." {
+		modelDir = strings.TrimPrefix(strings.TrimPrefix(rel, proj), "/")
 	}
 	// One reader of blobs for both revisions: they share the object
 	// database. It reads only what compiling needs.
@@ -167,7 +179,7 @@ func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.R
 			res[i] = compiler.CompileSource(&compiler.Source{}, compiler.Options{Now: now})
 			continue
 		}
-		src, err := compiler.LoadTree(root, t)
+		src, err := compiler.LoadTreeIn(root, t, modelDir, outsideAt(top, rt.commit, proj, blobs))
 		if err == nil {
 			r := compiler.CompileSource(src, compiler.Options{Now: now})
 			res[i] = &compiler.Result{Model: r.Model, Diags: r.Diags}
@@ -188,13 +200,13 @@ func compileRevisions(rev1, rev2, modelPath string, warn io.Writer) (*compiler.R
 // only the model and the diagnostics of the first: the parse trees of two
 // big models at once would crowd the binary's memory limit and make the
 // collector run all the time.
-func compileBoth(a, b string) (*compiler.Result, *compiler.Result, error) {
+func compileBoth(a, b string, flags *modelFlags) (*compiler.Result, *compiler.Result, error) {
 	var res [2]*compiler.Result
 	for i, p := range []string{a, b} {
 		if err := notAFolder(p, a, b); err != nil {
 			return nil, nil, err
 		}
-		r, err := compile(p)
+		r, err := compile(p, flags)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -214,6 +226,76 @@ func notAFolder(p, a, b string) error {
 		return &usageError{fmt.Errorf("%q is a git revision, not a model folder: comparing git revisions needs the model's path after --, as in: tmc diff %s %s -- PATH", p, a, b)}
 	}
 	return &usageError{fmt.Errorf("%q: no such file or folder (OLD and NEW are model folders or .tm files; git revisions need the model's path after --: tmc diff REV1 REV2 -- PATH)", p)}
+}
+
+// projectInRepo returns the project root of the model at abs (rel in the
+// repository top) relative to top, with /: root when given (it must hold
+// the model), else the nearest folder above the model holding .git or
+// tmc.toml in the work tree, which is at most top.
+func projectInRepo(top, abs, rel, root string) (string, error) {
+	dir := root
+	if dir == "" {
+		dir = compiler.FindProject(abs)
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	p, err := relInRepo(top, d)
+	if err != nil {
+		if root != "" {
+			return "", fmt.Errorf("--root: %w", err)
+		}
+		return ".", nil
+	}
+	if p != "." && rel != p && !strings.HasPrefix(rel, p+"/") {
+		if root != "" {
+			return "", fmt.Errorf("--root %s does not hold the model folder %s", root, rel)
+		}
+		return ".", nil
+	}
+	return p, nil
+}
+
+// outsideAt looks up, in the commit, the files of the project proj (a
+// folder of the repository top) that the model names above its folder: a
+// regular file is a Blob that blobs reads on demand, a folder is a folder;
+// a symbolic link or a submodule is nothing, as links out of the model
+// are not followed. Each path is looked up once.
+func outsideAt(top, commit, proj string, blobs *catFile) compiler.Outside {
+	type entry struct {
+		file  any
+		isDir bool
+	}
+	var mu sync.Mutex
+	seen := map[string]entry{}
+	return func(name string) (any, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if e, ok := seen[name]; ok {
+			return e.file, e.isDir
+		}
+		var e entry
+		p := path.Join(proj, name)
+		if filepath.IsLocal(p) {
+			out, err := git(top, "--literal-pathspecs", "--no-replace-objects", "ls-tree", "-z", "-l", "--full-tree", commit, "--", p)
+			meta, got, _ := strings.Cut(strings.TrimSuffix(out, "\x00"), "\t")
+			f := strings.Fields(meta)
+			if err == nil && got == p && len(f) == 4 {
+				switch {
+				case f[1] == "tree":
+					e.isDir = true
+				case f[1] == "blob" && f[0] != "120000":
+					if size, err := strconv.ParseInt(f[3], 10, 64); err == nil && size >= 0 {
+						oid := f[2]
+						e.file = compiler.Blob{Size: size, Read: func() ([]byte, error) { return readBlob(blobs, p, oid, size) }}
+					}
+				}
+			}
+		}
+		seen[name] = e
+		return e.file, e.isDir
+	}
 }
 
 // relInRepo returns abs relative to the repository root top, with /.
@@ -249,6 +331,7 @@ type revTree struct {
 	// to it, or of its own name when it is a file (isFile); nil when the
 	// path does not exist at the revision.
 	files       compiler.Tree
+	commit      string // the revision's commit
 	isFile      bool
 	notFollowed []string // symbolic links and submodules, left out of files
 }
@@ -283,7 +366,7 @@ func extract(top, rev, rel string, blobs *catFile) (*revTree, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("git ls-tree: %v", err)
 	}
-	rt := &revTree{files: compiler.Tree{}}
+	rt := &revTree{files: compiler.Tree{}, commit: strings.TrimSpace(commit)}
 	links := map[string]compiler.Blob{}
 	entries := 0
 	br := bufio.NewReader(out)

@@ -14,6 +14,7 @@ import (
 )
 
 func newExport() *cobra.Command {
+	var mflags modelFlags
 	var out string
 	cmd := &cobra.Command{
 		Use:   "export FORMAT PATH",
@@ -65,7 +66,7 @@ Exit status: 0 written, 1 the model has errors, 2 usage or I/O error.`,
 					return &usageError{fmt.Errorf("-o %s is a folder: give the file to write", out)}
 				}
 			}
-			res, err := compile(path)
+			res, err := compile(path, &mflags)
 			if err != nil {
 				return err
 			}
@@ -97,6 +98,7 @@ Exit status: 0 written, 1 the model has errors, 2 usage or I/O error.`,
 			return nil
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file (replaced whole, never half-written) instead of stdout")
 	return cmd
 }

@@ -20,6 +20,7 @@ import (
 
 func newRender() *cobra.Command {
 	var (
+		mflags   modelFlags
 		out      string
 		views    []string
 		linkBase string
@@ -43,7 +44,7 @@ Exit status as tmc check.`,
 			if err != nil {
 				return err
 			}
-			res, err := compile(path)
+			res, err := compile(path, &mflags)
 			if err != nil {
 				return err
 			}
@@ -109,6 +110,7 @@ Exit status as tmc check.`,
 			return status(res.Diags, false)
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", filepath.Join("tmc-out", "diagrams"), "folder to write the SVG files to")
 	cmd.Flags().StringArrayVar(&views, "view", nil, "render only this view (repeatable); see the ids tmc render prints")
 	cmd.Flags().StringVar(&linkBase, "link-base", "", "make every element, flow and boundary a link to its page of the site (tmc build) at LINK-BASE: LINK-BASE/<kind>/<page name>.html")

@@ -91,7 +91,7 @@ func TestRenderLayoutTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := compile(src)
+	res, err := compile(src, &modelFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestRenderLongIDs(t *testing.T) {
 			}
 		}
 	}
-	res, err := compile(src)
+	res, err := compile(src, &modelFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ const DefaultServeAddr = "127.0.0.1:7878"
 
 func newServe() *cobra.Command {
 	var (
+		mflags      modelFlags
 		addr        string
 		open        bool
 		allowRemote bool
@@ -89,6 +90,7 @@ site, and tells browsers not to hand any file to a page of another origin.`,
 			srv := serve.NewServer(serve.ServerOptions{AllowRemote: allowRemote})
 			loop := serve.NewLoop(serve.Config{
 				Path:     path,
+				Compile:  compileWith(&mflags),
 				Site:     siteBuilder(site.Options{SourceURL: sourceURL}),
 				Blocking: blocking,
 				Printer:  printer,
@@ -114,6 +116,7 @@ site, and tells browsers not to hand any file to a page of another origin.`,
 			return nil
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVar(&addr, "addr", DefaultServeAddr, "address to listen on; port 0 picks a free port")
 	cmd.Flags().BoolVar(&open, "open", false, "open the site in the default browser")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow an --addr that other machines can reach")
@@ -124,6 +127,7 @@ site, and tells browsers not to hand any file to a page of another origin.`,
 
 func newWatch() *cobra.Command {
 	var (
+		mflags    modelFlags
 		out       string
 		sourceURL string
 		poll      bool
@@ -155,6 +159,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 			defer stop()
 			loop := serve.NewLoop(serve.Config{
 				Path:     path,
+				Compile:  compileWith(&mflags),
 				Site:     siteBuilder(site.Options{SourceURL: sourceURL}),
 				Blocking: blocking,
 				Printer:  printer,
@@ -182,6 +187,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 			return err
 		},
 	}
+	mflags.register(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "site", "folder to write the site to (replaced as a whole on each rebuild)")
 	cmd.Flags().StringVar(&sourceURL, "source-url", "", "link test, evidence and decision files: a URL with {path}")
 	cmd.Flags().BoolVar(&poll, "poll", false, "poll for changes every second instead of using file system events")
@@ -193,7 +199,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 func siteBuilder(opts site.Options) serve.SiteFunc {
 	return func(ctx context.Context, res *compiler.Result) ([]serve.File, error) {
 		files, err := site.Build(ctx, site.Input{
-			Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source.Root),
+			Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source),
 		}, opts)
 		if err != nil {
 			return nil, err

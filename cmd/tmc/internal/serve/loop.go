@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -244,6 +244,7 @@ func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
 	if res == nil {
 		return fail(a.err, "")
 	}
+	l.w.SetProject(res.Source.ProjectRoot())
 	l.w.SetRefs(refs(res))
 	b.Errors, b.Warnings = res.Diags.Count(diag.Error), res.Diags.Count(diag.Warning)
 	if a.blocked {
@@ -293,27 +294,28 @@ func blocking(ds diag.Diagnostics) bool {
 }
 
 // refs lists the files the model refers to (control tests and evidence,
-// decision records) that lie inside the model root, as absolute paths.
+// decision records) that lie inside the project root, as absolute paths.
 func refs(res *compiler.Result) []string {
 	var out []string
-	root := res.Source.Root
 	m := res.Model
-	push := func(p string, escapes bool) {
-		if p != "" && !escapes {
-			out = append(out, filepath.Join(root, filepath.FromSlash(p)))
+	push := func(f *ir.FileRef) {
+		if f.Name != "" && !f.Escapes {
+			if p := res.Source.RefPath(f.Name); p != "" {
+				out = append(out, p)
+			}
 		}
 	}
 	for _, c := range m.Controls {
 		for _, f := range c.Tests {
-			push(f.Path, f.Escapes)
+			push(f)
 		}
 		for _, f := range c.Evidence {
-			push(f.Path, f.Escapes)
+			push(f)
 		}
 	}
 	for _, d := range m.Decisions {
 		if d.File != nil {
-			push(d.File.Path, d.File.Escapes)
+			push(d.File)
 		}
 	}
 	return out

@@ -87,6 +87,7 @@ type Watcher struct {
 	model   map[string]bool // folders of the model tree being watched
 	extra   map[string]bool // other folders watched for referenced files
 	refs    map[string]bool // absolute paths of the files the model refers to
+	project string          // the project root (SetProject); "" for the model root
 	polling bool
 	closed  bool
 }
@@ -184,18 +185,39 @@ func (w *Watcher) Close() error {
 	return err
 }
 
+// SetProject sets the project root (absolute): the model may refer to
+// files up to it, and SetRefs watches them. "" means the model root.
+func (w *Watcher) SetProject(dir string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.project = filepath.Clean(dir)
+	if dir == "" || !within(w.project, w.root) {
+		w.project = ""
+	}
+}
+
+// refRoot is the folder referenced files may lie in: the project root, or
+// the model root.
+func (w *Watcher) refRoot() string {
+	if w.project != "" {
+		return w.project
+	}
+	return w.root
+}
+
 // SetRefs sets the files the model refers to (absolute paths): changes to
 // them are changes to the model. Files inside the model tree are already
-// watched; for the others inside the root (in a skipped folder, say) the
-// nearest existing folder is watched too. Files outside the root are not
-// watched (the model may not refer to them).
+// watched; for the others inside the project root (SetProject; in a
+// skipped folder of the model, or above it) the nearest existing folder is
+// watched too. Files outside the project root are not watched (the model
+// may not refer to them).
 func (w *Watcher) SetRefs(paths []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.refs = map[string]bool{}
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		if within(w.root, p) {
+		if within(w.refRoot(), p) {
 			w.refs[p] = true
 		}
 	}
@@ -479,13 +501,13 @@ func (w *Watcher) syncRefsOnce() (added bool) {
 	need := map[string]bool{}
 	for r := range w.refs {
 		d := filepath.Dir(r)
-		for within(w.root, d) {
+		for within(w.refRoot(), d) {
 			if info, err := os.Stat(d); err == nil && info.IsDir() {
 				break
 			}
 			d = filepath.Dir(d)
 		}
-		if !within(w.root, d) || w.model[d] {
+		if !within(w.refRoot(), d) || w.model[d] {
 			continue
 		}
 		need[d] = true

@@ -484,3 +484,47 @@ func TestSiteFailure(t *testing.T) {
 		t.Errorf("terminal:\n%s", out.String())
 	}
 }
+
+// Files the model refers to above its folder, up to the project root, are
+// watched once the project root is set; a file above the project root is
+// not.
+func TestRefsAboveModelWatched(t *testing.T) {
+	world := t.TempDir()
+	project := filepath.Join(world, "repo")
+	model := filepath.Join(project, "threat-model")
+	os.MkdirAll(model, 0o755)
+	os.MkdirAll(filepath.Join(project, "docs", "adr"), 0o755)
+	os.WriteFile(filepath.Join(model, "m.tm"), []byte("x"), 0o644)
+	adr := filepath.Join(project, "docs", "adr", "0001.md")
+	outside := filepath.Join(world, "outside.md")
+	os.WriteFile(adr, []byte("a"), 0o644)
+	os.WriteFile(outside, []byte("a"), 0o644)
+	w, err := NewWatcher(model, WatchOptions{Debounce: 5 * time.Millisecond, MaxWait: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.SetProject(project)
+	w.SetRefs([]string{adr, outside})
+	count, stop := countChanges(w)
+	defer stop()
+	before := count()
+	os.WriteFile(adr, []byte("b"), 0o644)
+	waitFor(t, "an edit of the ADR above the model folder", func() bool { return count() > before })
+	time.Sleep(50 * time.Millisecond)
+	before = count()
+	os.WriteFile(outside, []byte("b"), 0o644)
+	time.Sleep(100 * time.Millisecond)
+	if count() != before {
+		t.Error("a file above the project root caused a change")
+	}
+	// A project root that does not hold the model is ignored.
+	w.SetProject(filepath.Join(world, "elsewhere"))
+	w.SetRefs([]string{adr})
+	w.mu.Lock()
+	n := len(w.refs)
+	w.mu.Unlock()
+	if n != 0 {
+		t.Errorf("%d refs kept outside the model root without a project root holding it", n)
+	}
+}

@@ -88,29 +88,29 @@ threat card_data_at_provider "Card data exposed at the payment provider" {
 
 control webhook_signature "Verify webhook HMAC, timestamp tolerance 5 minutes" {
   status verified  owner "payments-team"
-  test "services/billing/webhook_test.go:TestRejectsForgedWebhook"
-  evidence "runbooks/webhook-secret-rotation.md"
+  test "webhook_test.go:TestRejectsForgedWebhook"
+  evidence "../../runbooks/webhook-secret-rotation.md"
 }
 
 control event_dedup "Deduplicate provider events by event id" {
   status implemented  owner "payments-team"
-  test "services/billing/webhook_test.go:TestIgnoresReplayedEvent"
-  evidence "docs/adr/0008-idempotent-payments.md"
+  test "webhook_test.go:TestIgnoresReplayedEvent"
+  evidence "../../docs/adr/0008-idempotent-payments.md"
 }
 
 control charge_idempotency "Idempotency key = order id on every charge" {
   status verified  owner "payments-team"
-  test "services/billing/charge_test.go:TestChargeIsIdempotent"
-  evidence "docs/adr/0008-idempotent-payments.md"
+  test "charge_test.go:TestChargeIsIdempotent"
+  evidence "../../docs/adr/0008-idempotent-payments.md"
 }
 
 control retry_budget "Retry budget, jittered backoff and circuit breaker to the provider" {
   status implemented  owner "payments-team"
-  evidence "runbooks/psp-outage.md"
+  evidence "../../runbooks/psp-outage.md"
 }
 
 decision adr0008 "Idempotent payments and event deduplication" {
   status accepted
-  file "docs/adr/0008-idempotent-payments.md"
+  file "../../docs/adr/0008-idempotent-payments.md"
   affects shop.billing, shop.events
 }

@@ -75,11 +75,11 @@ threat pipeline_compromise "Compromised pipeline or registry ships a backdoored 
 
 control signed_images "Signed images verified at admission" {
   status verified  owner "platform-team"
-  test "policies/admission_test.rego"
-  evidence "policies/admission.rego"
+  test "../../policies/admission_test.rego"
+  evidence "../../policies/admission.rego"
 }
 
 control deploy_oidc "Short-lived OIDC credentials, no long-lived cloud or Vault secrets" {
   status implemented  owner "platform-team"
-  evidence "services/deployer/workflows/deploy.yml"
+  evidence "workflows/deploy.yml"
 }

@@ -31,6 +31,6 @@ accept "TMR-R01@payment_delivery" {
 
 control topic_acls "Per-topic producer ACLs bound to workload identity" {
   status implemented  owner "streaming-team"
-  test "policies/kafka_acl_test.rego"
-  evidence "services/events/topics.yaml"
+  test "../../policies/kafka_acl_test.rego"
+  evidence "topics.yaml"
 }

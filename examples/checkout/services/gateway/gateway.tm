@@ -70,25 +70,25 @@ threat token_in_logs "Bearer tokens and PII written to access logs" {
 
 control tenant_binding "Bind tenant claim to token audience and route" {
   status verified  owner "identity-team"
-  test "services/gateway/tenant_binding_test.go:TestTenantBinding"
-  evidence "docs/adr/0007-tenant-binding.md"
+  test "tenant_binding_test.go:TestTenantBinding"
+  evidence "../../docs/adr/0007-tenant-binding.md"
 }
 
 control header_strip "Strip client-supplied identity headers" {
   status verified  owner "edge-team"
-  test "services/gateway/headers_test.go:TestStripsIdentityHeaders"
-  evidence "services/gateway/envoy/strip-headers.yaml"
+  test "headers_test.go:TestStripsIdentityHeaders"
+  evidence "envoy/strip-headers.yaml"
 }
 
 control rate_limits "Rate limits per IP, account, tenant and endpoint class" {
   status implemented  owner "edge-team"
-  test "services/gateway/ratelimit_test.go:TestRateLimitsPerTenant"
-  evidence "services/gateway/envoy/ratelimit.yaml"
-  evidence "runbooks/card-testing.md"
+  test "ratelimit_test.go:TestRateLimitsPerTenant"
+  evidence "envoy/ratelimit.yaml"
+  evidence "../../runbooks/card-testing.md"
 }
 
 control log_redaction "Redact Authorization, cookies and PII before shipping logs" {
   status implemented  owner "observability-team"
-  test "services/gateway/redaction_test.go:TestRedactsTokens"
-  evidence "services/gateway/envoy/access-log.yaml"
+  test "redaction_test.go:TestRedactsTokens"
+  evidence "envoy/access-log.yaml"
 }

@@ -78,29 +78,29 @@ threat cache_leak "Cart served to another tenant from the shared cache" {
 
 control rls "Row-level security on tenant_id" {
   status verified  owner "orders-team"
-  test "services/orders/rls_test.go:TestRowLevelSecurity"
-  evidence "services/orders/migrations/0003_rls.sql"
+  test "rls_test.go:TestRowLevelSecurity"
+  evidence "migrations/0003_rls.sql"
 }
 
 control tenant_policy "Tenant authorization policy in OPA" {
   status implemented  owner "orders-team"
-  test "policies/tenant_authz_test.rego"
-  evidence "policies/tenant_authz.rego"
+  test "../../policies/tenant_authz_test.rego"
+  evidence "../../policies/tenant_authz.rego"
 }
 
 control tenant_cache_keys "Tenant-prefixed cache keys with per-tenant TTL" {
   status planned  owner "orders-team"
-  evidence "docs/adr/0009-tenant-cache-keys.md"
+  evidence "../../docs/adr/0009-tenant-cache-keys.md"
 }
 
 decision adr0007 "Tenant resolved from verified token claims only" {
   status accepted
-  file "docs/adr/0007-tenant-binding.md"
+  file "../../docs/adr/0007-tenant-binding.md"
   affects shop.gateway, shop.orders
 }
 
 decision adr0009 "Tenant-aware cache keys" {
   status proposed
-  file "docs/adr/0009-tenant-cache-keys.md"
+  file "../../docs/adr/0009-tenant-cache-keys.md"
   affects shop.orders, shop.sessions
 }
