@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/alecthomas/participle/v2/lexer"
+
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl"
@@ -225,6 +227,7 @@ func (c *compiler) checkValue(file, what string, w *dsl.Word, allowed []string) 
 	d := c.diags.Errorf("TM103", rng(file, &w.Node), "invalid %s %q", what, w.Value)
 	if s := dsl.Suggest(w.Value, allowed); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		d.Replace = s
 	}
 	d.Detail = fmt.Sprintf("%s is one of: %s", what, strings.Join(allowed, ", "))
 	return false
@@ -566,6 +569,7 @@ func (c *compiler) applyExtends() {
 		var next []*extendDecl
 		for _, x := range pending {
 			if s := c.lookup(x.ast.Target.Parts, kElement); s != nil {
+				c.addRefs(x.file, x.ast.Target, s)
 				c.elementBody(x.file, s.element, x.ast.Body)
 			} else {
 				next = append(next, x)
@@ -711,6 +715,7 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 	}
 	switch {
 	case len(hits) == 1:
+		c.addRefs(file, r, hits[0])
 		return hits[0]
 	case len(hits) > 1:
 		d := c.diags.Errorf("TM202", at, "ambiguous name %q: %d %ss match", name, len(hits), wantText)
@@ -735,11 +740,50 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 		names := c.namesOf(want)
 		if sug := dsl.Suggest(name, names); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+			d.Replace = sug
 		} else if sug := c.suggestLast(r.Parts[len(r.Parts)-1], want); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+			d.Replace = sug
 		}
 	}
 	return nil
+}
+
+// addRefs records that r names s: one ir.Ref for its last segment, and one
+// for each leading segment, which names an ancestor of s (shop in
+// shop.billing).
+func (c *compiler) addRefs(file string, r *dsl.Ref, s *symbol) {
+	var idents []lexer.Token
+	for _, t := range r.Tokens {
+		if t.Value != "." {
+			idents = append(idents, t)
+		}
+	}
+	if len(idents) != len(r.Parts) {
+		return // not a reference as the grammar builds it
+	}
+	path := s.path
+	for i := len(idents) - 1; i >= 0; i-- {
+		t := idents[i]
+		kindName := s.kind.String()
+		if i < len(idents)-1 {
+			cut := strings.LastIndexByte(path, '.')
+			if cut < 0 {
+				return
+			}
+			path = path[:cut]
+			up, ok := c.syms[path]
+			if !ok {
+				return
+			}
+			kindName = up.kind.String()
+		}
+		end := diag.Pos{Line: t.Pos.Line, Col: t.Pos.Column + len(t.Value), Offset: t.Pos.Offset + len(t.Value)}
+		c.m.Refs = append(c.m.Refs, ir.Ref{
+			Range: diag.Range{File: file, Start: diag.Pos{Line: t.Pos.Line, Col: t.Pos.Column, Offset: t.Pos.Offset}, End: end},
+			Path:  path, Kind: kindName,
+		})
+	}
 }
 
 // namesOf returns the sorted paths of the symbols of the wanted kinds,

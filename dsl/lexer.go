@@ -20,7 +20,8 @@ const (
 	tokInt
 	tokDate // 2026-11-01
 	tokPunct
-	tokError // never reaches the parser: the declaration holding it is reported and skipped
+	tokError   // never reaches the parser: the declaration holding it is reported and skipped
+	tokComment // only from Tokens, for editors
 )
 
 var symbols = map[string]lexer.TokenType{
@@ -109,6 +110,9 @@ type lexState struct {
 	src  []byte
 	text string // src as a string
 	pos  lexer.Position
+	// comments makes next return comments as tokComment tokens (for
+	// Tokens); the parser never sees them.
+	comments bool
 }
 
 func (l *lexState) peekByte(i int) byte {
@@ -169,6 +173,11 @@ func (l *lexState) next() (token, bool) {
 				start := l.pos
 				l.advance(n)
 				return l.emit(tokError, start, msg)
+			}
+			if l.comments {
+				start := l.pos
+				l.advance(n)
+				return l.emit(tokComment, start, l.sub(start, n))
 			}
 			l.advance(n)
 			continue
