@@ -13,18 +13,31 @@ func computeCrossings(m *ir.Model) {
 		if f.Unresolved {
 			continue
 		}
-		from, to := f.From.Boundary.Chain(), f.To.Boundary.Chain()
-		k := 0
-		for k < len(from) && k < len(to) && from[k] == to[k] {
-			k++
-		}
-		for i := len(from) - 1; i >= k; i-- {
-			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: from[i], Direction: ir.Leave, Mark: markOf(f, from[i])})
-		}
-		for _, b := range to[k:] {
-			f.Crossings = append(f.Crossings, &ir.Crossing{Boundary: b, Direction: ir.Enter, Mark: markOf(f, b)})
+		for _, x := range Crossed(f.From, f.To) {
+			x.Mark = markOf(f, x.Boundary)
+			f.Crossings = append(f.Crossings, x)
 		}
 	}
+}
+
+// Crossed returns the boundaries a flow from one element to another
+// leaves (innermost first) and then enters (outermost first), unmarked.
+// Tools use it for a flow not yet written (the language server's fix for
+// a missing flow adds the crosses line it will need).
+func Crossed(from, to *ir.Element) []*ir.Crossing {
+	a, b := from.Boundary.Chain(), to.Boundary.Chain()
+	k := 0
+	for k < len(a) && k < len(b) && a[k] == b[k] {
+		k++
+	}
+	var out []*ir.Crossing
+	for i := len(a) - 1; i >= k; i-- {
+		out = append(out, &ir.Crossing{Boundary: a[i], Direction: ir.Leave})
+	}
+	for _, x := range b[k:] {
+		out = append(out, &ir.Crossing{Boundary: x, Direction: ir.Enter})
+	}
+	return out
 }
 
 // unknownPlace reports whether an element, or the ancestor it inherits its
