@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/rules"
 	"github.com/tmc-dev/tmc/dsl"
@@ -753,20 +751,14 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 // for each leading segment, which names an ancestor of s (shop in
 // shop.billing).
 func (c *compiler) addRefs(file string, r *dsl.Ref, s *symbol) {
-	var idents []lexer.Token
-	for _, t := range r.Tokens {
-		if t.Value != "." {
-			idents = append(idents, t)
-		}
-	}
-	if len(idents) != len(r.Parts) {
-		return // not a reference as the grammar builds it
+	if len(r.Tokens) != 2*len(r.Parts)-1 {
+		return // not a reference as the grammar builds it: a, ., b, ., c
 	}
 	path := s.path
-	for i := len(idents) - 1; i >= 0; i-- {
-		t := idents[i]
+	for i := len(r.Parts) - 1; i >= 0; i-- {
+		t := r.Tokens[2*i]
 		kindName := s.kind.String()
-		if i < len(idents)-1 {
+		if i < len(r.Parts)-1 {
 			cut := strings.LastIndexByte(path, '.')
 			if cut < 0 {
 				return

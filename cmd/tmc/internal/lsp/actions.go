@@ -207,12 +207,12 @@ func missingFlowEdit(m *model, t *text, file string, dg *diag.Diagnostic) (textE
 // element finds an element by path, or by a last segment unique among
 // elements.
 func (m *model) element(name string) *ir.Element {
-	if dc := m.idx.byPath[name]; dc != nil {
+	if dc := m.index().byPath[name]; dc != nil {
 		e, _ := dc.object.(*ir.Element)
 		return e
 	}
 	var hit *ir.Element
-	for _, dc := range m.idx.decls {
+	for _, dc := range m.index().decls {
 		if e, ok := dc.object.(*ir.Element); ok && dc.last() == name {
 			if hit != nil {
 				return nil
@@ -227,7 +227,7 @@ func (m *model) element(name string) *ir.Element {
 // no other declaration has it, else the path.
 func (m *model) shortName(path string) string {
 	last := path[strings.LastIndexByte(path, '.')+1:]
-	for _, dc := range m.idx.decls {
+	for _, dc := range m.index().decls {
 		if dc.last() == last && dc.path != path {
 			return path
 		}

@@ -203,7 +203,7 @@ func (s *Server) completion(params json.RawMessage) (any, *rpcError) {
 		}
 	}
 	names := func(want int) {
-		for _, dc := range m.idx.decls {
+		for _, dc := range m.index().decls {
 			if want&wantOf(dc.kind) == 0 {
 				continue
 			}

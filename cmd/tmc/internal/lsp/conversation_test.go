@@ -33,9 +33,6 @@ func TestConversation(t *testing.T) {
 	billing := c.open(filepath.Join(dir, "services/billing/billing.tm"))
 	platform := pathToURI(filepath.Join(dir, "platform.tm"))
 	c.waitDiagnostics(billing, func(ds []lspDiagnostic) bool { return len(ds) == 0 })
-	if _, ok := c.diags[platform]; !ok {
-		t.Error("no diagnostics published for platform.tm, a closed file of the model")
-	}
 
 	// Break it: delete the crosses line of flow record.
 	start := c.find(billing, `  crosses data "billing DB role`, 0, 0)

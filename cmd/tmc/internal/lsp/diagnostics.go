@@ -1,16 +1,20 @@
 package lsp
 
 import (
+	"encoding/json"
 	"sort"
 
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
-// publish sends the diagnostics of every file of a model, as `tmc check`
-// reports them, and empty lists for files that became clean or left.
+// publish sends the diagnostics of the files of a model, as `tmc check`
+// reports them: for every open file of the model (so the editor knows
+// which version was checked) and every other file whose diagnostics
+// changed since they were last published, empty lists included for files
+// that became clean or left the model.
 func (s *Server) publish(m *model) {
 	byURI := map[string][]lspDiagnostic{}
-	for name := range m.texts {
+	for name := range m.files {
 		byURI[m.uri(name)] = []lspDiagnostic{}
 	}
 	for _, d := range m.res.Diags {
@@ -25,27 +29,29 @@ func (s *Server) publish(m *model) {
 			byURI[uri] = []lspDiagnostic{}
 		}
 	}
+	versions := map[string]int{}
+	for _, d := range s.docs {
+		if d.model == m {
+			versions[d.uri] = d.version
+		}
+	}
 	uris := make([]string, 0, len(byURI))
 	for uri := range byURI {
 		uris = append(uris, uri)
 	}
 	sort.Strings(uris) // sort for determinism: map order is random
-	versions := map[string]int{}
-	for _, d := range s.docs {
-		if d.model == m {
-			versions[d.uri] = d.version
-			versions[pathToURI(d.path)] = d.version
-		}
-	}
-	m.published = map[string]bool{}
 	for _, uri := range uris {
 		p := publishDiagnosticsParams{URI: uri, Diagnostics: byURI[uri]}
-		if v, ok := versions[uri]; ok {
+		js, _ := json.Marshal(p.Diagnostics)
+		v, open := versions[uri]
+		last, seen := m.published[uri]
+		if !open && (seen && last == string(js) || !seen && len(p.Diagnostics) == 0) {
+			continue
+		}
+		if open {
 			p.Version = &v
 		}
-		if len(p.Diagnostics) > 0 {
-			m.published[uri] = true
-		}
+		m.published[uri] = string(js)
 		s.w.notify("textDocument/publishDiagnostics", p)
 	}
 }

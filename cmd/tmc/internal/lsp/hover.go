@@ -18,12 +18,12 @@ func (s *Server) hover(params json.RawMessage) (any, *rpcError) {
 		return nil, err
 	}
 	m := d.model
-	dc := m.idx.byPath[occ.path]
+	dc := m.index().byPath[occ.path]
 	if dc == nil {
 		return nil, nil
 	}
 	r := m.textOf(d.name).rangeToLSP(occ.rng)
-	return hover{Contents: markupContent{Kind: "markdown", Value: describe(m.idx, dc)}, Range: &r}, nil
+	return hover{Contents: markupContent{Kind: "markdown", Value: describe(m.index(), dc)}, Range: &r}, nil
 }
 
 // describe is the hover text of a declaration: what it is, where it sits

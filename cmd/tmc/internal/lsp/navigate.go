@@ -18,7 +18,7 @@ func (s *Server) nameAt(p textDocumentPositionParams) (*document, occurrence, bo
 	}
 	m := d.model
 	pos := m.textOf(d.name).fromLSP(p.Position)
-	occ, ok := m.idx.at(d.name, pos)
+	occ, ok := m.index().at(d.name, pos)
 	return d, occ, ok, nil
 }
 
@@ -31,7 +31,7 @@ func (s *Server) definition(params json.RawMessage) (any, *rpcError) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	dc := d.model.idx.byPath[occ.path]
+	dc := d.model.index().byPath[occ.path]
 	if dc == nil {
 		return nil, nil
 	}
@@ -50,11 +50,11 @@ func (s *Server) references(params json.RawMessage) (any, *rpcError) {
 	m := d.model
 	out := []location{}
 	if p.Context.IncludeDeclaration {
-		if dc := m.idx.byPath[occ.path]; dc != nil {
+		if dc := m.index().byPath[occ.path]; dc != nil {
 			out = append(out, m.location(dc.idRng))
 		}
 	}
-	for _, r := range m.idx.refs[occ.path] {
+	for _, r := range m.index().refs[occ.path] {
 		out = append(out, m.location(r.Range))
 	}
 	return out, nil
@@ -71,7 +71,7 @@ func (s *Server) prepareRename(params json.RawMessage) (any, *rpcError) {
 	if err != nil {
 		return nil, err
 	}
-	if !ok || d.model.idx.byPath[occ.path] == nil {
+	if !ok || d.model.index().byPath[occ.path] == nil {
 		return nil, &rpcError{Code: codeRequestFailed, Message: "no declared name here to rename"}
 	}
 	t := d.model.textOf(d.name)
@@ -90,7 +90,7 @@ func (s *Server) rename(params json.RawMessage) (any, *rpcError) {
 	m := d.model
 	dc := (*decl)(nil)
 	if ok {
-		dc = m.idx.byPath[occ.path]
+		dc = m.index().byPath[occ.path]
 	}
 	if dc == nil {
 		return nil, &rpcError{Code: codeRequestFailed, Message: "no declared name here to rename"}
@@ -105,12 +105,12 @@ func (s *Server) rename(params json.RawMessage) (any, *rpcError) {
 	if i := strings.LastIndexByte(dc.path, '.'); i >= 0 {
 		newPath = dc.path[:i+1] + p.NewName
 	}
-	if other := m.idx.byPath[newPath]; other != nil {
+	if other := m.index().byPath[newPath]; other != nil {
 		return nil, &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("%q is already taken: %s %q is declared at %s", p.NewName, other.kind, other.path, relPos(other.idRng))}
 	}
 	// A name written alone resolves when it is unique in the model; a
 	// rename must not make such a use ambiguous, of this name or another.
-	for _, other := range m.idx.decls {
+	for _, other := range m.index().decls {
 		if other.last() != p.NewName || other.path == dc.path {
 			continue
 		}
@@ -126,12 +126,12 @@ func (s *Server) rename(params json.RawMessage) (any, *rpcError) {
 		uri := m.uri(r.File)
 		edits[uri] = append(edits[uri], textEdit{Range: m.textOf(r.File).rangeToLSP(r), NewText: p.NewName})
 	}
-	for _, x := range m.idx.decls {
+	for _, x := range m.index().decls {
 		if x.path == dc.path {
 			add(x.idRng)
 		}
 	}
-	for _, r := range m.idx.refs[dc.path] {
+	for _, r := range m.index().refs[dc.path] {
 		add(r.Range)
 	}
 	for _, es := range edits {
@@ -146,7 +146,7 @@ func (s *Server) rename(params json.RawMessage) (any, *rpcError) {
 // firstBareUse returns a use of path written as a single name (no dotted
 // prefix), or nil.
 func firstBareUse(m *model, path string) *diag.Range {
-	for _, r := range m.idx.refs[path] {
+	for _, r := range m.index().refs[path] {
 		src := m.textOf(r.Range.File).src
 		start, end := r.Range.Start.Offset, r.Range.End.Offset
 		if start > len(src) || end > len(src) {

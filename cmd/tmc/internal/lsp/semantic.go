@@ -46,7 +46,7 @@ func (s *Server) semanticTokensFull(params json.RawMessage) (any, *rpcError) {
 	m := d.model
 	t := m.textOf(d.name)
 	names := map[int]occurrence{}
-	for _, o := range m.idx.inFile[d.name] {
+	for _, o := range m.index().inFile[d.name] {
 		names[o.rng.Start.Offset] = o
 	}
 	var data []uint32

@@ -318,6 +318,7 @@ func (s *Server) didOpen(params json.RawMessage) *rpcError {
 	}
 	s.docs[path] = &document{path: path, uri: p.TextDocument.URI, version: p.TextDocument.Version,
 		src: []byte(p.TextDocument.Text), model: m, name: name}
+	m.openURIs[name] = p.TextDocument.URI
 	s.changed(m)
 	return nil
 }
@@ -329,7 +330,7 @@ func (s *Server) modelFor(path string) *model {
 	if m := s.models[root]; m != nil {
 		return m
 	}
-	m := &model{root: root, engine: s.newEngine(), published: map[string]bool{}}
+	m := &model{root: root, engine: s.newEngine(), published: map[string]string{}, openURIs: map[string]string{}}
 	m.disk, m.diskDiags = compiler.ReadFiles(root)
 	s.models[root] = m
 	return m
@@ -370,6 +371,7 @@ func (s *Server) didClose(params json.RawMessage) *rpcError {
 		return nil
 	}
 	delete(s.docs, path)
+	delete(d.model.openURIs, d.name)
 	// The buffer may have held unsaved text: the file is what disk says.
 	s.reread(d.model, d.name)
 	s.changed(d.model)

@@ -44,7 +44,7 @@ func (s *Server) documentSymbol(params json.RawMessage) (any, *rpcError) {
 	}
 	nodes := map[any]*node{}
 	var order []any
-	for _, dc := range m.idx.decls {
+	for _, dc := range m.index().decls {
 		if dc.idRng.File != d.name {
 			continue
 		}
@@ -119,7 +119,7 @@ func (s *Server) workspaceSymbol(params json.RawMessage) (any, *rpcError) {
 	for _, root := range roots {
 		m := s.models[root]
 		s.ensure(m)
-		for _, dc := range m.idx.decls {
+		for _, dc := range m.index().decls {
 			score := fuzzy(q, strings.ToLower(dc.last()), strings.ToLower(dc.path), strings.ToLower(dc.name))
 			if score < 0 {
 				continue

@@ -18,10 +18,12 @@ type model struct {
 	diskDiags diag.Diagnostics  // what could not be read
 	engine    modelEngine
 	res       *compiler.Result
-	texts     map[string]*text // the text each file had when res was compiled
-	idx       *index           // names in res
-	dirty     bool             // a file changed since res
-	published map[string]bool  // URIs diagnostics were last published for
+	files     map[string][]byte // the text res was compiled from
+	texts     map[string]*text  // line indexes of files, made when needed
+	idx       *index            // names in res, made when needed
+	dirty     bool              // a file changed since res
+	openURIs  map[string]string // name -> the URI the editor opened it by
+	published map[string]string // URI -> the diagnostics last published there, as JSON
 }
 
 // A document is a file open in the editor.
@@ -140,13 +142,22 @@ func (s *Server) files(m *model) map[string][]byte {
 func (s *Server) compile(m *model) {
 	files := s.files(m)
 	m.res = m.engine.Update(m.root, files)
-	m.res.Diags = append(m.res.Diags, m.diskDiags...)
-	m.texts = make(map[string]*text, len(files))
-	for name, b := range files {
-		m.texts[name] = newText(b)
+	if len(m.diskDiags) > 0 {
+		m.res.Diags = append(m.res.Diags, m.diskDiags...)
+		m.res.Diags.Sort()
 	}
-	m.idx = buildIndex(m.res)
+	m.files = files
+	m.texts = map[string]*text{}
+	m.idx = nil
 	m.dirty = false
+}
+
+// index returns the names of the last compilation.
+func (m *model) index() *index {
+	if m.idx == nil {
+		m.idx = buildIndex(m.res)
+	}
+	return m.idx
 }
 
 // textOf returns the compiled text of a file of the model, or an empty text.
@@ -154,10 +165,17 @@ func (m *model) textOf(name string) *text {
 	if t := m.texts[name]; t != nil {
 		return t
 	}
-	return newText(nil)
+	t := newText(m.files[name])
+	m.texts[name] = t
+	return t
 }
 
+// uri returns the URI of a file of the model: the editor's own when the
+// file is open (clients differ in how they escape URIs), else ours.
 func (m *model) uri(name string) string {
+	if u, ok := m.openURIs[name]; ok {
+		return u
+	}
 	return pathToURI(filepath.Join(m.root, filepath.FromSlash(name)))
 }
 
