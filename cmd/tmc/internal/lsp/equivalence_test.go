@@ -99,5 +99,3 @@ func itoa(n int) string {
 	}
 	return string(s)
 }
-
-
