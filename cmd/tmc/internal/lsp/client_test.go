@@ -18,14 +18,16 @@ import (
 // A testClient drives a Server through in-memory pipes with real
 // framing, as an editor does.
 type testClient struct {
-	t      testing.TB
-	w      *io.PipeWriter
-	in     chan message
-	queue  []message // notifications read while waiting for a response
-	nextID int
-	texts  map[string]string // the client's copy of each open document
-	vers   map[string]int
-	done   chan error
+	t     testing.TB
+	w     *io.PipeWriter
+	in    chan message
+	queue []message // notifications read while waiting for a response
+	// requests are the requests the server sent (client/registerCapability).
+	requests []message
+	nextID   int
+	texts    map[string]string // the client's copy of each open document
+	vers     map[string]int
+	done     chan error
 	// diags holds the latest diagnostics published for each URI.
 	diags map[string][]lspDiagnostic
 }
@@ -80,6 +82,9 @@ func (c *testClient) next() message {
 	case m, ok := <-c.in:
 		if !ok {
 			c.t.Fatal("the server closed its output")
+		}
+		if m.Method != "" && len(m.ID) > 0 {
+			c.requests = append(c.requests, m)
 		}
 		if m.Method == "textDocument/publishDiagnostics" {
 			var p publishDiagnosticsParams

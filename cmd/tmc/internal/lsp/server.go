@@ -103,7 +103,6 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			s.logf("tmc lsp: %v", err)
 			return err
 		case <-ctx.Done():
 			return ctx.Err()
