@@ -236,11 +236,7 @@ func (s *Server) completion(params json.RawMessage) (any, *rpcError) {
 	case c.block == "top-level" && first == "extend" && c.prev == "extend":
 		names(wantElement)
 	case c.prev == "in" && (c.block == "top-level" || c.block == "boundary" || c.block == "element"):
-		if first == "boundary" {
-			names(wantBoundary)
-		} else {
-			names(wantBoundary | wantElement)
-		}
+		names(wantBoundary) // boundaries and elements alike are placed in a boundary
 	case first == "note" && (c.prev == "over" || c.prev == ","):
 		names(wantElement)
 	case c.prev == "of" && c.block == "view":

@@ -21,8 +21,10 @@ import (
 // A Server is one language server session. The zero value is not usable;
 // call New.
 type Server struct {
-	// Debounce is how long the server waits after an edit before it
-	// recompiles, so that a burst of keystrokes compiles once.
+	// Debounce is how long the server waits after an edit that follows
+	// another within Debounce before it recompiles, so that a burst of
+	// keystrokes compiles once; an edit after a quiet spell compiles at
+	// once.
 	Debounce time.Duration
 	// Format formats one file's text (tmc fmt); nil turns formatting off.
 	Format func(name string, src []byte) ([]byte, error)
@@ -43,8 +45,9 @@ type Server struct {
 	watchDynamic bool
 	nextID       int
 
-	timer *time.Timer
-	tick  chan struct{}
+	timer      *time.Timer
+	tick       chan struct{}
+	lastChange time.Time
 }
 
 // New returns a server with the default debounce and engine.
@@ -430,13 +433,22 @@ func (s *Server) reread(m *model, name string) {
 	m.disk[name] = b
 }
 
-// changed marks a model for recompilation after the debounce.
+// changed marks a model for recompilation: at once after a quiet spell
+// (a single edit is not kept waiting), else once the edits of a burst
+// are Debounce apart.
 func (s *Server) changed(m *model) {
 	m.dirty = true
+	now := time.Now()
+	quiet := now.Sub(s.lastChange) > s.Debounce
+	s.lastChange = now
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	s.timer = time.AfterFunc(s.Debounce, func() {
+	wait := s.Debounce
+	if quiet {
+		wait = 0
+	}
+	s.timer = time.AfterFunc(wait, func() {
 		select {
 		case s.tick <- struct{}{}:
 		default:
