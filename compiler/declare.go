@@ -754,6 +754,9 @@ func (c *compiler) addRefs(file string, r *dsl.Ref, s *symbol) {
 	if len(r.Tokens) != 2*len(r.Parts)-1 {
 		return // not a reference as the grammar builds it: a, ., b, ., c
 	}
+	if c.m.Refs == nil {
+		c.m.Refs = make([]ir.Ref, 0, 4*len(c.syms)) // about as many uses as there are names: fewer regrowths
+	}
 	path := s.path
 	for i := len(r.Parts) - 1; i >= 0; i-- {
 		t := r.Tokens[2*i]

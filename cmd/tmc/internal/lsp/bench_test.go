@@ -62,6 +62,7 @@ func benchEdits(b *testing.B, dir, path string) {
 	at := c.find(uri, `"`, 0, 1) // inside the first string
 	parses := eng.parses
 	insert := true
+	cpu := cpuTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if insert {
@@ -73,6 +74,7 @@ func benchEdits(b *testing.B, dir, path string) {
 		waitVersion(b, c, uri, c.vers[uri])
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(eng.parses-parses)/float64(b.N), "parses/op")
 	c.exit()
 }
@@ -128,7 +130,9 @@ func BenchmarkRecompile(b *testing.B) {
 	root := b.TempDir()
 	eng.Update(root, tm)
 	b.ReportAllocs()
+	cpu := cpuTime()
 	b.ResetTimer()
+	defer func() { b.ReportMetric(float64(cpuTime()-cpu)/1e6/float64(b.N), "cpu-ms/op") }()
 	for n := 0; n < b.N; n++ {
 		if n%2 == 0 {
 			tm[edited] = changed

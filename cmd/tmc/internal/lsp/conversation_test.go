@@ -232,6 +232,15 @@ func TestConversation(t *testing.T) {
 	if nested := findSymbol(syms, "cluster"); nested == nil || findSymbol(nested.Children, "data") == nil {
 		t.Errorf("platform.tm symbols do not nest data in cluster: %+v", syms)
 	}
+	orders := pathToURI(filepath.Join(dir, "services/orders/orders.tm"))
+	c.result("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": orders}}, &syms)
+	if findSymbol(syms, "shop.orders.api->shop.orders.authz") == nil {
+		var names []string
+		for _, s := range syms {
+			names = append(names, s.Name)
+		}
+		t.Errorf("orders.tm symbols lack the flow without an id: %v", names)
+	}
 
 	// Workspace symbols: fuzzy.
 	var ws []symbolInformation

@@ -60,6 +60,16 @@ func (s *Server) documentSymbol(params json.RawMessage) (any, *rpcError) {
 		nodes[dc.object] = &node{sym: sym, offset: dc.idRng.Start.Offset}
 		order = append(order, dc.object)
 	}
+	// Flows without an id are no declaration of a name, but they are in
+	// the outline, as FROM->TO.
+	for _, f := range m.res.Model.Flows {
+		if f.Named || f.Range.File != d.name || !f.Head.Start.IsValid() {
+			continue
+		}
+		nodes[f] = &node{sym: documentSymbol{Name: f.ID, Detail: f.Label, Kind: symbolKinds[kindFlow],
+			Range: t.rangeToLSP(f.Range), SelectionRange: t.rangeToLSP(f.Head)}, offset: f.Head.Start.Offset}
+		order = append(order, f)
+	}
 	var roots []*node
 	for _, o := range order {
 		n := nodes[o]
