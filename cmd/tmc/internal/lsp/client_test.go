@@ -28,8 +28,10 @@ type testClient struct {
 	texts    map[string]string // the client's copy of each open document
 	vers     map[string]int
 	done     chan error
-	// diags holds the latest diagnostics published for each URI.
-	diags map[string][]lspDiagnostic
+	// diags holds the latest diagnostics published for each URI, and
+	// diagVers the document version they were computed for.
+	diags    map[string][]lspDiagnostic
+	diagVers map[string]int
 }
 
 // hangLimit bounds every wait: a server that never answers fails the test
@@ -40,7 +42,7 @@ func startServer(t testing.TB, s *Server) *testClient {
 	cr, sw := io.Pipe() // server -> client
 	sr, cw := io.Pipe() // client -> server
 	c := &testClient{t: t, w: cw, in: make(chan message, 1024), texts: map[string]string{}, vers: map[string]int{},
-		done: make(chan error, 1), diags: map[string][]lspDiagnostic{}}
+		done: make(chan error, 1), diags: map[string][]lspDiagnostic{}, diagVers: map[string]int{}}
 	go func() {
 		c.done <- s.Serve(context.Background(), sr, sw)
 		sw.Close()
@@ -90,6 +92,9 @@ func (c *testClient) next() message {
 			var p publishDiagnosticsParams
 			json.Unmarshal(m.Params, &p)
 			c.diags[p.URI] = p.Diagnostics
+			if p.Version != nil {
+				c.diagVers[p.URI] = *p.Version
+			}
 		}
 		return m
 	case <-time.After(hangLimit):
@@ -137,14 +142,13 @@ func (c *testClient) notify(method string, params any) {
 	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
 }
 
-// waitDiagnostics reads until diagnostics for uri satisfy ok.
+// waitDiagnostics reads until diagnostics for uri satisfy ok; for an
+// open document, they must be those of its current version.
 func (c *testClient) waitDiagnostics(uri string, ok func([]lspDiagnostic) bool) []lspDiagnostic {
 	c.t.Helper()
-	for _, m := range c.queue {
-		_ = m // already recorded in c.diags
-	}
-	c.queue = nil
-	if ds, seen := c.diags[uri]; seen && ok(ds) {
+	c.queue = nil // their diagnostics are recorded in c.diags
+	current := func() bool { v, open := c.vers[uri]; return !open || c.diagVers[uri] == v }
+	if ds, seen := c.diags[uri]; seen && current() && ok(ds) {
 		return ds
 	}
 	deadline := time.Now().Add(hangLimit)
@@ -155,7 +159,7 @@ func (c *testClient) waitDiagnostics(uri string, ok func([]lspDiagnostic) bool) 
 		}
 		var p publishDiagnosticsParams
 		json.Unmarshal(m.Params, &p)
-		if p.URI == uri && ok(p.Diagnostics) {
+		if p.URI == uri && current() && ok(p.Diagnostics) {
 			return p.Diagnostics
 		}
 	}
