@@ -110,9 +110,9 @@ type lexState struct {
 	src  []byte
 	text string // src as a string
 	pos  lexer.Position
-	// comments makes next return comments as tokComment tokens (for
+	// emitComments makes next return comments as tokComment tokens (for
 	// Tokens); the parser never sees them.
-	comments bool
+	emitComments bool
 }
 
 func (l *lexState) peekByte(i int) byte {
@@ -174,7 +174,7 @@ func (l *lexState) next() (token, bool) {
 				l.advance(n)
 				return l.emit(tokError, start, msg)
 			}
-			if l.comments {
+			if l.emitComments {
 				start := l.pos
 				l.advance(n)
 				return l.emit(tokComment, start, l.sub(start, n))

@@ -36,7 +36,7 @@ func Tokens(src []byte) []Token {
 	if len(src) > MaxFileSize {
 		return nil
 	}
-	l := lexState{src: src, text: string(src), pos: lexer.Position{Line: 1, Column: 1}, comments: true}
+	l := lexState{src: src, text: string(src), pos: lexer.Position{Line: 1, Column: 1}, emitComments: true}
 	if strings.HasPrefix(l.text, "\uFEFF") {
 		l.pos.Offset = 3
 	}
