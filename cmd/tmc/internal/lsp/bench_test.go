@@ -41,7 +41,6 @@ func BenchmarkDiagnosticsAfterEdit(b *testing.B) {
 			}
 		}
 		sort.Strings(tms)
-		b.ReportMetric(float64(len(tms)), "files")
 		benchEdits(b, dir, tms[len(tms)/2])
 	})
 }
