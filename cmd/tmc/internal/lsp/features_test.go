@@ -164,6 +164,15 @@ func TestCompletionContexts(t *testing.T) {
 	has("on", got, "place", "user", "net")
 	got = at("shop.", "flow save: ", 0)
 	has("a dotted name", got, "api")
+	var h hover
+	c.result("textDocument/hover", posParams(uri, c.find(uri, "trust untrusted", 0, 2)), &h)
+	if !strings.Contains(h.Contents.Value, "trust untrusted|low|medium|high|external|control") {
+		t.Errorf("hover on the trust keyword: %q", h.Contents.Value)
+	}
+	c.result("textDocument/hover", posParams(uri, c.find(uri, "carries order", 0, 2)), &h)
+	if !strings.Contains(h.Contents.Value, "carries DATA[, DATA...]") {
+		t.Errorf("hover on the carries keyword: %q", h.Contents.Value)
+	}
 	got = at("\n  ", "  carries order", 0)
 	has("flow keywords", got, "crosses", "protocol")
 	hasNot("flow keywords", got, "trust", "flow")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
+	"github.com/tmc-dev/tmc/dsl"
 )
 
 func (s *Server) hover(params json.RawMessage) (any, *rpcError) {
@@ -14,8 +15,11 @@ func (s *Server) hover(params json.RawMessage) (any, *rpcError) {
 		return nil, err
 	}
 	d, occ, ok, err := s.nameAt(p)
-	if err != nil || !ok {
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return keywordHover(d.model.textOf(d.name), p.Position), nil
 	}
 	m := d.model
 	dc := m.index().byPath[occ.path]
@@ -184,4 +188,28 @@ func mdEscape(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// keywordHover shows the form of the statement keyword under the cursor
+// (`trust untrusted|low|...`), as the block it stands in takes it; nil
+// when the cursor is on no keyword.
+func keywordHover(t *text, p position) any {
+	off := t.offset(p)
+	for _, tok := range dsl.Tokens(t.src) {
+		a, b := tok.Start.Offset, tok.End.Offset
+		if b < off {
+			continue
+		}
+		if a > off || tok.Kind != dsl.TokenIdent {
+			return nil // in a string, a comment, or between tokens
+		}
+		block := completionContext(t.src, a).block
+		usage := dsl.Usage(block, tok.Value)
+		if usage == "" {
+			return nil
+		}
+		r := lspRange{t.posAt(a), t.posAt(b)}
+		return hover{Contents: markupContent{Kind: "markdown", Value: "```tm\n" + usage + "\n```"}, Range: &r}
+	}
+	return nil
 }
