@@ -83,6 +83,17 @@ func TestDiskChanges(t *testing.T) {
 	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": pathToURI(platformPath), "type": 2}}})
 	c.waitDiagnostics(billing, func(ds []lspDiagnostic) bool { return len(ds) == 0 })
 
+	// A new file on disk joins the model; its diagnostics are published
+	// although it is not open; deleted, they are cleared.
+	newPath := filepath.Join(dir, "services/extra/extra.tm")
+	write(t, newPath, "flow shop.orders -> nowhere \"Lost\"\n")
+	newURI := pathToURI(newPath)
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": newURI, "type": 1}}})
+	c.waitDiagnostics(newURI, func(ds []lspDiagnostic) bool { return len(errorsOf(ds, "TM201")) == 1 })
+	os.Remove(newPath)
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": newURI, "type": 3}}})
+	c.waitDiagnostics(newURI, func(ds []lspDiagnostic) bool { return len(ds) == 0 })
+
 	// An unsaved edit that breaks another file, then closed: back to disk.
 	orders := c.open(filepath.Join(dir, "services/orders/orders.tm"))
 	c.edit(orders, textEdit{Range: lspRange{position{0, 0}, position{0, 0}}, NewText: "flow nowhere -> shop.orders\n"})
