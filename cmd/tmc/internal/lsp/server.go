@@ -253,7 +253,7 @@ func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
 		"definitionProvider":      true,
 		"referencesProvider":      true,
 		"renameProvider":          map[string]any{"prepareProvider": true},
-		"completionProvider":      map[string]any{"triggerCharacters": []string{".", ",", " ", "\""}},
+		"completionProvider":      map[string]any{"triggerCharacters": []string{".", "\""}},
 		"codeActionProvider":      map[string]any{"codeActionKinds": []string{"quickfix"}},
 		"documentSymbolProvider":  true,
 		"workspaceSymbolProvider": true,
