@@ -162,6 +162,12 @@ func TestCompletionContexts(t *testing.T) {
 	hasNot("mitigated_by", got, "t", "user")
 	got = at("\n  on ", "stride spoofing", 0)
 	has("on", got, "place", "user", "net")
+	// While typing a crosses line (not yet a statement): the boundaries
+	// the compiled flow crosses.
+	got = at("\n  crosses ", "  carries order", 0)
+	if len(got) != 1 || got[0] != "db" {
+		t.Errorf("crosses in flow read: %v, want [db]", got)
+	}
 	got = at("shop.", "flow save: ", 0)
 	has("a dotted name", got, "api")
 	var h hover
