@@ -30,7 +30,10 @@ type textDocumentPositionParams struct {
 }
 
 type initializeParams struct {
-	RootURI      string `json:"rootUri"`
+	RootURI          string `json:"rootUri"`
+	WorkspaceFolders []struct {
+		URI string `json:"uri"`
+	} `json:"workspaceFolders"`
 	Capabilities struct {
 		Workspace struct {
 			DidChangeWatchedFiles struct {

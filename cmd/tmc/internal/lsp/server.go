@@ -236,9 +236,15 @@ func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
 			return nil, err
 		}
 	}
-	if p.RootURI != "" {
-		if root, ok := uriToPath(p.RootURI); ok {
-			s.workspace = root
+	// The workspace bounds the model root search; with several folders,
+	// the first (the search stops at .git or tmc.toml anyway).
+	root := p.RootURI
+	if root == "" && len(p.WorkspaceFolders) > 0 {
+		root = p.WorkspaceFolders[0].URI
+	}
+	if root != "" {
+		if dir, ok := uriToPath(root); ok {
+			s.workspace = dir
 		}
 	}
 	s.watchDynamic = p.Capabilities.Workspace.DidChangeWatchedFiles.DynamicRegistration
