@@ -751,8 +751,14 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 // for each leading segment, which names an ancestor of s (shop in
 // shop.billing).
 func (c *compiler) addRefs(file string, r *dsl.Ref, s *symbol) {
-	if len(r.Tokens) != 2*len(r.Parts)-1 {
-		return // not a reference as the grammar builds it: a, ., b, ., c
+	// The tokens are a, ., b, ., c (a view pattern adds . * after them).
+	if len(r.Tokens) < 2*len(r.Parts)-1 {
+		return
+	}
+	for i, part := range r.Parts {
+		if r.Tokens[2*i].Value != part || i > 0 && r.Tokens[2*i-1].Value != "." {
+			return // not a reference as the grammar builds it
+		}
 	}
 	if c.m.Refs == nil {
 		c.m.Refs = make([]ir.Ref, 0, 4*len(c.syms)) // about as many uses as there are names: fewer regrowths

@@ -20,6 +20,7 @@ extend shop { container billing "Billing" in cluster }
 data order "Order" { classification internal }
 flow place: shop.orders -> db "Store" { carries order  crosses data "role" }
 threat t "T" { stride spoofing on place impact 1 likelihood 1 mitigated_by nope }
+view v "V" { dfd include shop.* }
 `
 	res := compiler.ParseFile(t.TempDir(), "m.tm", []byte(src), compiler.Options{})
 	var got []string
@@ -40,6 +41,7 @@ threat t "T" { stride spoofing on place impact 1 likelihood 1 mitigated_by nope 
 		"8:49-54 data asset order",
 		"8:64-68 boundary cluster.data",
 		"9:35-40 flow place",
+		"10:26-30 element shop", // a view pattern, shop.*
 	} {
 		found := false
 		for _, g := range got {
