@@ -257,6 +257,7 @@ func (c *compiler) checkValue(file, what string, w *dsl.Word, allowed []string) 
 	d := c.diags.Errorf("TM103", rng(file, &w.Node), "invalid %s %q", what, w.Value)
 	if s := suggestValue(what, w.Value, allowed); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		d.Replace = s
 	}
 	d.Detail = fmt.Sprintf("%s is one of: %s", what, strings.Join(allowed, ", "))
 	return false
@@ -631,6 +632,7 @@ func (c *compiler) applyExtends() {
 		var next []*extendDecl
 		for _, x := range pending {
 			if s := c.lookup(x.ast.Target.Parts, kElement); s != nil {
+				c.addRefs(x.file, x.ast.Target, s)
 				c.elementBody(x.file, s.element, x.ast.Body)
 			} else {
 				next = append(next, x)
@@ -776,6 +778,7 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 	}
 	switch {
 	case len(hits) == 1:
+		c.addRefs(file, r, hits[0])
 		return hits[0]
 	case len(hits) > 1:
 		d := c.diags.Errorf("TM202", at, "ambiguous name %q: %d %ss match", name, len(hits), wantText)
@@ -800,13 +803,56 @@ func (c *compiler) resolve(file string, r *dsl.Ref, use string, want ...kind) *s
 		names := c.namesOf(want)
 		if sug := dsl.Suggest(name, names); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+			d.Replace = sug
 		} else if sug := c.suggestLast(r.Parts[len(r.Parts)-1], want); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q?", sug)
+			d.Replace = sug
 		} else if sug, title := c.suggestByTitle(name, want); sug != "" {
 			d.Summary += fmt.Sprintf("; did you mean %q (named %q)?", sug, title)
+			d.Replace = sug
 		}
 	}
 	return nil
+}
+
+// addRefs records that r names s: one ir.Ref for its last segment, and one
+// for each leading segment, which names an ancestor of s (shop in
+// shop.billing).
+func (c *compiler) addRefs(file string, r *dsl.Ref, s *symbol) {
+	// The tokens are a, ., b, ., c (a view pattern adds . * after them).
+	if len(r.Tokens) < 2*len(r.Parts)-1 {
+		return
+	}
+	for i, part := range r.Parts {
+		if r.Tokens[2*i].Value != part || i > 0 && r.Tokens[2*i-1].Value != "." {
+			return // not a reference as the grammar builds it
+		}
+	}
+	if c.m.Refs == nil {
+		c.m.Refs = make([]ir.Ref, 0, 4*len(c.syms)) // about as many uses as there are names: fewer regrowths
+	}
+	path := s.path
+	for i := len(r.Parts) - 1; i >= 0; i-- {
+		t := r.Tokens[2*i]
+		kindName := s.kind.String()
+		if i < len(r.Parts)-1 {
+			cut := strings.LastIndexByte(path, '.')
+			if cut < 0 {
+				return
+			}
+			path = path[:cut]
+			up, ok := c.syms[path]
+			if !ok {
+				return
+			}
+			kindName = up.kind.String()
+		}
+		end := diag.Pos{Line: t.Pos.Line, Col: t.Pos.Column + len(t.Value), Offset: t.Pos.Offset + len(t.Value)}
+		c.m.Refs = append(c.m.Refs, ir.Ref{
+			Range: diag.Range{File: file, Start: diag.Pos{Line: t.Pos.Line, Col: t.Pos.Column, Offset: t.Pos.Offset}, End: end},
+			Path:  path, Kind: kindName,
+		})
+	}
 }
 
 // namesOf returns the sorted paths of the symbols of the wanted kinds,

@@ -378,6 +378,33 @@ func (s *Source) parse(names []string, one func(name string) (*dsl.File, diag.Di
 }
 
 func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
+	data, ok, ds := s.readOne(name)
+	if !ok {
+		return nil, ds
+	}
+	return dsl.Parse(name, data)
+}
+
+// ReadFiles reads, without parsing, the text of every .tm file of the
+// model at root (a folder), by root-relative name with /, as Load would
+// find them; what cannot be read is a diagnostic. Tools that keep parses
+// between edits (the language server) read a model this way.
+func ReadFiles(root string) (map[string][]byte, diag.Diagnostics) {
+	s := &Source{Root: root}
+	names := s.walk()
+	out := make(map[string][]byte, len(names))
+	for _, name := range names {
+		data, ok, ds := s.readOne(name)
+		s.Diags = append(s.Diags, ds...)
+		if ok {
+			out[name] = data
+		}
+	}
+	return out, s.Diags
+}
+
+// readOne reads one model file, or reports false and why not.
+func (s *Source) readOne(name string) ([]byte, bool, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	data, err := s.Reader().ReadFile(name, dsl.MaxFileSize)
 	if err != nil {
@@ -394,7 +421,7 @@ func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
 		default:
 			ds.Errorf("TM100", diag.Range{File: name}, "cannot read file: %s", cleanErr(err))
 		}
-		return nil, ds
+		return nil, false, ds
 	}
-	return dsl.Parse(name, data)
+	return data, true, nil
 }

@@ -1,6 +1,9 @@
 package dsl
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A block kind names the statements allowed inside one kind of block, with
 // the usage shown when a statement is malformed.
@@ -185,3 +188,63 @@ var (
 		"around": `around ELEMENT [DEPTH]`,
 	}}
 )
+
+// blocks are the block kinds by name, for Keywords.
+var blocks = map[string]*blockKind{
+	"top-level": topLevel, "model": modelBlock, "boundary": boundaryBlock, "runtime": runtimeBlock,
+	"element": elementBlock, "data": dataBlock, "flow": flowBlock, "sequence": sequenceBlock,
+	"threat": threatBlock, "accept": acceptBlock, "control": controlBlock, "dismiss": dismissBlock,
+	"decision": decisionBlock, "view": viewBlock,
+}
+
+// innerWords are the keywords that stand inside a statement rather than
+// start one: boundary in PARENT, note over A, container of S, accepted
+// ... by ... until, provides ... on, alt { } else { }, par { } and { }.
+var innerWords = []string{"in", "over", "of", "by", "until", "on", "else", "and"}
+
+// Keywords returns the sorted keywords that start a statement in a block:
+// "top-level", "model", "boundary", "runtime", "element" (and extend),
+// "data", "flow", "sequence", "threat", "accept", "control", "dismiss",
+// "decision" or "view". Unknown blocks have none.
+func Keywords(block string) []string {
+	b := blocks[block]
+	if b == nil {
+		return nil
+	}
+	out := b.keywords()
+	slices.Sort(out) // sort for determinism: map order is random
+	return out
+}
+
+// Usage returns the form of a statement keyword in a block, as diagnostics
+// show it (`trust untrusted|low|...`), or "".
+func Usage(block, keyword string) string {
+	if b := blocks[block]; b != nil {
+		return b.forms[keyword]
+	}
+	return ""
+}
+
+// AllKeywords returns every keyword of the language, sorted and without
+// duplicates: statement keywords of every block and the words inside
+// statements (in, over, of, by, until, on, else, and).
+func AllKeywords() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for _, b := range blocks {
+		for k := range b.forms {
+			add(k)
+		}
+	}
+	for _, w := range innerWords {
+		add(w)
+	}
+	slices.Sort(out) // sort for determinism: map order is random
+	return out
+}

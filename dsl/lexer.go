@@ -20,7 +20,8 @@ const (
 	tokInt
 	tokDate // 2026-11-01
 	tokPunct
-	tokError // never reaches the parser: the declaration holding it is reported and skipped
+	tokError   // never reaches the parser: the declaration holding it is reported and skipped
+	tokComment // only from Tokens, for editors
 )
 
 var symbols = map[string]lexer.TokenType{
@@ -114,6 +115,9 @@ type lexState struct {
 	pos          lexer.Position
 	keepComments bool
 	comments     []Comment
+	// emitComments makes next return comments as tokComment tokens (for
+	// Tokens); the parser never sees them.
+	emitComments bool
 }
 
 func (l *lexState) peekByte(i int) byte {
@@ -180,6 +184,11 @@ func (l *lexState) next() (token, bool) {
 					Text:   strings.TrimRight(l.text[l.pos.Offset:l.pos.Offset+n], " \t\r\f\v"),
 					Offset: int32(l.pos.Offset), Line: int32(l.pos.Line), Col: int32(l.pos.Column),
 				})
+			}
+			if l.emitComments {
+				start := l.pos
+				l.advance(n)
+				return l.emit(tokComment, start, l.sub(start, n))
 			}
 			l.advance(n)
 			continue

@@ -352,6 +352,7 @@ func (p *fileParser) unknownDecl(toks []lexer.Token, end0 lexer.Position) {
 	}
 	if s := topLevel.suggest(t.Value); s != "" {
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		d.Replace = s
 		d.Detail = "form: " + topLevel.forms[s]
 	} else {
 		d.Detail = "a declaration starts with model, boundary, person, system, container, component, database, cache, queue, bucket, extend, data, flow, sequence, threat, control, decision, view, accept, dismiss or runtime"

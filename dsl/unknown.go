@@ -177,6 +177,7 @@ func (p *fileParser) unknown(u *Unknown, block *blockKind) {
 			s = "tech" // a string is the free label
 		}
 		d.Summary += fmt.Sprintf("; did you mean %q?", s)
+		d.Replace = s
 		d.Detail = "form: " + block.forms[s]
 		return
 	}

@@ -48,6 +48,19 @@ type Model struct {
 	// TestRun is the test results the model was compiled with
 	// (--test-results); nil when none were given.
 	TestRun *TestRun
+	// Refs are the names the compiler resolved, one per identifier that
+	// names a declaration: shop.billing is a use of shop.billing (at
+	// "billing") and of shop (at "shop"). In the order resolved; tools
+	// (the language server) read them for definitions, references and
+	// renames. They are not part of the JSON form.
+	Refs []Ref
+}
+
+// A Ref is one identifier that names a declaration.
+type Ref struct {
+	Range diag.Range // the identifier: one segment of a dotted reference
+	Path  string     // the full path of the declaration it names
+	Kind  string     // what that declaration is: boundary, element, data asset, flow, ...
 }
 
 // A TestRun is the test results a model was compiled with: the results

@@ -79,8 +79,12 @@ type Diagnostic struct {
 	Summary  string // lower-case, no position, names quoted with %q
 	Detail   string // why, and how to fix; may be empty
 	Fix      string // exact text to add, where one fix is obvious; may be empty
-	Subject  Range  // the tightest offending construct
-	Related  []Note
+	// Replace is the text that, put in place of Subject, fixes the
+	// problem: the name of a did-you-mean. Empty when there is none.
+	// Tools (the language server's quick fixes) read it; printing does not.
+	Replace string
+	Subject Range // the tightest offending construct
+	Related []Note
 }
 
 func (d *Diagnostic) Error() string {

@@ -69,11 +69,12 @@ threat read_outside_root "A cloned pull request makes tmc read the engineer's fi
     A `.tm` file, a test or a decision record that is a symbolic link to
     `~/.ssh/id_ed25519` or `~/.aws/credentials`: tmc would show the file
     as a decision page, or quote its lines in a diagnostic, in a site the
-    engineer then publishes. `tmc serve` reads the model the same way.
+    engineer then publishes. `tmc serve` and `tmc lsp` read the model the
+    same way.
     The same attack in CI is `ci_exfiltration`.
   """
   mitigated_by confined_reads
-  claims "TMR-S01@load", "TMR-S01@watch"
+  claims "TMR-S01@load", "TMR-S01@watch", "TMR-S01@lsp_load"
 }
 
 threat hostile_model_dos "A hostile model exhausts CPU, memory or time" {

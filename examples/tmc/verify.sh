@@ -38,6 +38,8 @@ tests ./cmd/tmc/internal/cli TestBuildUsage TestBuildWithErrors TestRenderLayout
 tests ./render/site TestHostileModel TestMarkdownLinks TestNeutralize TestLinks FuzzMarkdown
 # serve_origin_checks, serve_site_only
 tests ./cmd/tmc/internal/serve TestHostCheck TestPathTraversal TestMethodsAndRouting
+# lsp_limits
+tests ./cmd/tmc/internal/lsp FuzzLSPMessages TestLifecycle TestPositions
 
 # confined_reads, walk_limits, input_limits: the attack pass's defects
 tests ./compiler TestConfinementProperty TestLoadTreeReadsOnlyWhatItNeeds

@@ -70,6 +70,6 @@ Documentation: docs/language.md, docs/checks.md and docs/cli.md.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.AddCommand(newInit(), newImport(), newCheck(), newDiff(), newRules(), newRender(), newBuild(), newServe(), newWatch(), newExport(), newFmt(), newVersion())
+	root.AddCommand(newInit(), newImport(), newCheck(), newDiff(), newRules(), newRender(), newBuild(), newServe(), newWatch(), newExport(), newFmt(), newLSP(), newVersion())
 	return root
 }
