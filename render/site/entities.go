@@ -163,7 +163,13 @@ func (b *builder) boundaryPages() error {
 				crumbs = append(crumbs, pc.boundaryLink(x))
 			}
 		}
-		b.addSearch(d.Name, kindBoundary, bd.ID, pagePath(kindBoundary, bd.ID), bd.Trust, bd.Owner, bd.Description)
+		var reasons []string
+		for _, cr := range b.crossingsOfBoundary[bd] {
+			if cr.x.Mark != nil {
+				reasons = append(reasons, cr.x.Mark.Reason)
+			}
+		}
+		b.addSearch(d.Name, kindBoundary, bd.ID, pagePath(kindBoundary, bd.ID), bd.Trust, bd.Owner, bd.Description, strings.Join(reasons, " · "))
 		if err := b.render(pagePath(kindBoundary, bd.ID), &page{Kind: kindBoundary, Root: "../", Title: d.Name, Crumbs: crumbs, D: d}); err != nil {
 			return err
 		}
@@ -355,7 +361,7 @@ func (b *builder) elementPages() error {
 		for _, p := range parents {
 			crumbs = append(crumbs, pc.elementLink(p))
 		}
-		b.addSearch(d.Name, kindElement, e.ID, pagePath(kindElement, e.ID), e.Kind, e.Tech, e.Owner, e.Description)
+		b.addSearch(d.Name, kindElement, e.ID, pagePath(kindElement, e.ID), e.Kind, e.Tech, e.Owner, safeguardWords(e.SafeguardSources), e.Description)
 		if err := b.render(pagePath(kindElement, e.ID), &page{Kind: kindElement, Root: "../", Title: d.Name, Crumbs: crumbs,
 			ExtraCSS: highlightCSS(hl), D: d}); err != nil {
 			return err
@@ -443,10 +449,10 @@ func (b *builder) flowPages() error {
 		pc := b.pctx("../")
 		d := &flowData{ID: f.ID, Label: flowTitle(f), From: pc.elementLink(f.From), To: pc.elementLink(f.To), Unresolved: f.Unresolved,
 			Description: pc.markdown(f.Description, "md-", fileDir(f.Range))}
-		idem := "no"
-		if f.IdempotencyKey {
-			idem = "yes"
-		}
+		// idempotency_key is also the idempotency_keys safeguard, which
+		// a flow may declare with safeguards or a control in place may
+		// provide: Safeguards holds all three.
+		idem := yesNo(f.IdempotencyKey || f.HasSafeguard("idempotency_keys"))
 		d.Props = []prop{{Key: "Protocol", Value: f.Protocol}, {Key: "Authentication", Value: authentication(f)},
 			{Key: "Idempotency key", Value: idem}}
 		d.Props = append(d.Props, pc.flowFacts(f)...)
@@ -506,7 +512,7 @@ func (b *builder) flowPages() error {
 		if f.From != nil {
 			crumbs = append(crumbs, pc.elementLink(f.From))
 		}
-		b.addSearch(d.Label, kindFlow, f.ID, pagePath(kindFlow, f.ID), f.Protocol, f.Auth, f.Description)
+		b.addSearch(d.Label, kindFlow, f.ID, pagePath(kindFlow, f.ID), f.Protocol, f.Auth, safeguardWords(f.SafeguardSources), crossingReasons(f), f.Description)
 		if err := b.render(pagePath(kindFlow, f.ID), &page{Kind: kindFlow, Root: "../", Title: d.Label, Crumbs: crumbs, D: d}); err != nil {
 			return err
 		}
@@ -526,13 +532,23 @@ type dataBoundary struct {
 	Unmarked int
 }
 
+// A dataCrossing is one boundary a flow carrying a data asset crosses.
+type dataCrossing struct {
+	Boundary link
+	reportCrossing
+}
+
 type dataData struct {
 	ID, Name, Class string
 	Flags           []string
 	Props           []prop
 	Description     template.HTML
+	StoredBy        []elementItem
+	ProcessedBy     []elementItem
 	Flows           []dataFlowRow
+	Crossings       []dataCrossing // every crossing of a flow that carries it
 	Boundaries      []dataBoundary
+	Exposed         []threatRow // open threats and findings on what stores, processes or carries it
 }
 
 func (b *builder) dataPages() error {
@@ -569,13 +585,94 @@ func (b *builder) dataPages() error {
 		for _, bd := range b.crossedBy(flows) {
 			d.Boundaries = append(d.Boundaries, dataBoundary{pc.boundaryLink(bd), bd.Trust, unmarked[bd]})
 		}
+		for _, f := range flows {
+			for _, c := range f.Crossings {
+				if c == nil || c.Boundary == nil {
+					continue
+				}
+				r := reportCrossing{Flow: pc.flowLink(f), From: pc.elementLink(f.From), To: pc.elementLink(f.To), Verb: crossingVerb(c.Direction)}
+				if c.Mark != nil {
+					r.Reason = c.Mark.Reason
+				}
+				d.Crossings = append(d.Crossings, dataCrossing{pc.boundaryLink(c.Boundary), r})
+			}
+		}
+		// Where it rests and is worked on, and the open threats and
+		// findings on those places and on the flows that carry it.
+		exposed := map[ir.Target]bool{}
+		for _, e := range b.m.Elements {
+			if e == nil {
+				continue
+			}
+			if hasData(e.Stores, x) {
+				d.StoredBy = append(d.StoredBy, elementItem{pc.elementLink(e), e.Kind})
+				exposed[ir.Target{Element: e}] = true
+			}
+			if hasData(e.Processes, x) {
+				d.ProcessedBy = append(d.ProcessedBy, elementItem{pc.elementLink(e), e.Kind})
+				exposed[ir.Target{Element: e}] = true
+			}
+		}
+		for _, f := range flows {
+			exposed[ir.Target{Flow: f}] = true
+		}
+		var ts []*ir.Threat
+		for _, t := range b.m.Threats {
+			if t != nil && t.Status == ir.Open && exposed[t.Target] {
+				ts = append(ts, t)
+			}
+		}
+		var fs []*ir.Finding
+		for _, f := range b.m.Findings {
+			if f != nil && f.Status == ir.Open && b.listed(f) && exposed[f.Target] {
+				fs = append(fs, f)
+			}
+		}
+		d.Exposed = pc.riskRows(ts, fs)
 		crumbs := []link{{"Overview", "../index.html#data"}}
-		b.addSearch(d.Name, kindData, x.ID, pagePath(kindData, x.ID), x.Classification, x.Owner, x.Description)
+		b.addSearch(d.Name, kindData, x.ID, pagePath(kindData, x.ID), x.Classification, strings.Join(dataFlags(x), " "), x.Owner, x.Description)
 		if err := b.render(pagePath(kindData, x.ID), &page{Kind: kindData, Root: "../", Title: d.Name, Crumbs: crumbs, D: d}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// safeguardWords are the names of safeguards, for the search index:
+// each as written (idempotency_keys) and in words (idempotency keys).
+func safeguardWords(ss []ir.SafeguardSource) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range ss {
+		if !seen[x.Name] {
+			seen[x.Name] = true
+			out = append(out, x.Name, words(x.Name))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// crossingReasons are the reasons of a flow's crosses statements, for the
+// search index.
+func crossingReasons(f *ir.Flow) string {
+	var out []string
+	seen := map[*ir.Mark]bool{}
+	for _, x := range f.Crossings {
+		if x != nil && x.Mark != nil && !seen[x.Mark] {
+			seen[x.Mark] = true
+			out = append(out, x.Mark.Reason)
+		}
+	}
+	return strings.Join(out, " · ")
+}
+
+func hasData(ds []*ir.Data, x *ir.Data) bool {
+	for _, d := range ds {
+		if d == x {
+			return true
+		}
+	}
+	return false
 }
 
 // dismissalData is the dismissal of a finding: why it does not apply,
