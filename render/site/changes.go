@@ -22,7 +22,8 @@ type changeReason struct {
 }
 
 // A changeItem is a threat, finding or control added, removed or
-// changed, said in words: "new", "gone", "closed", "reopened", "changed".
+// changed, said in words: "new", "removed", "closed", "reopened",
+// "changed".
 type changeItem struct {
 	What                 string
 	Item, Target         link
@@ -84,7 +85,7 @@ func (b *builder) changesPage() error {
 	items := func(kind string, cs []diff.Change) []changeItem {
 		var out []changeItem
 		for _, c := range cs {
-			it := changeItem{What: changeWhat(c), Item: ids.link(pc, kind, c.ID), Target: link{Text: c.Target},
+			it := changeItem{What: changeWhat(kind, c), Item: ids.link(pc, kind, c.ID), Target: link{Text: c.Target},
 				OldBand: c.OldBand, NewBand: c.NewBand, OldStatus: c.OldStatus, NewStatus: c.NewStatus}
 			if c.Target != "" {
 				it.Target = ids.target(pc, c.Target)
@@ -98,7 +99,7 @@ func (b *builder) changesPage() error {
 		switch it.What {
 		case "new":
 			d.NewFindings++
-		case "closed", "gone":
+		case "closed":
 			d.Closed++
 		}
 	}
@@ -132,13 +133,18 @@ func (b *builder) changesPage() error {
 	return b.render("changes.html", &page{Kind: "changes", Nav: "changes", Root: "", Title: "Changes since " + r.Old, D: d})
 }
 
-// changeWhat says what happened to a threat, finding or control.
-func changeWhat(c diff.Change) string {
+// changeWhat says what happened to a threat, finding or control: a
+// finding no rule finds any more is closed (what it asked for was done);
+// a threat or control no longer declared is removed.
+func changeWhat(kind string, c diff.Change) string {
 	switch c.Kind {
 	case diff.Added:
 		return "new"
 	case diff.Removed:
-		return "gone"
+		if kind == kindFinding {
+			return "closed"
+		}
+		return "removed"
 	}
 	switch {
 	case c.OldStatus == ir.Open && c.NewStatus != ir.Open && c.NewStatus != "":
