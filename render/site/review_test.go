@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestGoldenReview(t *testing.T) {
 		"changes.html":    "changes",
 		"report.html":     "report",
 		"index.html":      "index-review",
-		"data/token.html": "data-token",
+		"data/payment.html": "data-payment",
 	})
 
 	// What the changes page must say, whatever the markup.
@@ -123,5 +124,104 @@ func goldens(t *testing.T, fm map[string][]byte, pages map[string]string) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s differs from %s (run with TMC_UPDATE=1 and review the diff)", p, golden)
 		}
+	}
+}
+
+// TestReviewFacts checks what the reviewer's pages say, page by page:
+// the idempotency key read back from the safeguard, the register's order,
+// the heat map's open counts, a data asset's places and exposure, and the
+// search index's crossing reasons, safeguards and CWE ids.
+func TestReviewFacts(t *testing.T) {
+	in := inputFor(t, checkoutDir)
+	fm := fileMap(build(t, in, Options{}))
+
+	// Flows that declare safeguards idempotency_keys have an idempotency key.
+	for _, f := range in.Model.Flows {
+		if f.HasSafeguard("idempotency_keys") {
+			page := string(fm[pagePath(kindFlow, f.ID)])
+			if !strings.Contains(page, `<dt>Idempotency key</dt><dd>yes</dd>`) {
+				t.Errorf("flow %s declares idempotency_keys, its page does not say yes", f.ID)
+			}
+		}
+	}
+	if !strings.Contains(string(fm[pagePath(kindFlow, "webhook")]), `<dt>Idempotency key</dt><dd>yes</dd>`) {
+		t.Error("flow webhook (safeguards idempotency_keys): not yes")
+	}
+
+	// The register: open rows first, then accepted and transferred, then
+	// mitigated and dismissed.
+	statuses := regexp.MustCompile(`<tr[^>]* data-status="([a-z]+)"`).FindAllStringSubmatch(string(fm["register.html"]), -1)
+	last := -1
+	for _, s := range statuses {
+		r := statusRank(s[1])
+		if r < last {
+			t.Errorf("register: a %s row after a row of a later group", s[1])
+		}
+		last = r
+	}
+	if len(statuses) < 20 || statuses[0][1] != "open" {
+		t.Errorf("register: %d rows, the first %v", len(statuses), statuses[:1])
+	}
+
+	// The heat map counts the open rows by default.
+	open, openCells := 0, 0
+	for _, th := range in.Model.Threats {
+		if th.Status == "open" {
+			open++
+		}
+	}
+	for _, f := range in.Model.Findings {
+		if f.Status == "open" {
+			open++
+		}
+	}
+	for _, c := range regexp.MustCompile(`: (\d+) open, \d+ in all">`).FindAllStringSubmatch(string(fm["index.html"]), -1) {
+		n, _ := strconv.Atoi(c[1])
+		openCells += n
+	}
+	if openCells != open || open == 0 {
+		t.Errorf("heat map counts %d open, want %d", openCells, open)
+	}
+
+	// Search: crossing reasons, safeguards, CWE ids.
+	idx := string(fm["assets/search-index.js"])
+	for _, want := range []string{"JWT validated at the gateway", "idempotency_keys", "idempotency keys", "CWE-345"} {
+		if !strings.Contains(idx, want) {
+			t.Errorf("search index: %q missing", want)
+		}
+	}
+
+	// A data asset: where it is stored and processed, its crossings, and
+	// what exposes it.
+	dir := t.TempDir()
+	model := `
+boundary net "Internet" { trust untrusted }
+boundary core "Core" { trust high }
+data pw "Password" { classification secret  credentials }
+person user "User" in net
+system s "S" {
+  container api "API" in core { processes pw }
+  database db "Users DB" in core { stores pw }
+}
+flow login: user -> s.api "Log in" { protocol https  carries pw  crosses net, core "TLS; password checked against a slow hash" }
+flow s.api -> s.db "Check" { protocol postgres  carries pw }
+threat stuffing "Credential stuffing" { stride spoofing  on login  impact 4  likelihood 4 }
+threat dump "Users DB dumped" { stride information_disclosure  on s.db  impact 5  likelihood 2  accepted "hashed" by "sec" until 2099-01-01 }
+`
+	if err := os.WriteFile(filepath.Join(dir, "m.tm"), []byte(model), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sm := fileMap(build(t, inputFor(t, dir), Options{}))
+	wantOnPages(t, sm, map[string][]string{
+		pagePath(kindData, "pw"): {
+			`<dt>Stored in</dt><dd><a href="../element/s.db.html">Users DB</a> <span class="muted small">database</span></dd>`,
+			`<dt>Processed by</dt><dd><a href="../element/s.api.html">API</a> <span class="muted small">container</span></dd>`,
+			`<h2>Crossings it travels over <span class="count">2</span></h2>`,
+			`TLS; password checked against a slow hash`,
+			`<a href="../threat/stuffing.html">Credential stuffing</a>`,
+		},
+	})
+	if strings.Contains(string(sm[pagePath(kindData, "pw")]), "threat/dump.html") {
+		t.Error("data page: an accepted threat listed as exposing it")
 	}
 }
