@@ -78,9 +78,9 @@ func TestGoldenReview(t *testing.T) {
 		}
 	}
 	goldens(t, fm, map[string]string{
-		"changes.html":    "changes",
-		"report.html":     "report",
-		"index.html":      "index-review",
+		"changes.html":      "changes",
+		"report.html":       "report",
+		"index.html":        "index-review",
 		"data/payment.html": "data-payment",
 	})
 
