@@ -205,7 +205,9 @@ system s "S" {
 }
 flow login: user -> s.api "Log in" { protocol https  carries pw  crosses net, core "TLS; password checked against a slow hash" }
 flow s.api -> s.db "Check" { protocol postgres  carries pw }
-threat stuffing "Credential stuffing" { stride spoofing  on login  impact 4  likelihood 4 }
+threat stuffing "Credential stuffing" { stride spoofing  on login  impact 4  likelihood 4  mitigated_by mfa }
+threat guess "Password guessing" { stride spoofing  on login  impact 3  likelihood 3 }
+control mfa "Second factor" { status planned }
 threat dump "Users DB dumped" { stride information_disclosure  on s.db  impact 5  likelihood 2  accepted "hashed" by "sec" until 2099-01-01 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "m.tm"), []byte(model), 0o644); err != nil {
@@ -221,6 +223,21 @@ threat dump "Users DB dumped" { stride information_disclosure  on s.db  impact 5
 			`<a href="../threat/stuffing.html">Credential stuffing</a>`,
 		},
 	})
+	// The overview's top risks: inherent and residual risk, and what is on
+	// the way; the accepted threat is not among them.
+	wantOnPages(t, sm, map[string][]string{
+		"index.html": {
+			`<a href="threat/stuffing.html">Credential stuffing</a> <span class="badge source-declared">declared</span>`,
+			`<span class="risk-line">4 × 4 = <strong>16</strong></span> <span class="badge band band-high">high</span></td><td><strong>16</strong> <span class="badge band band-high">high</span><div class="small muted">until <a href="control/mfa.html">Second factor (planned)</a> is in place</div>`,
+		},
+		"report.html": { // every open risk, not only the top ones
+			`<a href="threat/guess.html">Password guessing</a> <span class="badge source-declared">declared</span>`,
+			`<strong>9</strong> <span class="badge band band-medium">medium</span><div class="small muted">no control planned</div>`,
+		},
+	})
+	if strings.Contains(string(sm["report.html"]), `<td><a href="threat/dump.html"`) {
+		t.Error("report: an accepted threat among the open risks")
+	}
 	if strings.Contains(string(sm[pagePath(kindData, "pw")]), "threat/dump.html") {
 		t.Error("data page: an accepted threat listed as exposing it")
 	}
