@@ -18,6 +18,7 @@
 package site
 
 import (
+	"github.com/tmc-dev/tmc/compiler/diff"
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
@@ -34,6 +35,34 @@ type Input struct {
 	// for decision records (ADR Markdown). It may be nil: then decision
 	// pages say the file could not be read.
 	ReadFile func(path string) ([]byte, error)
+	// Revision is the commit the model was read from, named in every
+	// page's footer and on report.html's cover; nil says nothing.
+	Revision *Revision
+	// Changes, when set, adds changes.html: what changed since the base
+	// revision (tmc build --base), as tmc diff computes it. Its Old
+	// names the base.
+	Changes *diff.Result
+}
+
+// A Revision says where the model came from: a commit of a git
+// repository, or nothing (NotGit: the model is not in a git repository).
+// It holds only what the commit says, so the same commit builds the same
+// bytes.
+type Revision struct {
+	NotGit bool
+	Commit string // the full commit id
+	Date   string // the commit's date, UTC: "2026-12-05 18:39 UTC"
+	// Dirty reports that files of the model differ from the commit (the
+	// work tree has changes under the model root).
+	Dirty bool
+}
+
+// Short is the commit id's first 12 characters.
+func (r *Revision) Short() string {
+	if len(r.Commit) > 12 {
+		return r.Commit[:12]
+	}
+	return r.Commit
 }
 
 // Options tune a build.
@@ -42,6 +71,9 @@ type Options struct {
 	// into links: {path} is replaced by the path relative to the model
 	// root, for example https://github.com/ORG/REPO/blob/main/{path}.
 	SourceURL string
+	// Version is the tmc version named in every page's footer; "" leaves
+	// it out.
+	Version string
 }
 
 // A File is one file of the site: its path relative to the site root,

@@ -163,7 +163,13 @@ func (b *builder) boundaryPages() error {
 				crumbs = append(crumbs, pc.boundaryLink(x))
 			}
 		}
-		b.addSearch(d.Name, kindBoundary, bd.ID, pagePath(kindBoundary, bd.ID), bd.Trust, bd.Owner, bd.Description)
+		var reasons []string
+		for _, cr := range b.crossingsOfBoundary[bd] {
+			if cr.x.Mark != nil {
+				reasons = append(reasons, cr.x.Mark.Reason)
+			}
+		}
+		b.addSearch(d.Name, kindBoundary, bd.ID, pagePath(kindBoundary, bd.ID), bd.Trust, bd.Owner, bd.Description, strings.Join(reasons, " · "))
 		if err := b.render(pagePath(kindBoundary, bd.ID), &page{Kind: kindBoundary, Root: "../", Title: d.Name, Crumbs: crumbs, D: d}); err != nil {
 			return err
 		}
@@ -355,7 +361,7 @@ func (b *builder) elementPages() error {
 		for _, p := range parents {
 			crumbs = append(crumbs, pc.elementLink(p))
 		}
-		b.addSearch(d.Name, kindElement, e.ID, pagePath(kindElement, e.ID), e.Kind, e.Tech, e.Owner, e.Description)
+		b.addSearch(d.Name, kindElement, e.ID, pagePath(kindElement, e.ID), e.Kind, e.Tech, e.Owner, safeguardWords(e.SafeguardSources), e.Description)
 		if err := b.render(pagePath(kindElement, e.ID), &page{Kind: kindElement, Root: "../", Title: d.Name, Crumbs: crumbs,
 			ExtraCSS: highlightCSS(hl), D: d}); err != nil {
 			return err
@@ -443,10 +449,10 @@ func (b *builder) flowPages() error {
 		pc := b.pctx("../")
 		d := &flowData{ID: f.ID, Label: flowTitle(f), From: pc.elementLink(f.From), To: pc.elementLink(f.To), Unresolved: f.Unresolved,
 			Description: pc.markdown(f.Description, "md-", fileDir(f.Range))}
-		idem := "no"
-		if f.IdempotencyKey {
-			idem = "yes"
-		}
+		// idempotency_key is also the idempotency_keys safeguard, which
+		// a flow may declare with safeguards or a control in place may
+		// provide: Safeguards holds all three.
+		idem := yesNo(f.IdempotencyKey || f.HasSafeguard("idempotency_keys"))
 		d.Props = []prop{{Key: "Protocol", Value: f.Protocol}, {Key: "Authentication", Value: authentication(f)},
 			{Key: "Idempotency key", Value: idem}}
 		d.Props = append(d.Props, pc.flowFacts(f)...)
@@ -506,72 +512,8 @@ func (b *builder) flowPages() error {
 		if f.From != nil {
 			crumbs = append(crumbs, pc.elementLink(f.From))
 		}
-		b.addSearch(d.Label, kindFlow, f.ID, pagePath(kindFlow, f.ID), f.Protocol, f.Auth, f.Description)
+		b.addSearch(d.Label, kindFlow, f.ID, pagePath(kindFlow, f.ID), f.Protocol, f.Auth, safeguardWords(f.SafeguardSources), crossingReasons(f), f.Description)
 		if err := b.render(pagePath(kindFlow, f.ID), &page{Kind: kindFlow, Root: "../", Title: d.Label, Crumbs: crumbs, D: d}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-type dataFlowRow struct {
-	ID, Label, URL, Protocol string
-	From, To                 link
-	Crossings                []crossingChip
-}
-
-type dataBoundary struct {
-	Link     link
-	Trust    string
-	Unmarked int
-}
-
-type dataData struct {
-	ID, Name, Class string
-	Flags           []string
-	Props           []prop
-	Description     template.HTML
-	Flows           []dataFlowRow
-	Boundaries      []dataBoundary
-}
-
-func (b *builder) dataPages() error {
-	carriers := b.carriers()
-	for _, x := range b.m.Data {
-		if x == nil {
-			continue
-		}
-		pc := b.pctx("../")
-		d := &dataData{ID: x.ID, Name: title(x.Name, x.ID), Class: x.Classification, Flags: dataFlags(x),
-			Description: pc.markdown(x.Description, "md-", fileDir(x.Range))}
-		d.Props = []prop{{Key: "Classification", Value: x.Classification}, {Key: "PII", Value: yesNo(x.PII)},
-			{Key: "Credentials", Value: yesNo(x.Credentials)}, {Key: "Tenant-scoped", Value: yesNo(x.TenantScoped)}}
-		if x.Integrity != "" {
-			d.Props = append(d.Props, prop{Key: "Integrity", Value: words(x.Integrity)})
-		}
-		if x.Availability != "" {
-			d.Props = append(d.Props, prop{Key: "Availability", Value: words(x.Availability)})
-		}
-		d.Props = append(d.Props, prop{Key: "Owner", Value: x.Owner}, pc.sourceProp(x.Range))
-		flows := carriers[x]
-		for _, f := range flows {
-			d.Flows = append(d.Flows, dataFlowRow{ID: f.ID, Label: flowTitle(f), URL: pc.url(kindFlow, f.ID), Protocol: f.Protocol,
-				From: pc.elementLink(f.From), To: pc.elementLink(f.To), Crossings: pc.crossings(f)})
-		}
-		unmarked := map[*ir.Boundary]int{}
-		for _, f := range flows {
-			for _, c := range f.Crossings {
-				if c != nil && c.Boundary != nil && c.Mark == nil {
-					unmarked[c.Boundary]++
-				}
-			}
-		}
-		for _, bd := range b.crossedBy(flows) {
-			d.Boundaries = append(d.Boundaries, dataBoundary{pc.boundaryLink(bd), bd.Trust, unmarked[bd]})
-		}
-		crumbs := []link{{"Overview", "../index.html#data"}}
-		b.addSearch(d.Name, kindData, x.ID, pagePath(kindData, x.ID), x.Classification, x.Owner, x.Description)
-		if err := b.render(pagePath(kindData, x.ID), &page{Kind: kindData, Root: "../", Title: d.Name, Crumbs: crumbs, D: d}); err != nil {
 			return err
 		}
 	}

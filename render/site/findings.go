@@ -2,6 +2,7 @@ package site
 
 import (
 	"html/template"
+	"sort"
 	"strings"
 
 	"github.com/tmc-dev/tmc/compiler/ir"
@@ -76,7 +77,7 @@ func (b *builder) findingPages() error {
 		if d.ClaimedBy != nil {
 			crumbs = append(crumbs, d.ClaimedBy.Threat)
 		}
-		text := []string{f.Rule, f.Message, f.Status, strings.Join(f.Stride, " ")}
+		text := []string{f.Rule, f.Message, f.Status, strings.Join(f.Stride, " "), strings.Join(d.References, " ")}
 		if a := row.Acceptance; a != nil {
 			text = append(text, a.By, a.Reason)
 		}
@@ -134,7 +135,7 @@ func (b *builder) rulesPage() error {
 			Findings: pc.findingRows(byRule[r.ID]), RegisterURL: "register.html#source=" + r.ID}
 		d.Rules = append(d.Rules, e)
 	}
-	b.addSearch("Threat rules", "page", "", "rules.html", "built-in threat rules findings "+strings.Join(rules.IDs(), " "))
+	b.addSearch("Threat rules", "page", "", "rules.html", "built-in threat rules findings "+strings.Join(rules.IDs(), " "), strings.Join(cweIDs(), " "))
 	return b.render("rules.html", &page{Kind: "rules", Root: "", Title: "Threat rules", D: d})
 }
 
@@ -144,4 +145,20 @@ func categoryNames(cs []string) string {
 		out = append(out, strideName(c))
 	}
 	return strings.Join(out, ", ")
+}
+
+// cweIDs are the CWE ids the built-in rules cite, sorted, each once.
+func cweIDs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rules.All {
+		for _, ref := range r.References {
+			if strings.HasPrefix(ref, "CWE-") && !seen[ref] {
+				seen[ref] = true
+				out = append(out, ref)
+			}
+		}
+	}
+	sort.Strings(out) // sort for determinism
+	return out
 }

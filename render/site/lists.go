@@ -63,6 +63,9 @@ func (b *builder) registerPage() error {
 	}
 	d.Findings = len(fs)
 	d.Rows = pc.riskRows(ts, fs)
+	// Open rows first, then accepted and transferred, then mitigated and
+	// dismissed; by risk within each (riskRows' order, kept).
+	sort.SliceStable(d.Rows, func(i, j int) bool { return statusRank(d.Rows[i].Status) < statusRank(d.Rows[j].Status) })
 	d.Sources = []option{{"declared", "declared threats"}, {"rule", "findings of any rule"}}
 	sort.Strings(ruleIDs)
 	for _, id := range ruleIDs {

@@ -83,6 +83,34 @@ func (b *builder) searchIndex() error {
 	return nil
 }
 
+// safeguardWords are the names of safeguards, for the search index:
+// each as written (idempotency_keys) and in words (idempotency keys).
+func safeguardWords(ss []ir.SafeguardSource) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range ss {
+		if !seen[x.Name] {
+			seen[x.Name] = true
+			out = append(out, x.Name, words(x.Name))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// crossingReasons are the reasons of a flow's crosses statements, for the
+// search index.
+func crossingReasons(f *ir.Flow) string {
+	var out []string
+	seen := map[*ir.Mark]bool{}
+	for _, x := range f.Crossings {
+		if x != nil && x.Mark != nil && !seen[x.Mark] {
+			seen[x.Mark] = true
+			out = append(out, x.Mark.Reason)
+		}
+	}
+	return strings.Join(out, " · ")
+}
+
 // SiteModelSchema names model.json.
 const SiteModelSchema = "tmc/site-model/v1"
 

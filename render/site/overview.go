@@ -50,9 +50,12 @@ func newBar(label string, items []barItem) bar {
 	return b
 }
 
+// A heatCell counts the register's rows at one impact and likelihood:
+// the open ones (Count, shown by default) and all of them (All, shown
+// with the map's toggle).
 type heatCell struct {
-	Impact, Likelihood, Score, Count int
-	Band, URL                        string
+	Impact, Likelihood, Score, Count, All int
+	Band, URL, AllURL                     string
 }
 
 type heatRow struct {
@@ -63,7 +66,8 @@ type heatRow struct {
 type heatMap struct {
 	Likelihoods []int
 	Rows        []heatRow
-	Unscored    int
+	Unscored    int // open rows without a score
+	UnscoredAll int
 }
 
 type diagRow struct {
@@ -94,11 +98,14 @@ type dataRow struct {
 type decisionRow struct {
 	ID, Name, URL, Status string
 	Affects               []link
+	File                  string // the record's path (report.html)
 }
 
 type overviewData struct {
 	Owner, Reviewed string
 	FileCount       int
+	TopRisks        []topRisk
+	OpenRisks       int // open rows of the register, beyond the top ones too
 	Description     template.HTML
 	Stats           []stat
 	Diag            diagSummary
@@ -240,33 +247,44 @@ func (b *builder) overviewPage() error {
 	// Heat map: impact 5 (top) to 1, likelihood 1 to 5.
 	// Every row of the register counts: declared threats and the findings
 	// no declared threat claims.
-	var counts [6][6]int
-	count := func(impact, likelihood int) {
+	// The map counts the open rows; its toggle shows all of them.
+	var counts, all [6][6]int
+	count := func(impact, likelihood int, status string) {
+		open := status == ir.Open
 		if impact >= 1 && impact <= 5 && likelihood >= 1 && likelihood <= 5 {
-			counts[impact][likelihood]++
-		} else {
+			all[impact][likelihood]++
+			if open {
+				counts[impact][likelihood]++
+			}
+			return
+		}
+		d.Heat.UnscoredAll++
+		if open {
 			d.Heat.Unscored++
 		}
 	}
 	for _, t := range m.Threats {
 		if t != nil {
-			count(t.Impact, t.Likelihood)
+			count(t.Impact, t.Likelihood, t.Status)
 		}
 	}
 	for _, f := range m.Findings {
 		if f != nil && b.listed(f) {
-			count(f.Impact, f.Likelihood)
+			count(f.Impact, f.Likelihood, f.Status)
 		}
 	}
 	d.Heat.Likelihoods = []int{1, 2, 3, 4, 5}
 	for i := 5; i >= 1; i-- {
 		row := heatRow{Impact: i}
 		for l := 1; l <= 5; l++ {
-			row.Cells = append(row.Cells, heatCell{Impact: i, Likelihood: l, Score: i * l, Count: counts[i][l],
-				Band: compiler.Band(i * l), URL: fmt.Sprintf("register.html#impact=%d&likelihood=%d", i, l)})
+			row.Cells = append(row.Cells, heatCell{Impact: i, Likelihood: l, Score: i * l, Count: counts[i][l], All: all[i][l],
+				Band: compiler.Band(i * l), URL: fmt.Sprintf("register.html#impact=%d&likelihood=%d&status=open", i, l),
+				AllURL: fmt.Sprintf("register.html#impact=%d&likelihood=%d", i, l)})
 		}
 		d.Heat.Rows = append(d.Heat.Rows, row)
 	}
+
+	d.TopRisks, d.OpenRisks = pc.openRisks(overviewTopRisks)
 
 	// Diagnostics: errors first, then warnings, then the rest.
 	ds := b.in.Diags

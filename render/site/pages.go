@@ -29,7 +29,7 @@ var templateFS embed.FS
 // pageTemplates are the page kinds, each a templates/<name>.html that
 // defines "content", executed inside templates/layout.html.
 var pageTemplates = []string{
-	"index", "register", "controls", "diagnostics", "search", "rules",
+	"index", "register", "controls", "diagnostics", "search", "rules", "changes", "report",
 	"boundary", "element", "flow", "data", "threat", "finding", "control", "decision", "view",
 }
 
@@ -51,6 +51,7 @@ var templateFuncs = template.FuncMap{
 	"strideShort": strideShort,
 	"sub":         func(a, b int) int { return a - b },
 	"rowsHeading": rowsHeading,
+	"link":        func(text, url string) link { return link{text, url} },
 }
 
 // rowsHeading is the heading of the first column of a threat table:
@@ -107,6 +108,9 @@ type page struct {
 	DiagCount   int
 	DiagErrors  bool
 	SearchIndex bool
+	Revision    *Revision
+	Version     string
+	HasChanges  bool // the build has changes.html
 	ExtraCSS    template.CSS
 	Crumbs      []link
 	D           any
@@ -668,6 +672,9 @@ func (b *builder) render(p string, pg *page) error {
 	pg.Sources = plural(len(m.Files), ".tm file")
 	pg.DiagCount = len(b.in.Diags)
 	pg.DiagErrors = b.in.Diags.HasErrors()
+	pg.Revision = b.in.Revision
+	pg.Version = b.opts.Version
+	pg.HasChanges = b.in.Changes != nil
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
@@ -687,7 +694,7 @@ func plural(n int, word string) string {
 // pages writes every page, the assets, the search index and model.json.
 func (b *builder) pages() error {
 	steps := []func() error{
-		b.overviewPage, b.registerPage, b.controlsPage, b.diagnosticsPage, b.searchPage, b.rulesPage,
+		b.overviewPage, b.registerPage, b.controlsPage, b.changesPage, b.reportPage, b.diagnosticsPage, b.searchPage, b.rulesPage,
 		b.boundaryPages, b.elementPages, b.flowPages, b.dataPages, b.threatPages, b.findingPages, b.controlPages,
 		b.decisionPages, b.viewPages, b.assets, b.modelJSON,
 	}

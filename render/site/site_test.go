@@ -296,7 +296,7 @@ func checkLinks(t *testing.T, m *ir.Model, files []File) {
 	if links < 50 {
 		t.Errorf("only %d internal links checked", links)
 	}
-	want := []string{"index.html", "register.html", "controls.html", "diagnostics.html", "search.html", "rules.html", "model.json",
+	want := []string{"index.html", "register.html", "controls.html", "diagnostics.html", "search.html", "rules.html", "report.html", "model.json",
 		"assets/site.css", "assets/site.js", "assets/search-index.js"}
 	for _, b := range m.Boundaries {
 		want = append(want, pagePath(kindBoundary, b.ID))

@@ -173,9 +173,38 @@
     var status = document.getElementById('search-status');
     var safeURL = /^(?:[a-z]+\/)?[A-Za-z0-9_.~@-]+\.html$/;
     var kinds = { boundary: 'boundary', element: 'element', flow: 'flow', data: 'data', threat: 'threat', finding: 'finding', control: 'control', decision: 'decision', view: 'diagram', overview: 'overview', page: 'page' };
+    var wordsOf = function (s) {
+      var seen = {};
+      return s.split(/[^a-z0-9]+/).filter(function (w) {
+        if (w.length < 3 || seen[w]) return false;
+        seen[w] = true;
+        return true;
+      });
+    };
     var prepared = index.map(function (e) {
-      return { e: e, title: String(e.title || '').toLowerCase(), id: String(e.id || '').toLowerCase(), text: String(e.text || '').toLowerCase() };
+      var p = { e: e, title: String(e.title || '').toLowerCase(), id: String(e.id || '').toLowerCase(), text: String(e.text || '').toLowerCase() };
+      p.titleWords = wordsOf(p.title + ' ' + p.id);
+      p.textWords = wordsOf(p.text);
+      return p;
     });
+    // oneEdit reports whether a and b differ by at most one inserted,
+    // deleted or replaced letter (edit distance 1).
+    var oneEdit = function (a, b) {
+      if (Math.abs(a.length - b.length) > 1) return false;
+      if (a.length > b.length) { var t = a; a = b; b = t; }
+      var i = 0, j = 0, edits = 0;
+      while (i < a.length && j < b.length) {
+        if (a.charAt(i) === b.charAt(j)) { i++; j++; continue; }
+        if (++edits > 1) return false;
+        if (a.length === b.length) i++;
+        j++;
+      }
+      return edits + (b.length - j) + (a.length - i) <= 1;
+    };
+    var near = function (words, t) {
+      for (var k = 0; k < words.length; k++) if (oneEdit(words[k], t)) return true;
+      return false;
+    };
     var run = function () {
       var q = input.value.trim().toLowerCase();
       while (list.firstChild) list.removeChild(list.firstChild);
@@ -190,6 +219,12 @@
           if (p.title.indexOf(t) >= 0) s += p.title.indexOf(t) === 0 ? 12 : 8;
           if (p.id.indexOf(t) >= 0) s += 6;
           if (p.text.indexOf(t) >= 0) s += 2;
+          // A typo: a word of 4 letters or more one edit away from a word
+          // of the page ("webhok" finds webhook).
+          if (!s && t.length >= 4) {
+            if (near(p.titleWords, t)) s = 3;
+            else if (near(p.textWords, t)) s = 1;
+          }
           if (!s) return;
           score += s;
         }
@@ -233,6 +268,35 @@
     window.addEventListener('hashchange', fromHash);
     fromHash();
     input.focus();
+  }
+
+  // Overview heat map: open rows by default; the toggle counts all.
+  var heat = $('[data-heat]');
+  var heatBtn = $('[data-heat-toggle]');
+  if (heat && heatBtn) {
+    heatBtn.parentNode.hidden = false;
+    heatBtn.addEventListener('click', function () {
+      var all = heatBtn.getAttribute('aria-pressed') !== 'true';
+      heatBtn.setAttribute('aria-pressed', all ? 'true' : 'false');
+      heatBtn.textContent = all ? 'Count only open' : 'Count all, not only open';
+      $$('[data-heat-says]').forEach(function (el) { el.hidden = el.getAttribute('data-heat-says') !== (all ? 'all' : 'open'); });
+      $$('td[data-open]', heat).forEach(function (td) {
+        var n = td.getAttribute(all ? 'data-all' : 'data-open') || '0';
+        var a = td.querySelector('a');
+        td.classList.toggle('empty', n === '0');
+        if (!a) return;
+        a.setAttribute('href', a.getAttribute(all ? 'data-all-href' : 'data-open-href'));
+        while (a.firstChild) a.removeChild(a.firstChild);
+        if (n === '0') {
+          var z = document.createElement('span');
+          z.className = 'sr-only';
+          z.textContent = '0';
+          a.appendChild(z);
+        } else {
+          a.textContent = n;
+        }
+      });
+    });
   }
 
   // Diagram pages: fit to width or actual size.

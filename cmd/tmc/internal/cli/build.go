@@ -22,6 +22,7 @@ func newBuild() *cobra.Command {
 		mflags    modelFlags
 		out       string
 		sourceURL string
+		base      string
 	)
 	cmd := &cobra.Command{
 		Use:   "build [PATH]",
@@ -30,14 +31,21 @@ func newBuild() *cobra.Command {
 the current folder) into the output folder (default site/): an overview
 with the risk heat map and every diagram, a page per boundary, element,
 flow, data asset, threat, control and decision, the threat register, the
-control backlog, the diagnostics, search, and model.json.
+control backlog, the diagnostics, search, report.html (the whole model on
+one page, for print and PDF), and model.json. Every page's footer names
+the commit the model comes from, its date and the tmc version.
+
+With --base REV, the site has a Changes page too: what changed in threat
+terms between the model at the git revision REV and the model now (the
+work tree), as tmc diff reports it.
 
 The site is built in a temporary folder and swapped in at the end: a build
 that fails leaves the previous site untouched. A model with check errors
 still builds (the site shows them) and tmc exits 1; a model with syntax or
 resolution errors prints them and writes nothing.`,
 		Example: `  tmc build examples/checkout
-  tmc build -o public --source-url 'https://github.com/ORG/REPO/blob/main/{path}' .`,
+  tmc build -o public --source-url 'https://github.com/ORG/REPO/blob/main/{path}' .
+  tmc build --base origin/main threat-model`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
@@ -61,10 +69,15 @@ resolution errors prints them and writes nothing.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "tmc: syntax or resolution errors: site not built, the previous one is untouched")
 				return &exitError{ExitFail}
 			}
+			in := site.Input{Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source),
+				Revision: revisionOf(res.Source.Root)}
+			if base != "" {
+				if in.Changes, err = baseChanges(base, path, mflags.root, res, cmd.ErrOrStderr()); err != nil {
+					return err
+				}
+			}
 			stop := progress(cmd.ErrOrStderr(), "building site")
-			files, err := site.Build(context.Background(), site.Input{
-				Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source),
-			}, site.Options{SourceURL: sourceURL})
+			files, err := site.Build(context.Background(), in, site.Options{SourceURL: sourceURL, Version: version()})
 			stop()
 			if err != nil {
 				return fmt.Errorf("site not built, the previous one is untouched: %w", err)
@@ -85,6 +98,7 @@ resolution errors prints them and writes nothing.`,
 	mflags.register(cmd)
 	mflags.registerResults(cmd)
 	cmd.Flags().StringVarP(&out, "out", "o", "site", "folder to write the site to (replaced as a whole)")
+	cmd.Flags().StringVar(&base, "base", "", "add a Changes page: what changed since this git revision (as tmc diff REV -- PATH)")
 	cmd.Flags().StringVar(&sourceURL, "source-url", "", "link test, evidence and decision files: a URL with {path}, e.g. https://github.com/ORG/REPO/blob/main/{path}")
 	return cmd
 }

@@ -120,18 +120,30 @@ func compileRevisions(rev1, rev2, modelPath, rootFlag string, warn io.Writer) (*
 	if err != nil {
 		return nil, nil, &usageError{fmt.Errorf("tmc diff REV1 REV2 -- PATH needs a git repository: %v", err)}
 	}
-	top = strings.TrimSpace(top)
+	res, err := compileAt(strings.TrimSpace(top), []string{rev1, rev2}, modelPath, rootFlag, warn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res[0], res[1], nil
+}
+
+// compileAt reads the model at modelPath at each git revision of the
+// repository whose top folder is top into memory, and compiles each; the
+// files its paths name above the model folder, up to the project root
+// (rootFlag, or found as on disk), are looked up in the same revisions.
+// Warnings go to warn.
+func compileAt(top string, revs []string, modelPath, rootFlag string, warn io.Writer) ([]*compiler.Result, error) {
 	abs, err := filepath.Abs(modelPath)
 	if err != nil {
-		return nil, nil, &usageError{err}
+		return nil, &usageError{err}
 	}
 	rel, err := relInRepo(top, abs)
 	if err != nil {
-		return nil, nil, &usageError{err}
+		return nil, &usageError{err}
 	}
 	proj, err := projectInRepo(top, abs, rel, rootFlag)
 	if err != nil {
-		return nil, nil, &usageError{err}
+		return nil, &usageError{err}
 	}
 	modelDir := rel
 	if proj != "." {
@@ -143,9 +155,8 @@ func compileRevisions(rev1, rev2, modelPath, rootFlag string, warn io.Writer) (*
 	defer blobs.close()
 	// The two listings run at once (each waits on git); errors are
 	// reported in argument order.
-	revs := []string{rev1, rev2}
-	var revTrees [2]*revTree
-	var errs [2]error
+	revTrees := make([]*revTree, len(revs))
+	errs := make([]error, len(revs))
 	var wg sync.WaitGroup
 	for i, rev := range revs {
 		wg.Go(func() { revTrees[i], errs[i] = extract(top, rev, rel, blobs) })
@@ -153,20 +164,22 @@ func compileRevisions(rev1, rev2, modelPath, rootFlag string, warn io.Writer) (*
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, nil, &usageError{err}
+			return nil, &usageError{err}
 		}
 	}
 	// The root names the model in messages; nothing is read from it.
 	root := filepath.Join(top, filepath.FromSlash(rel))
-	if revTrees[0].isFile || revTrees[1].isFile {
-		root = filepath.Dir(root)
+	for _, rt := range revTrees {
+		if rt.isFile {
+			root = filepath.Dir(filepath.Join(top, filepath.FromSlash(rel)))
+		}
 	}
 	now, err := compiler.Today()
 	if err != nil {
-		return nil, nil, &usageError{err}
+		return nil, &usageError{err}
 	}
 	// As compileBoth: one side at a time, keeping only what the diff needs.
-	var res [2]*compiler.Result
+	res := make([]*compiler.Result, len(revs))
 	for i, rt := range revTrees {
 		if n := len(rt.notFollowed); n > 0 {
 			fmt.Fprintf(warn, "tmc: warning: %s: %s under %s not read: tmc diff follows links to files of the model only (%s)\n",
@@ -190,10 +203,10 @@ func compileRevisions(rev1, rev2, modelPath, rootFlag string, warn io.Writer) (*
 			err = berr
 		}
 		if err != nil {
-			return nil, nil, &usageError{fmt.Errorf("%s at %s: %w", rel, revs[i], err)}
+			return nil, &usageError{fmt.Errorf("%s at %s: %w", rel, revs[i], err)}
 		}
 	}
-	return res[0], res[1], nil
+	return res, nil
 }
 
 // compileBoth compiles two model folders, one after the other, keeping

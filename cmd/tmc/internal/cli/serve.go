@@ -195,8 +195,10 @@ leave the last good site in place. Ctrl-C stops it.`,
 }
 
 // siteBuilder is site.Build for the rebuild loop, reading decision records
-// under the model root.
+// under the model root. Its footers name the tmc version; not the commit,
+// which would cost three git processes on every save.
 func siteBuilder(opts site.Options) serve.SiteFunc {
+	opts.Version = version()
 	return func(ctx context.Context, res *compiler.Result) ([]serve.File, error) {
 		files, err := site.Build(ctx, site.Input{
 			Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source),
