@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/engine"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -31,8 +32,9 @@ type Config struct {
 	Path string
 	// Site builds the site.
 	Site SiteFunc
-	// Compile compiles the model; nil means compiler.Compile with the
-	// default options.
+	// Compile compiles the model; nil means an incremental engine
+	// (compiler/engine) with the default options, which reparses only the
+	// files that changed.
 	Compile func(path string) (*compiler.Result, error)
 	// Blocking reports whether diagnostics stop the site from being
 	// built (syntax and resolution errors); nil means TM1xx and TM2xx
@@ -105,9 +107,10 @@ func NewLoop(cfg Config) *Loop {
 		cfg.Watch.Log = cfg.Out
 	}
 	if cfg.Compile == nil {
-		cfg.Compile = func(path string) (*compiler.Result, error) {
-			return compiler.Compile(path, compiler.Options{})
-		}
+		// One engine for the life of the loop: a rebuild parses only the
+		// files that changed.
+		e := engine.New(cfg.Path, compiler.Options{})
+		cfg.Compile = func(string) (*compiler.Result, error) { return e.Update() }
 	}
 	if cfg.Blocking == nil {
 		cfg.Blocking = blocking
