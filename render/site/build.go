@@ -40,6 +40,7 @@ func Build(ctx context.Context, in Input, opts Options) (files []File, err error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	pageCache.retain(b.seen)
 	sort.Slice(b.files, func(i, j int) bool { return b.files[i].Path < b.files[j].Path })
 	return b.files, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/tmc-dev/tmc/render/internal/deephash"
 	"html/template"
 	"regexp"
 	"sort"
@@ -640,12 +641,23 @@ func (b *builder) render(p string, pg *page) error {
 	pg.Sources = plural(len(m.Files), ".tm file")
 	pg.DiagCount = len(b.in.Diags)
 	pg.DiagErrors = b.in.Diags.HasErrors()
+	key, cached := deephash.Sum(pg)
+	if cached {
+		if data, ok := pageCache.get(p, key); ok {
+			b.add(p, data)
+			return nil
+		}
+	}
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
 		return fmt.Errorf("site: page %s: %v", p, err)
 	}
-	b.add(p, neutralizeHTML(buf.Bytes()))
+	data := neutralizeHTML(buf.Bytes())
+	if cached {
+		pageCache.put(p, key, data)
+	}
+	b.add(p, data)
 	return nil
 }
 
