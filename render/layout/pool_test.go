@@ -52,7 +52,7 @@ func TestWorkerPool(t *testing.T) {
 	// A layout past the time limit kills its worker; the next layout
 	// starts a new one.
 	withOptions(t, Options{Isolate: true, Limit: 2 * time.Second}) // the first layout of a worker starts Graphviz too
-	drainPool(t) // the limit is part of a worker's environment
+	drainPool(t)                                                   // the limit is part of a worker's environment
 	if _, err := Run(t.Context(), smallGraph("TB")); err != nil {
 		t.Fatal(err)
 	}
