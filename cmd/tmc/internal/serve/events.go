@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
@@ -94,8 +95,10 @@ func message(event string, data []byte) []byte {
 }
 
 // events streams server-sent events: hello (the number of the site being
-// served, so a page that loaded during a rebuild reloads), errors while
-// the model does not build, and reload after every good build.
+// served, and the version of the page that listens, named by ?page=, so
+// that a page that changed while it was not listening reloads), errors
+// while the model does not build, and reload after every good build, with
+// the pages whose bytes changed (only they reload).
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -120,7 +123,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetWriteDeadline(time.Time{})
 	var first bytes.Buffer
 	first.WriteString("retry: 1000\n\n")
-	first.Write(message("hello", buildJSON(good, blocked != nil)))
+	hello, _ := json.Marshal(struct {
+		Build   int  `json:"build"`
+		Blocked bool `json:"blocked"`
+		Page    int  `json:"page"` // the version of the page that listens (?page=PATH), 0 for none
+	}{good, blocked != nil, s.pageVersion(r.URL.Query().Get("page"))})
+	first.Write(message("hello", hello))
 	if blocked != nil {
 		first.Write(message("errors", blocked))
 	}
