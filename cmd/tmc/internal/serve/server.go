@@ -272,7 +272,6 @@ func (s *Server) Paths() []string {
 	return out
 }
 
-
 // ServeHTTP serves the site and the preview's own endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
