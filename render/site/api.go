@@ -41,6 +41,12 @@ type Options struct {
 	// into links: {path} is replaced by the path relative to the model
 	// root, for example https://github.com/ORG/REPO/blob/main/{path}.
 	SourceURL string
+	// Only, when set, limits the files Build returns to those whose path
+	// it accepts (every view is still drawn: pages need to know which
+	// diagrams show what). Each file returned is byte-equal to the same
+	// file of a full build. tmc serve builds the pages that browsers show
+	// first this way, and the rest after.
+	Only func(path string) bool
 }
 
 // A File is one file of the site: its path relative to the site root,

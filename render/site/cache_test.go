@@ -63,3 +63,21 @@ func TestPageCache(t *testing.T) {
 		t.Fatalf("retain kept %d pages, want 1", len(pageCache.m))
 	}
 }
+
+// TestOnly: a build limited by Options.Only returns exactly the files it
+// accepts, each byte-equal to the full build's.
+func TestOnly(t *testing.T) {
+	in := inputFor(t, checkoutDir)
+	full := fileMap(build(t, in, Options{}))
+	want := map[string]bool{"element/shop.orders.html": true, "index.html": true, "model.json": true, "no/such.html": true}
+	pageCache.clear() // the pages are made, not taken from the full build
+	got := build(t, inputFor(t, checkoutDir), Options{Only: func(p string) bool { return want[p] }})
+	if len(got) != 3 {
+		t.Fatalf("%d files, want 3", len(got))
+	}
+	for _, f := range got {
+		if !want[f.Path] || !bytes.Equal(f.Data, full[f.Path]) {
+			t.Errorf("%s: not asked for, or differs from the full build", f.Path)
+		}
+	}
+}

@@ -635,6 +635,9 @@ func (b *builder) render(p string, pg *page) error {
 	if err != nil {
 		return err
 	}
+	if !b.wants(p) {
+		return nil
+	}
 	t := ts[pg.Kind]
 	m := b.m
 	pg.Model = title(m.Name, "Threat model")

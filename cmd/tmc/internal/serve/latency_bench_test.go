@@ -124,7 +124,15 @@ func (e *mixEditor) edit() {
 			e.boundary = ""
 		}
 	}
-	e.h.write(e.m.file, e.text())
+	// Saved as editors save (VS Code, JetBrains): a temporary file
+	// renamed over the old one, so that no rebuild sees half a file.
+	tmp := e.h.path(e.m.file) + ".tmp~"
+	if err := os.WriteFile(tmp, []byte(e.text()), 0o644); err != nil {
+		e.h.t.Fatal(err)
+	}
+	if err := os.Rename(tmp, e.h.path(e.m.file)); err != nil {
+		e.h.t.Fatal(err)
+	}
 }
 
 // BenchmarkEditToReload measures the time from a save to the reload
