@@ -55,9 +55,13 @@ func freshBuildMain(dir string) int {
 // readerSite is site.Build as tmc serve and tmc build call it: decision
 // records read under the model root.
 func readerSite(ctx context.Context, res *compiler.Result) ([]File, error) {
+	return readerSiteOnly(ctx, res, nil)
+}
+
+func readerSiteOnly(ctx context.Context, res *compiler.Result, only func(string) bool) ([]File, error) {
 	files := compiler.Confine(res.Source.Root)
 	out, err := site.Build(ctx, site.Input{Model: res.Model, Diags: res.Diags,
-		ReadFile: func(p string) ([]byte, error) { return files.ReadFile(p, 1<<20) }}, site.Options{})
+		ReadFile: func(p string) ([]byte, error) { return files.ReadFile(p, 1<<20) }}, site.Options{Only: only})
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +131,8 @@ func diffSites(got, want map[string][]byte) string {
 // flows and boundaries added and removed, descriptions, a file added and
 // removed, syntax and resolution errors and their fixes), the site the
 // server serves is byte-equal to a fresh build of the same files in a new
-// process; while the model does not build, it is the last good site.
+// process; while the model does not build, it is the last good site. A
+// page is open in a "browser", so the server publishes it early first.
 // TMC_FRESH_EDITS sets the number of edits (default 24, 8 with -short);
 // TMC_FRESH_SEED the seed.
 func TestServedMatchesFreshBuild(t *testing.T) {
@@ -147,8 +152,9 @@ func TestServedMatchesFreshBuild(t *testing.T) {
 
 	dir := t.TempDir()
 	copyTree(t, checkoutDir, dir)
-	h := startPreviewAt(t, dir, readerSite, WatchOptions{})
-	ev := h.connect()
+	// A page open on the orders service: its page is published early.
+	h := startPreviewEarly(t, dir, readerSite, readerSiteOnly, WatchOptions{})
+	ev := h.connectPage("/element/shop.orders.html")
 	if d := diffSites(h.srv.served(), freshBuild(t, dir)); d != "" {
 		t.Fatalf("first build differs from a fresh one:\n%s", d)
 	}
@@ -197,6 +203,7 @@ func TestServedMatchesFreshBuild(t *testing.T) {
 		}},
 	}
 	last := h.srv.served()
+	partial, reloads := 0, 0 // early reloads seen, edits that ended in a reload
 	for i := range n {
 		e := edits[r.IntN(len(edits))]
 		if next := e.do(); next != "" {
@@ -215,9 +222,10 @@ func TestServedMatchesFreshBuild(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatalf("edit %d (%s): no event within 30s\n%s", i, e.name, h.out.String())
 		}
-		got = drain(ev, got, time.Second)
+		got = drain(ev, got, time.Second, &partial)
 		switch got.name {
 		case "reload":
+			reloads++
 			want := freshBuild(t, dir)
 			// A rebuild still under way (a slow machine) ends with
 			// another event: the site must come to the fresh one.
@@ -232,7 +240,7 @@ func TestServedMatchesFreshBuild(t *testing.T) {
 				}
 				select {
 				case got = <-ev:
-					got = drain(ev, got, time.Second)
+					got = drain(ev, got, time.Second, &partial)
 				case <-time.After(10 * time.Second):
 				}
 			}
@@ -245,17 +253,26 @@ func TestServedMatchesFreshBuild(t *testing.T) {
 		}
 		t.Logf("edit %d: %s: %s", i, e.name, got.name)
 	}
+	if reloads > 0 && partial == 0 {
+		t.Errorf("%d rebuilds, no early reload of the open page", reloads)
+	}
 }
 
 // drain returns the last of the events that follow first until none
 // comes for quiet.
-func drain(ev <-chan sseEvent, first sseEvent, quiet time.Duration) sseEvent {
+func drain(ev <-chan sseEvent, first sseEvent, quiet time.Duration, partial *int) sseEvent {
 	last := first
+	if strings.Contains(first.data, `"partial":true`) {
+		*partial++
+	}
 	for {
 		select {
 		case e, ok := <-ev:
 			if !ok {
 				return last
+			}
+			if strings.Contains(e.data, `"partial":true`) {
+				*partial++
 			}
 			last = e
 		case <-time.After(quiet):

@@ -48,6 +48,14 @@ type Config struct {
 	Write func([]File) error
 	// Publish receives every build, good or not (tmc serve serves it).
 	Publish func(*Build)
+	// Early publishing, for tmc serve: when the three are set and
+	// Shown lists pages (those open in browsers), a rebuild builds those
+	// pages first with SiteOnly (the same site as Site, limited to the
+	// paths only accepts), hands them to PublishEarly, and then builds
+	// the whole site for Publish.
+	Shown        func() []string
+	SiteOnly     func(ctx context.Context, res *compiler.Result, only func(path string) bool) ([]File, error)
+	PublishEarly func(seq int, files []File)
 	// Out receives one line per rebuild, or the diagnostics that stopped
 	// it. Nil discards.
 	Out io.Writer
@@ -182,7 +190,7 @@ type attempt struct {
 	err      error // the model could not be loaded (res nil) or the site not built
 }
 
-func (l *Loop) attempt(ctx context.Context) (a attempt) {
+func (l *Loop) attempt(ctx context.Context, early chan<- []File) (a attempt) {
 	res, err := l.cfg.Compile(l.cfg.Path)
 	if err != nil {
 		a.err = err
@@ -192,6 +200,18 @@ func (l *Loop) attempt(ctx context.Context) (a attempt) {
 	if l.cfg.Blocking(res.Diags) {
 		a.blocked, a.problems = true, problems(res)
 		return a
+	}
+	if l.cfg.Shown != nil && l.cfg.SiteOnly != nil && l.cfg.PublishEarly != nil {
+		if shown := l.cfg.Shown(); len(shown) > 0 {
+			want := map[string]bool{}
+			for _, p := range shown {
+				want[p] = true
+			}
+			// An error here is the full build's too: it says so.
+			if files, err := l.cfg.SiteOnly(ctx, res, func(p string) bool { return want[p] }); err == nil && len(files) > 0 {
+				early <- files
+			}
+		}
 	}
 	files, err := l.cfg.Site(ctx, res)
 	if err == nil && files == nil {
@@ -223,12 +243,22 @@ func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
 	b := &Build{Seq: l.seq}
 	out := l.cfg.Out
 	done := make(chan attempt, 1)
-	go func() { done <- l.attempt(ctx) }()
+	early := make(chan []File, 1)
+	go func() { done <- l.attempt(ctx, early) }()
 	var a attempt
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case a = <-done:
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case files := <-early:
+			// The pages the browsers show, before the rest: their
+			// reload goes out now (Write, for tmc watch, waits for the
+			// whole site).
+			l.cfg.PublishEarly(b.Seq, files)
+		case a = <-done:
+			break wait
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

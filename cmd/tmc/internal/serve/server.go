@@ -69,6 +69,16 @@ type Server struct {
 	blocked  []byte // the errors event, while the model does not build
 	diagHref string
 	built    bool // some build was published, good or not
+
+	// While a build is published in two steps (PublishEarly, then
+	// Publish), early holds the pages already served from it and
+	// pending is open: requests for every other file wait for the rest
+	// of the build, so that no page of the new site links to a page of
+	// the old one. before is the site to go back to should the rest
+	// fail.
+	early   map[string]bool
+	pending chan struct{}
+	before  map[string]*servedFile
 }
 
 type servedFile struct {
@@ -133,8 +143,12 @@ func (s *Server) HTTPServer() *http.Server {
 // tells every open page to reload; a failed one keeps the site and tells
 // the pages to show its problems.
 func (s *Server) Publish(b *Build) {
+	defer s.settle()
 	if !b.OK() {
 		s.mu.Lock()
+		if s.before != nil {
+			s.files = s.before // the early pages go with the build that failed
+		}
 		s.built = true
 		s.status = status{Build: s.good, Seq: b.Seq, Errors: b.Errors, Warnings: b.Warnings,
 			TookMS: b.Took.Milliseconds(), Diagnostics: s.diagHref}
@@ -257,6 +271,87 @@ func sitePath(p string) string {
 	return name
 }
 
+// Shown returns the site paths of the pages open in browsers (those that
+// listen to the event stream), sorted.
+func (s *Server) Shown() []string { return s.hub.shown() }
+
+// PublishEarly serves some pages of a build before the rest is built: the
+// pages browsers show (see Shown), so that they reload as soon as their
+// own page is ready. Until the Publish of the same build, requests for
+// any other file wait for it. The reload event says partial: a second one
+// follows with the rest.
+func (s *Server) PublishEarly(seq int, files []File) {
+	s.mu.Lock()
+	if s.pending != nil { // an early build that never finished: start over
+		close(s.pending)
+	}
+	if s.before == nil {
+		s.before = s.files
+	}
+	version := s.good + 1
+	next := make(map[string]*servedFile, len(s.files)+len(files))
+	for p, f := range s.files {
+		next[p] = f
+	}
+	s.early = map[string]bool{}
+	var changed []string
+	for _, f := range files {
+		s.early[f.Path] = true
+		o := s.files[f.Path]
+		if o != nil && bytes.Equal(o.raw, f.Data) {
+			continue
+		}
+		sf := &servedFile{raw: f.Data, data: f.Data, ctype: contentType(f.Path), version: version}
+		if strings.HasSuffix(f.Path, ".html") {
+			sf.data, sf.csp = livePage(f.Data, version)
+			changed = append(changed, f.Path)
+		} else {
+			sf.csp = s.siteCSP
+		}
+		next[f.Path] = sf
+	}
+	sort.Strings(changed)
+	s.files = next
+	s.pending = make(chan struct{})
+	s.mu.Unlock()
+	if changed == nil {
+		changed = []string{}
+	}
+	data, _ := json.Marshal(struct {
+		Build   int      `json:"build"`
+		Pages   []string `json:"pages"`
+		All     bool     `json:"all"`
+		Partial bool     `json:"partial"`
+	}{version, changed, false, true})
+	s.hub.broadcast(message("reload", data))
+}
+
+// settle ends an early publication: requests that wait go on.
+func (s *Server) settle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending != nil {
+		close(s.pending)
+	}
+	s.pending, s.early, s.before = nil, nil, nil
+}
+
+// wait waits, for a request of a file that is not an early page, until
+// the build published early is complete (or the request ends).
+func (s *Server) wait(r *http.Request, name string) {
+	s.mu.RLock()
+	pending, early := s.pending, s.early[name]
+	s.mu.RUnlock()
+	if pending == nil || early {
+		return
+	}
+	select {
+	case <-pending:
+	case <-r.Context().Done():
+	case <-s.hub.done:
+	}
+}
+
 // Close ends every event stream (http.Server.Shutdown waits for
 // connections to go idle, which a stream never does).
 func (s *Server) Close() { s.hub.close() }
@@ -324,6 +419,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := sitePath(p)
+	s.wait(r, name)
 	s.mu.RLock()
 	f := s.files[name]
 	_, dirIndex := s.files[name+"/index.html"]
