@@ -32,7 +32,7 @@ import (
 // over the memory limit, and starts a new one for the next layout. This is
 // the only way to stop a layout (WebAssembly ignores contexts). The memory
 // go-graphviz leaks stays bounded as well: a worker whose resident set
-// passes recycleRSS, or that has served recycleJobs layouts, is retired
+// passes recycleRSS (a fresh one holds about 40 MB), or that has served recycleJobs layouts, is retired
 // after its layout (its stdin closed, it exits) and the next layout gets a
 // fresh one.
 //
@@ -64,7 +64,7 @@ const memPoll = 50 * time.Millisecond
 // has done recycleJobs layouts. go-graphviz grows by about 0.4 MB per
 // layout of a 50-node graph and never gives memory back.
 var (
-	recycleRSS  int64 = 160 << 20
+	recycleRSS  int64 = 100 << 20
 	recycleJobs       = 400
 )
 
