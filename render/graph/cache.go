@@ -22,9 +22,9 @@ import (
 // to this one and was changed by placement the same way; drawing only
 // reads it, so renders may share it.
 //
-// A placed scene of a 50-node view is about 100 KB; 128 of them keep
-// every view of a model like examples/checkout over several edits (an
-// undo finds its placement), and bound the cache to about 13 MB there.
+// 128 placed scenes keep every view of a model like examples/checkout
+// over several edits (an undo finds its placement) and keep the cache's
+// memory small beside the site (TestSoak measures the whole).
 const placementCacheSize = 128
 
 var placements = struct {
