@@ -126,14 +126,20 @@ func (e *mixEditor) edit() {
 			e.boundary = ""
 		}
 	}
-	// Saved as editors save (VS Code, JetBrains): a temporary file
-	// renamed over the old one, so that no rebuild sees half a file.
-	tmp := e.h.path(e.m.file) + ".tmp~"
-	if err := os.WriteFile(tmp, []byte(e.text()), 0o644); err != nil {
-		e.h.t.Fatal(err)
+	e.h.save(e.m.file, e.text())
+}
+
+// save writes a file as editors save it (VS Code, JetBrains): a
+// temporary file renamed over the old one, so that no rebuild sees half a
+// file, however slow the machine.
+func (h *harness) save(rel, text string) {
+	h.t.Helper()
+	tmp := h.path(rel) + ".tmp~"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		h.t.Fatal(err)
 	}
-	if err := os.Rename(tmp, e.h.path(e.m.file)); err != nil {
-		e.h.t.Fatal(err)
+	if err := os.Rename(tmp, h.path(rel)); err != nil {
+		h.t.Fatal(err)
 	}
 }
 
