@@ -311,3 +311,54 @@ func TestPageVersions(t *testing.T) {
 		t.Fatalf("%s %s: a changed style sheet reloads every page", name, data)
 	}
 }
+
+// PublishEarly serves the pages browsers show at once and makes every
+// other request wait for the rest of the build; a build that then fails
+// takes the early pages back.
+func TestPublishEarly(t *testing.T) {
+	s, url := testServer(t)
+	resp := mustGet(t, url+eventsPath+"?page=/element/a.html")
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	readEvent(t, r) // hello
+	if got := s.Shown(); len(got) != 1 || got[0] != "element/a.html" {
+		t.Fatalf("Shown = %q", got)
+	}
+	s.PublishEarly(2, []File{{Path: "element/a.html", Data: []byte("<html><body>element a, new</body></html>")}})
+	if name, data := readEvent(t, r); name != "reload" || data != `{"build":2,"pages":["element/a.html"],"all":false,"partial":true}` {
+		t.Fatalf("%s %s", name, data)
+	}
+	if a := readAll(t, mustGet(t, url+"/element/a.html")); !strings.Contains(a, "element a, new") || !strings.Contains(a, `data-build="2"`) {
+		t.Fatalf("early page: %s", a)
+	}
+	got := make(chan string, 1)
+	go func() { got <- readAll(t, mustGet(t, url+"/index.html")) }()
+	select {
+	case body := <-got:
+		t.Fatalf("another page was served before the rest of the build: %s", body)
+	case <-time.After(200 * time.Millisecond):
+	}
+	s.Publish(&Build{Seq: 2, Files: []File{
+		{Path: "index.html", Data: []byte(`<html><body>home, new</body></html>`)},
+		{Path: "element/a.html", Data: []byte("<html><body>element a, new</body></html>")},
+	}})
+	select {
+	case body := <-got:
+		if !strings.Contains(body, "home, new") {
+			t.Fatalf("the waiting request got %s", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting request did not go on after Publish")
+	}
+	// The early page is not listed again: its bytes are those served.
+	if name, data := readEvent(t, r); name != "reload" || data != `{"build":2,"pages":["element/index.html","index.html"],"all":false}` {
+		t.Fatalf("%s %s", name, data)
+	}
+
+	// Early, then a failure: the early page goes back.
+	s.PublishEarly(3, []File{{Path: "element/a.html", Data: []byte("<html><body>element a, newer</body></html>")}})
+	s.Publish(&Build{Seq: 3, Problems: []Problem{{Severity: "error", Message: "site not built"}}})
+	if a := readAll(t, mustGet(t, url+"/element/a.html")); !strings.Contains(a, "element a, new<") {
+		t.Fatalf("after a failed build, the early page stayed: %s", a)
+	}
+}
