@@ -72,6 +72,15 @@ var currentOptions atomic.Pointer[Options]
 // Configure sets the options of every later layout of this process.
 func Configure(o Options) { currentOptions.Store(&o) }
 
+// Configured returns the options Configure set last (the zero value, the
+// defaults, when it was never called).
+func Configured() Options {
+	if p := currentOptions.Load(); p != nil {
+		return *p
+	}
+	return Options{}
+}
+
 func options() Options {
 	var o Options
 	if p := currentOptions.Load(); p != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/tmc-dev/tmc/compiler"
 	"github.com/tmc-dev/tmc/compiler/engine"
 	"github.com/tmc-dev/tmc/dsl/diag"
+	"github.com/tmc-dev/tmc/render/layout"
 )
 
 // A SiteFunc builds the site of a compiled model (site.Build behind an
@@ -107,7 +108,15 @@ type Loop struct {
 }
 
 // NewLoop returns a loop; Start begins it.
+//
+// From then on, every diagram of this process is laid out in
+// render/layout's pool of worker processes (Options.Isolate): a process
+// that rebuilds for hours must not keep go-graphviz's memory, which it
+// never gives back; the workers are retired as they grow.
 func NewLoop(cfg Config) *Loop {
+	o := layout.Configured()
+	o.Isolate = true
+	layout.Configure(o)
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
