@@ -64,7 +64,7 @@ const memPoll = 50 * time.Millisecond
 // has done recycleJobs layouts. go-graphviz grows by about 0.4 MB per
 // layout of a 50-node graph and never gives memory back.
 var (
-	recycleRSS  int64 = 64 << 20
+	recycleRSS  int64 = 48 << 20
 	recycleJobs       = 400
 )
 
