@@ -110,8 +110,31 @@ func skipFile(name string) bool {
 
 // Load reads the model at path: every .tm file below a folder, or one file.
 // Its project root is the nearest folder above holding .git or tmc.toml
-// (FindProject); SetProject changes it. It returns a *UsageError when path does not exist.
-func Load(path string) (*Source, error) {
+// (FindProject); SetProject changes it. It returns a *UsageError when path
+// does not exist.
+func Load(path string) (*Source, error) { return LoadWith(path, LoadOptions{}) }
+
+// LoadOptions let an incremental user of Load (compiler/engine, for tmc
+// serve and tmc lsp) put unsaved editor buffers in place of files and
+// reuse the parse of files that did not change.
+type LoadOptions struct {
+	// Overlay returns the text of a .tm file (root-relative name, with /)
+	// to use instead of the file on disk, and whether there is one.
+	// Overlay names lists the overlaid files that the walk of a folder
+	// would not find on disk (new, unsaved buffers); they join the model
+	// when the walk would load them there.
+	Overlay      func(name string) ([]byte, bool)
+	OverlayNames []string
+	// Parse parses the text of one file; nil means dsl.Parse. It must
+	// return what dsl.Parse returns for the same name and text, and the
+	// result must not be changed afterwards (a cache may hand it out
+	// again).
+	Parse func(name string, src []byte) (*dsl.File, diag.Diagnostics)
+}
+
+// LoadWith is Load with an overlay of unsaved buffers and a parse
+// function (see LoadOptions).
+func LoadWith(path string, lo LoadOptions) (*Source, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("cannot load model: %w", err)}
@@ -130,10 +153,39 @@ func Load(path string) (*Source, error) {
 	}
 	src.files = Confine(src.Root)
 	src.Project = FindProject(src.Root)
+	if info.IsDir() && len(lo.OverlayNames) > 0 {
+		have := map[string]bool{}
+		for _, n := range names {
+			have[n] = true
+		}
+		for _, n := range lo.OverlayNames {
+			if !have[n] && strings.HasSuffix(n, ".tm") && Tree(nil).loads(n) {
+				have[n] = true
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names) // as the walk returns them
+	}
 	if len(names) == 0 && len(src.Diags) == 0 {
 		return nil, noFiles(path)
 	}
-	src.parse(names, src.parseOne)
+	parse := lo.Parse
+	if parse == nil {
+		parse = dsl.Parse
+	}
+	src.parse(names, func(name string) (*dsl.File, diag.Diagnostics) {
+		if lo.Overlay != nil {
+			if data, ok := lo.Overlay(name); ok {
+				if len(data) > dsl.MaxFileSize {
+					var ds diag.Diagnostics
+					ds.Errorf("TM100", diag.Range{File: name}, "%s", tooBig(int64(len(data))))
+					return nil, ds
+				}
+				return parse(name, data)
+			}
+		}
+		return src.parseOne(name, parse)
+	})
 	return src, nil
 }
 
@@ -377,12 +429,12 @@ func (s *Source) parse(names []string, one func(name string) (*dsl.File, diag.Di
 	}
 }
 
-func (s *Source) parseOne(name string) (*dsl.File, diag.Diagnostics) {
+func (s *Source) parseOne(name string, parse func(string, []byte) (*dsl.File, diag.Diagnostics)) (*dsl.File, diag.Diagnostics) {
 	data, ok, ds := s.readOne(name)
 	if !ok {
 		return nil, ds
 	}
-	return dsl.Parse(name, data)
+	return parse(name, data)
 }
 
 // ReadFiles reads, without parsing, the text of every .tm file of the

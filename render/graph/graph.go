@@ -66,10 +66,26 @@ func viewName(v *ir.View) string {
 // runLayout is layout.Run; tests may swap it.
 var runLayout = layout.Run
 
-// render lays out and draws a scene. It also returns the placed scene, for
-// the geometric tests.
+// render lays out and draws a scene, or only draws it when an equal
+// scene was placed before (cache.go). It also returns the placed scene,
+// for the geometric tests.
 func render(ctx context.Context, sc *scene, opts style.Options) ([]byte, *placed, error) {
 	sc.fitLabels()
+	cached := cachedLayout()
+	var key [32]byte
+	if cached {
+		key, cached = sceneKey(sc)
+	}
+	if cached {
+		if p, ok := getPlacement(key); ok {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+			var b strings.Builder
+			draw(&b, p, opts)
+			return []byte(b.String()), p, nil
+		}
+	}
 	g := sc.graph()
 	res, err := runLayout(ctx, g)
 	if err != nil {
@@ -78,6 +94,9 @@ func render(ctx context.Context, sc *scene, opts style.Options) ([]byte, *placed
 	p, err := place(sc, res)
 	if err != nil {
 		return nil, nil, err
+	}
+	if cached {
+		putPlacement(key, p)
 	}
 	var b strings.Builder
 	draw(&b, p, opts)

@@ -7,8 +7,10 @@ import (
 )
 
 // cacheSize bounds the layouts kept in memory. A raw layout of a
-// 200-node view is a few tens of KB.
-const cacheSize = 1024
+// 200-node view is a few tens of KB. render/graph keeps the placed scenes
+// in front of this cache, so a layout is looked up here only when a view's
+// scene changed: 256 are plenty, and keep a long tmc serve small.
+const cacheSize = 256
 
 // failureCacheSize bounds the remembered failures (a few dozen bytes
 // each): a layout that ran out of time or memory, remembered so that the

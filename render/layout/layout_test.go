@@ -473,13 +473,13 @@ func TestRememberedTimeout(t *testing.T) {
 	failures.clear()
 	withOptions(t, Options{Limit: 300 * time.Millisecond})
 	g := pathological()
-	starts := workerStarts.Load()
+	starts := workerJobs.Load()
 	_, err := Run(t.Context(), g)
 	var te *TimeoutError
 	if !errors.As(err, &te) || te.Remembered {
 		t.Fatalf("first Run: err = %v, want a fresh *TimeoutError", err)
 	}
-	if n := workerStarts.Load() - starts; n != 1 {
+	if n := workerJobs.Load() - starts; n != 1 {
 		t.Fatalf("first Run started %d workers, want 1", n)
 	}
 	if strings.Contains(err.Error(), "earlier") {
@@ -492,9 +492,9 @@ func TestRememberedTimeout(t *testing.T) {
 		{Limit: 300 * time.Millisecond, MemoryLimit: 1 << 40}, // more memory does not help
 	} {
 		withOptions(t, o)
-		starts = workerStarts.Load()
+		starts = workerJobs.Load()
 		_, err = Run(t.Context(), g)
-		if n := workerStarts.Load() - starts; n != 0 {
+		if n := workerJobs.Load() - starts; n != 0 {
 			t.Errorf("%+v: Run of an input that timed out started %d workers, want 0", o, n)
 		}
 		if !errors.As(err, &te) || !te.Remembered || te.Limit != 300*time.Millisecond {
@@ -512,9 +512,9 @@ func TestRememberedTimeout(t *testing.T) {
 	withOptions(t, Options{Limit: 300 * time.Millisecond})
 	h := pathological()
 	h.Nodes[0].Width++
-	starts = workerStarts.Load()
+	starts = workerJobs.Load()
 	_, err = Run(t.Context(), h)
-	if n := workerStarts.Load() - starts; n != 1 {
+	if n := workerJobs.Load() - starts; n != 1 {
 		t.Errorf("a changed input started %d workers, want 1", n)
 	}
 	if !errors.As(err, &te) || te.Remembered {
@@ -522,9 +522,9 @@ func TestRememberedTimeout(t *testing.T) {
 	}
 	// So is the same input under a longer limit.
 	withOptions(t, Options{Limit: 400 * time.Millisecond})
-	starts = workerStarts.Load()
+	starts = workerJobs.Load()
 	_, err = Run(t.Context(), g)
-	if n := workerStarts.Load() - starts; n != 1 {
+	if n := workerJobs.Load() - starts; n != 1 {
 		t.Errorf("a longer limit started %d workers, want 1", n)
 	}
 	if !errors.As(err, &te) || te.Remembered || te.Limit != 400*time.Millisecond {
@@ -565,9 +565,9 @@ func TestMemoryLimit(t *testing.T) {
 				t.Errorf("message %q does not name the limit and say what to do", msg)
 			}
 
-			starts := workerStarts.Load()
+			starts := workerJobs.Load()
 			_, err = Run(t.Context(), g)
-			if n := workerStarts.Load() - starts; n != 0 {
+			if n := workerJobs.Load() - starts; n != 0 {
 				t.Errorf("second Run started %d workers, want 0", n)
 			}
 			if !errors.As(err, &me) || !me.Remembered ||

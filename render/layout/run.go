@@ -25,8 +25,9 @@ const (
 	// layout of a 50-node graph, measured), and closing and re-creating
 	// the graphviz instance frees none of it: the WebAssembly module and
 	// its memory are per process. A long-running `tmc serve` thus stays
-	// within roughly 100 MB of leak, then pays a worker start per layout
-	// (the cache keeps that rare).
+	// within roughly 100 MB of leak, then hands layouts to the pool of
+	// long-lived workers (worker.go), which are retired and replaced as
+	// they grow.
 	DefaultMaxInProcess = 200
 	// DefaultMemoryLimit is the most memory (resident set) one worker
 	// process may use. Measured (docs/performance.md): every layout that
@@ -70,6 +71,15 @@ var currentOptions atomic.Pointer[Options]
 
 // Configure sets the options of every later layout of this process.
 func Configure(o Options) { currentOptions.Store(&o) }
+
+// Configured returns the options Configure set last (the zero value, the
+// defaults, when it was never called).
+func Configured() Options {
+	if p := currentOptions.Load(); p != nil {
+		return *p
+	}
+	return Options{}
+}
 
 func options() Options {
 	var o Options

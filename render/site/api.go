@@ -74,6 +74,12 @@ type Options struct {
 	// Version is the tmc version named in every page's footer; "" leaves
 	// it out.
 	Version string
+	// Only, when set, limits the files Build returns to those whose path
+	// it accepts (every view is still drawn: pages need to know which
+	// diagrams show what). Each file returned is byte-equal to the same
+	// file of a full build. tmc serve builds the pages that browsers show
+	// first this way, and the rest after.
+	Only func(path string) bool
 }
 
 // A File is one file of the site: its path relative to the site root,

@@ -40,6 +40,9 @@ func Build(ctx context.Context, in Input, opts Options) (files []File, err error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if opts.Only == nil {
+		pageCache.retain(b.seen)
+	}
 	sort.Slice(b.files, func(i, j int) bool { return b.files[i].Path < b.files[j].Path })
 	return b.files, nil
 }
@@ -446,9 +449,15 @@ func (b *builder) appearsIn(kind, id string) []*viewSVG {
 	return b.appears[strings.TrimPrefix(style.ID("", kind, id), "tm---")]
 }
 
+// wants reports whether the build writes the file p (Options.Only).
+func (b *builder) wants(p string) bool { return b.opts.Only == nil || b.opts.Only(p) }
+
 // add records a file; the first of two with the same path wins (ids are
 // unique in a model that resolved; a model with duplicates keeps going).
 func (b *builder) add(p string, data []byte) {
+	if !b.wants(p) {
+		return
+	}
 	if b.seen[p] {
 		return
 	}

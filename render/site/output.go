@@ -71,6 +71,9 @@ func (b *builder) addSearch(title, kind, id, url string, text ...string) {
 // fetch). The JSON escapes <, > and & (and the patterns neutralize
 // handles), so no text of the model reads as markup.
 func (b *builder) searchIndex() error {
+	if !b.wants("assets/search-index.js") {
+		return nil
+	}
 	data, err := json.Marshal(b.search)
 	if err != nil {
 		return err
@@ -124,6 +127,9 @@ type siteModel struct {
 // modelJSON writes model.json: the IR (tmc/ir/v1), the diagnostics
 // (as in tmc/check/v1) and the findings of the threat rules.
 func (b *builder) modelJSON() error {
+	if !b.wants("model.json") {
+		return nil
+	}
 	irJSON, err := ir.MarshalJSON(b.m)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/tmc-dev/tmc/render/internal/deephash"
 	"html/template"
 	"regexp"
 	"sort"
@@ -666,6 +667,9 @@ func (b *builder) render(p string, pg *page) error {
 	if err != nil {
 		return err
 	}
+	if !b.wants(p) {
+		return nil
+	}
 	t := ts[pg.Kind]
 	m := b.m
 	pg.Model = title(m.Name, "Threat model")
@@ -675,12 +679,23 @@ func (b *builder) render(p string, pg *page) error {
 	pg.Revision = b.in.Revision
 	pg.Version = b.opts.Version
 	pg.HasChanges = b.in.Changes != nil
+	key, cached := deephash.Sum(pg)
+	if cached {
+		if data, ok := pageCache.get(p, key); ok {
+			b.add(p, data)
+			return nil
+		}
+	}
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
 		return fmt.Errorf("site: page %s: %v", p, err)
 	}
-	b.add(p, neutralizeHTML(buf.Bytes()))
+	data := neutralizeHTML(buf.Bytes())
+	if cached {
+		pageCache.put(p, key, data)
+	}
+	b.add(p, data)
 	return nil
 }
 

@@ -95,9 +95,13 @@ site, and tells browsers not to hand any file to a page of another origin.`,
 				Blocking: blocking,
 				Printer:  printer,
 				Publish:  srv.Publish,
-				Out:      stdout,
-				Blocked:  "the browser shows them over the last good site",
-				Watch:    serve.WatchOptions{Log: stderr, Poll: poll},
+				// The pages open in browsers first, the rest after.
+				Shown:        srv.Shown,
+				SiteOnly:     siteBuilderOnly(site.Options{SourceURL: sourceURL}),
+				PublishEarly: srv.PublishEarly,
+				Out:          stdout,
+				Blocked:      "the browser shows them over the last good site",
+				Watch:        serve.WatchOptions{Log: stderr, Poll: poll},
 			})
 			if err := loop.Open(); err != nil {
 				return loopError(err)
@@ -199,7 +203,18 @@ leave the last good site in place. Ctrl-C stops it.`,
 // which would cost three git processes on every save.
 func siteBuilder(opts site.Options) serve.SiteFunc {
 	opts.Version = version()
+	only := siteBuilderOnly(opts)
 	return func(ctx context.Context, res *compiler.Result) ([]serve.File, error) {
+		return only(ctx, res, nil)
+	}
+}
+
+// siteBuilderOnly is siteBuilder limited to the paths only accepts (nil:
+// every path).
+func siteBuilderOnly(opts site.Options) func(context.Context, *compiler.Result, func(string) bool) ([]serve.File, error) {
+	return func(ctx context.Context, res *compiler.Result, only func(string) bool) ([]serve.File, error) {
+		opts := opts
+		opts.Only = only
 		files, err := site.Build(ctx, site.Input{
 			Model: res.Model, Diags: res.Diags, ReadFile: modelFileReader(res.Source),
 		}, opts)

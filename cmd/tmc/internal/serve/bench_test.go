@@ -42,7 +42,7 @@ func (e *editor) edit() string {
 		fmt.Fprintf(&b, "\nextend shop {\n  container soak%d \"Soak %d\" in cluster { tech \"Go\" }\n}\n", k, k)
 		fmt.Fprintf(&b, "flow shop.orders -> shop.soak%d \"Call %d\" { protocol grpc }\n", k, k)
 	}
-	e.h.write(ordersTM, b.String())
+	e.h.save(ordersTM, b.String())
 	return marker
 }
 

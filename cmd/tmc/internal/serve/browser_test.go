@@ -119,6 +119,23 @@ func TestBrowserLiveReload(t *testing.T) {
 	b.eval(t, `window.__tmcMark = 'register'; ''`)
 	h.write(tm, orig)
 	b.waitTrue(t, "the reload of another page", `window.__tmcMark === undefined && location.pathname === '/register.html'`)
+
+	// An edit that leaves this page's bytes as they are (a description
+	// the register does not show) does not reload it: the badge is
+	// refreshed, the page keeps its state.
+	b.waitTrue(t, "the badge after the reload", `!!document.getElementById('tmc-serve-badge')`)
+	b.eval(t, `window.__tmcMark = 'kept'; ''`)
+	ev := h.connect()
+	orders := h.read(ordersTM)
+	h.write(ordersTM, replaceIn(t, orders, `owner "orders-team"`, `owner "orders-team"  description "Takes orders"`))
+	e := h.expectOne(ev, "reload", 300*time.Millisecond)
+	if !strings.Contains(e.data, `"element/shop.orders.html"`) || strings.Contains(e.data, `"register.html"`) {
+		t.Fatalf("reload event %s: want the orders page listed and the register not", e.data)
+	}
+	time.Sleep(300 * time.Millisecond) // time for a reload that should not come
+	if mark := b.eval(t, `String(window.__tmcMark)`); mark != "kept" {
+		t.Error("the register reloaded though its bytes did not change")
+	}
 	for _, p := range b.take() {
 		t.Error(p)
 	}

@@ -2,7 +2,9 @@ package serve
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"sort"
 	"sync"
 	"time"
 )
@@ -10,26 +12,43 @@ import (
 // A hub fans events out to the open event streams.
 type hub struct {
 	mu     sync.Mutex
-	subs   map[chan []byte]struct{}
+	subs   map[chan []byte]string // the site path of the page that listens, or ""
 	done   chan struct{}
 	closed bool
 }
 
 func (h *hub) init() {
-	h.subs = map[chan []byte]struct{}{}
+	h.subs = map[chan []byte]string{}
 	h.done = make(chan struct{})
 }
 
-// subscribe returns a channel of events, or false once the hub is closed.
-func (h *hub) subscribe() (chan []byte, bool) {
+// subscribe returns a channel of events for the page at the site path
+// page ("" for none), or false once the hub is closed.
+func (h *hub) subscribe(page string) (chan []byte, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, false
 	}
 	c := make(chan []byte, 16)
-	h.subs[c] = struct{}{}
+	h.subs[c] = page
 	return c, true
+}
+
+// shown returns the site paths of the pages that listen, sorted.
+func (h *hub) shown() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range h.subs {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out) // map order
+	return out
 }
 
 func (h *hub) unsubscribe(c chan []byte) {
@@ -94,8 +113,10 @@ func message(event string, data []byte) []byte {
 }
 
 // events streams server-sent events: hello (the number of the site being
-// served, so a page that loaded during a rebuild reloads), errors while
-// the model does not build, and reload after every good build.
+// served, and the version of the page that listens, named by ?page=, so
+// that a page that changed while it was not listening reloads), errors
+// while the model does not build, and reload after every good build, with
+// the pages whose bytes changed (only they reload).
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -104,7 +125,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	c, ok := s.hub.subscribe()
+	page := ""
+	if q := r.URL.Query().Get("page"); q != "" {
+		page = sitePath(q)
+	}
+	c, ok := s.hub.subscribe(page)
 	if !ok {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
@@ -120,7 +145,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	_ = rc.SetWriteDeadline(time.Time{})
 	var first bytes.Buffer
 	first.WriteString("retry: 1000\n\n")
-	first.Write(message("hello", buildJSON(good, blocked != nil)))
+	hello, _ := json.Marshal(struct {
+		Build   int  `json:"build"`
+		Blocked bool `json:"blocked"`
+		Page    int  `json:"page"` // the version of the page that listens (?page=PATH), 0 for none
+	}{good, blocked != nil, s.pageVersion(r.URL.Query().Get("page"))})
+	first.Write(message("hello", hello))
 	if blocked != nil {
 		first.Write(message("errors", blocked))
 	}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,7 +32,12 @@ var siteUnderTest SiteFunc = realSite
 
 // realSite is site.Build, as tmc serve calls it.
 func realSite(ctx context.Context, res *compiler.Result) ([]File, error) {
-	files, err := site.Build(ctx, site.Input{Model: res.Model, Diags: res.Diags}, site.Options{})
+	return realSiteOnly(ctx, res, nil)
+}
+
+// realSiteOnly is realSite limited to some paths (nil: all).
+func realSiteOnly(ctx context.Context, res *compiler.Result, only func(string) bool) ([]File, error) {
+	files, err := site.Build(ctx, site.Input{Model: res.Model, Diags: res.Diags}, site.Options{Only: only})
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +147,20 @@ func startPreview(t testing.TB, site SiteFunc, opts WatchOptions) *harness {
 }
 
 func startPreviewAt(t testing.TB, dir string, site SiteFunc, opts WatchOptions) *harness {
+	return startPreviewEarly(t, dir, site, nil, opts)
+}
+
+// startPreviewEarly is startPreviewAt with early publishing of the pages
+// browsers show, as tmc serve does, when only is set.
+func startPreviewEarly(t testing.TB, dir string, site SiteFunc, only func(context.Context, *compiler.Result, func(string) bool) ([]File, error), opts WatchOptions) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: dir, out: &syncBuffer{}}
 	h.srv = NewServer(ServerOptions{})
-	h.loop = NewLoop(Config{Path: dir, Site: site, Publish: h.srv.Publish, Out: h.out, Watch: opts})
+	cfg := Config{Path: dir, Site: site, Publish: h.srv.Publish, Out: h.out, Watch: opts}
+	if only != nil {
+		cfg.Shown, cfg.SiteOnly, cfg.PublishEarly = h.srv.Shown, only, h.srv.PublishEarly
+	}
+	h.loop = NewLoop(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	if _, err := h.loop.Start(ctx); err != nil {
 		cancel()
@@ -188,10 +204,19 @@ type sseEvent struct {
 }
 
 // connect opens the event stream and returns its events, after hello.
-func (h *harness) connect() <-chan sseEvent {
+func (h *harness) connect() <-chan sseEvent { return h.connectPage("") }
+
+// connectPage opens the event stream of a page that shows the request
+// path page ("" for none), as live.js does, and returns its events, after
+// hello.
+func (h *harness) connectPage(page string) <-chan sseEvent {
 	h.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", h.url+eventsPath, nil)
+	target := h.url + eventsPath
+	if page != "" {
+		target += "?page=" + url.QueryEscape(page)
+	}
+	req, _ := http.NewRequestWithContext(ctx, "GET", target, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		cancel()

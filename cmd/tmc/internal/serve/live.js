@@ -5,7 +5,14 @@
 (() => {
   'use strict';
   const me = document.currentScript;
+  // The version of this page: the number of the site in which its bytes
+  // last changed (0: the preview's own page, the site has no such page).
   const pageBuild = me && me.dataset.build ? me.dataset.build : '';
+  // The site file this page is, as the server names it.
+  let pagePath = location.pathname;
+  try { pagePath = decodeURIComponent(pagePath); } catch (e) { /* keep it encoded */ }
+  pagePath = pagePath.replace(/^\/+/, '');
+  if (pagePath === '' || pagePath.endsWith('/')) pagePath += 'index.html';
   const scrollKey = 'tmc-serve-scroll:' + location.pathname + location.search;
 
   // Keep the scroll position across a reload.
@@ -149,16 +156,21 @@
   let es = null;
   function connect() {
     if (es) return;
-    es = new EventSource('/__tmc/events');
+    es = new EventSource('/__tmc/events?page=' + encodeURIComponent(location.pathname));
     es.addEventListener('hello', e => {
       const d = JSON.parse(e.data);
-      if (pageBuild && String(d.build) !== pageBuild) { reload(); return; } // a build finished meanwhile
+      if (pageBuild && String(d.page) !== pageBuild) { reload(); return; } // the page changed meanwhile
       if (!d.blocked) hideOverlay();
       refreshBadge();
     });
     es.addEventListener('reload', e => {
+      // Only a page whose bytes changed reloads (or every page, when a
+      // style sheet or script they share changed); the others keep their
+      // scroll and state, and update the badge.
       const d = JSON.parse(e.data);
-      if (String(d.build) !== pageBuild) reload();
+      if (d.all || (d.pages || []).includes(pagePath)) { reload(); return; }
+      hideOverlay();
+      refreshBadge();
     });
     es.addEventListener('errors', e => {
       showOverlay(JSON.parse(e.data));

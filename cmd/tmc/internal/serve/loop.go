@@ -9,8 +9,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/engine"
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
+	"github.com/tmc-dev/tmc/render/layout"
 )
 
 // A SiteFunc builds the site of a compiled model (site.Build behind an
@@ -31,8 +33,9 @@ type Config struct {
 	Path string
 	// Site builds the site.
 	Site SiteFunc
-	// Compile compiles the model; nil means compiler.Compile with the
-	// default options.
+	// Compile compiles the model; nil means an incremental engine
+	// (compiler/engine) with the default options, which reparses only the
+	// files that changed.
 	Compile func(path string) (*compiler.Result, error)
 	// Blocking reports whether diagnostics stop the site from being
 	// built (syntax and resolution errors); nil means TM1xx and TM2xx
@@ -46,6 +49,14 @@ type Config struct {
 	Write func([]File) error
 	// Publish receives every build, good or not (tmc serve serves it).
 	Publish func(*Build)
+	// Early publishing, for tmc serve: when the three are set and
+	// Shown lists pages (those open in browsers), a rebuild builds those
+	// pages first with SiteOnly (the same site as Site, limited to the
+	// paths only accepts), hands them to PublishEarly, and then builds
+	// the whole site for Publish.
+	Shown        func() []string
+	SiteOnly     func(ctx context.Context, res *compiler.Result, only func(path string) bool) ([]File, error)
+	PublishEarly func(seq int, files []File)
 	// Out receives one line per rebuild, or the diagnostics that stopped
 	// it. Nil discards.
 	Out io.Writer
@@ -97,7 +108,15 @@ type Loop struct {
 }
 
 // NewLoop returns a loop; Start begins it.
+//
+// From then on, every diagram of this process is laid out in
+// render/layout's pool of worker processes (Options.Isolate): a process
+// that rebuilds for hours must not keep go-graphviz's memory, which it
+// never gives back; the workers are retired as they grow.
 func NewLoop(cfg Config) *Loop {
+	o := layout.Configured()
+	o.Isolate = true
+	layout.Configure(o)
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
@@ -105,9 +124,10 @@ func NewLoop(cfg Config) *Loop {
 		cfg.Watch.Log = cfg.Out
 	}
 	if cfg.Compile == nil {
-		cfg.Compile = func(path string) (*compiler.Result, error) {
-			return compiler.Compile(path, compiler.Options{})
-		}
+		// One engine for the life of the loop: a rebuild parses only the
+		// files that changed.
+		e := engine.New(cfg.Path, compiler.Options{})
+		cfg.Compile = func(string) (*compiler.Result, error) { return e.Update() }
 	}
 	if cfg.Blocking == nil {
 		cfg.Blocking = blocking
@@ -179,7 +199,7 @@ type attempt struct {
 	err      error // the model could not be loaded (res nil) or the site not built
 }
 
-func (l *Loop) attempt(ctx context.Context) (a attempt) {
+func (l *Loop) attempt(ctx context.Context, early chan<- []File) (a attempt) {
 	res, err := l.cfg.Compile(l.cfg.Path)
 	if err != nil {
 		a.err = err
@@ -189,6 +209,18 @@ func (l *Loop) attempt(ctx context.Context) (a attempt) {
 	if l.cfg.Blocking(res.Diags) {
 		a.blocked, a.problems = true, problems(res)
 		return a
+	}
+	if l.cfg.Shown != nil && l.cfg.SiteOnly != nil && l.cfg.PublishEarly != nil {
+		if shown := l.cfg.Shown(); len(shown) > 0 {
+			want := map[string]bool{}
+			for _, p := range shown {
+				want[p] = true
+			}
+			// An error here is the full build's too: it says so.
+			if files, err := l.cfg.SiteOnly(ctx, res, func(p string) bool { return want[p] }); err == nil && len(files) > 0 {
+				early <- files
+			}
+		}
 	}
 	files, err := l.cfg.Site(ctx, res)
 	if err == nil && files == nil {
@@ -220,12 +252,22 @@ func (l *Loop) rebuild(ctx context.Context) (*Build, error) {
 	b := &Build{Seq: l.seq}
 	out := l.cfg.Out
 	done := make(chan attempt, 1)
-	go func() { done <- l.attempt(ctx) }()
+	early := make(chan []File, 1)
+	go func() { done <- l.attempt(ctx, early) }()
 	var a attempt
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case a = <-done:
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case files := <-early:
+			// The pages the browsers show, before the rest: their
+			// reload goes out now (Write, for tmc watch, waits for the
+			// whole site).
+			l.cfg.PublishEarly(b.Seq, files)
+		case a = <-done:
+			break wait
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

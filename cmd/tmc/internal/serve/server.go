@@ -7,6 +7,7 @@
 package serve
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +69,16 @@ type Server struct {
 	blocked  []byte // the errors event, while the model does not build
 	diagHref string
 	built    bool // some build was published, good or not
+
+	// While a build is published in two steps (PublishEarly, then
+	// Publish), early holds the pages already served from it and
+	// pending is open: requests for every other file wait for the rest
+	// of the build, so that no page of the new site links to a page of
+	// the old one. before is the site to go back to should the rest
+	// fail.
+	early   map[string]bool
+	pending chan struct{}
+	before  map[string]*servedFile
 }
 
 type servedFile struct {
@@ -74,6 +86,11 @@ type servedFile struct {
 	ctype string
 	csp   string
 	code  int // 0: 200
+	// raw is the file as the site builder made it (a page without the
+	// live script); version the number of the site in which these bytes
+	// first appeared, which a page carries as its data-build.
+	raw     []byte
+	version int
 }
 
 // status is the JSON of /__tmc/status.
@@ -126,8 +143,12 @@ func (s *Server) HTTPServer() *http.Server {
 // tells every open page to reload; a failed one keeps the site and tells
 // the pages to show its problems.
 func (s *Server) Publish(b *Build) {
+	defer s.settle()
 	if !b.OK() {
 		s.mu.Lock()
+		if s.before != nil {
+			s.files = s.before // the early pages go with the build that failed
+		}
 		s.built = true
 		s.status = status{Build: s.good, Seq: b.Seq, Errors: b.Errors, Warnings: b.Warnings,
 			TookMS: b.Took.Milliseconds(), Diagnostics: s.diagHref}
@@ -149,21 +170,43 @@ func (s *Server) Publish(b *Build) {
 	}
 	s.mu.RLock()
 	good := s.good + 1
+	old := s.files
 	s.mu.RUnlock()
 	files := make(map[string]*servedFile, len(b.Files))
 	siteCSP := ""
+	var changed []string // pages whose bytes changed, or that came or went
+	all := false         // a file every page uses changed: every page reloads
 	for _, f := range b.Files {
-		sf := &servedFile{data: f.Data, ctype: contentType(f.Path)}
-		if strings.HasSuffix(f.Path, ".html") {
-			sf.data, sf.csp = livePage(f.Data, good)
+		sf := &servedFile{raw: f.Data, data: f.Data, ctype: contentType(f.Path), version: good}
+		page := strings.HasSuffix(f.Path, ".html")
+		o := old[f.Path]
+		same := o != nil && bytes.Equal(o.raw, f.Data)
+		if same {
+			sf.version = o.version
+		}
+		if page {
+			if same {
+				sf.data, sf.csp = o.data, o.csp
+			} else {
+				sf.data, sf.csp = livePage(f.Data, good)
+				changed = append(changed, f.Path)
+			}
 			if siteCSP == "" || f.Path == "index.html" {
 				if p, start, _ := pagePolicy(f.Data); start >= 0 {
 					siteCSP = livePolicy(p)
 				}
 			}
+		} else if !same && !loadedOnDemand(f.Path) {
+			all = true
 		}
 		files[f.Path] = sf
 	}
+	for p := range old {
+		if _, ok := files[p]; !ok && strings.HasSuffix(p, ".html") {
+			changed = append(changed, p)
+		}
+	}
+	sort.Strings(changed) // map order
 	if siteCSP == "" {
 		siteCSP = defaultCSP
 	}
@@ -184,7 +227,129 @@ func (s *Server) Publish(b *Build) {
 	s.status = status{Build: good, Seq: b.Seq, OK: true, Errors: b.Errors, Warnings: b.Warnings,
 		TookMS: b.Took.Milliseconds(), Diagnostics: href}
 	s.mu.Unlock()
-	s.hub.broadcast(message("reload", buildJSON(good, false)))
+	if changed == nil {
+		changed = []string{}
+	}
+	data, _ := json.Marshal(struct {
+		Build int      `json:"build"`
+		Pages []string `json:"pages"` // the pages to reload
+		All   bool     `json:"all"`   // every page reloads
+	}{good, changed, all})
+	s.hub.broadcast(message("reload", data))
+}
+
+// loadedOnDemand reports whether a site file that is not a page is read
+// only when a page asks for it (the search index, the model's JSON): a
+// change to it reloads no open page.
+func loadedOnDemand(p string) bool {
+	return p == "assets/search-index.js" || p == "model.json"
+}
+
+// pageVersion returns the version of the page at a request path: the
+// number of the site in which its bytes last changed, or 0 when the site
+// has no such page.
+func (s *Server) pageVersion(p string) int {
+	name := sitePath(p)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if f := s.files[name]; f != nil {
+		return f.version
+	}
+	return 0
+}
+
+// sitePath is the site file a request path names: "" and folders are
+// their index.html.
+func sitePath(p string) string {
+	name := strings.TrimPrefix(path.Clean("/"+p), "/")
+	if name == "" {
+		return "index.html"
+	}
+	if strings.HasSuffix(p, "/") {
+		return name + "/index.html"
+	}
+	return name
+}
+
+// Shown returns the site paths of the pages open in browsers (those that
+// listen to the event stream), sorted.
+func (s *Server) Shown() []string { return s.hub.shown() }
+
+// PublishEarly serves some pages of a build before the rest is built: the
+// pages browsers show (see Shown), so that they reload as soon as their
+// own page is ready. Until the Publish of the same build, requests for
+// any other file wait for it. The reload event says partial: a second one
+// follows with the rest.
+func (s *Server) PublishEarly(seq int, files []File) {
+	s.mu.Lock()
+	if s.pending != nil { // an early build that never finished: start over
+		close(s.pending)
+	}
+	if s.before == nil {
+		s.before = s.files
+	}
+	version := s.good + 1
+	next := make(map[string]*servedFile, len(s.files)+len(files))
+	for p, f := range s.files {
+		next[p] = f
+	}
+	s.early = map[string]bool{}
+	var changed []string
+	for _, f := range files {
+		s.early[f.Path] = true
+		o := s.files[f.Path]
+		if o != nil && bytes.Equal(o.raw, f.Data) {
+			continue
+		}
+		sf := &servedFile{raw: f.Data, data: f.Data, ctype: contentType(f.Path), version: version}
+		if strings.HasSuffix(f.Path, ".html") {
+			sf.data, sf.csp = livePage(f.Data, version)
+			changed = append(changed, f.Path)
+		} else {
+			sf.csp = s.siteCSP
+		}
+		next[f.Path] = sf
+	}
+	sort.Strings(changed)
+	s.files = next
+	s.pending = make(chan struct{})
+	s.mu.Unlock()
+	if changed == nil {
+		changed = []string{}
+	}
+	data, _ := json.Marshal(struct {
+		Build   int      `json:"build"`
+		Pages   []string `json:"pages"`
+		All     bool     `json:"all"`
+		Partial bool     `json:"partial"`
+	}{version, changed, false, true})
+	s.hub.broadcast(message("reload", data))
+}
+
+// settle ends an early publication: requests that wait go on.
+func (s *Server) settle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending != nil {
+		close(s.pending)
+	}
+	s.pending, s.early, s.before = nil, nil, nil
+}
+
+// wait waits, for a request of a file that is not an early page, until
+// the build published early is complete (or the request ends).
+func (s *Server) wait(r *http.Request, name string) {
+	s.mu.RLock()
+	pending, early := s.pending, s.early[name]
+	s.mu.RUnlock()
+	if pending == nil || early {
+		return
+	}
+	select {
+	case <-pending:
+	case <-r.Context().Done():
+	case <-s.hub.done:
+	}
 }
 
 // Close ends every event stream (http.Server.Shutdown waits for
@@ -200,14 +365,6 @@ func (s *Server) Paths() []string {
 		out = append(out, p)
 	}
 	return out
-}
-
-func buildJSON(build int, blocked bool) []byte {
-	data, _ := json.Marshal(struct {
-		Build   int  `json:"build"`
-		Blocked bool `json:"blocked"`
-	}{build, blocked})
-	return data
 }
 
 // ServeHTTP serves the site and the preview's own endpoints.
@@ -257,16 +414,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Path
-	name := strings.TrimPrefix(path.Clean(p), "/")
-	if strings.HasPrefix(name, "__tmc/") {
+	if strings.HasPrefix(strings.TrimPrefix(path.Clean(p), "/"), "__tmc/") {
 		s.notFound(w, r)
 		return
 	}
-	if name == "" {
-		name = "index.html"
-	} else if strings.HasSuffix(p, "/") {
-		name += "/index.html"
-	}
+	name := sitePath(p)
+	s.wait(r, name)
 	s.mu.RLock()
 	f := s.files[name]
 	_, dirIndex := s.files[name+"/index.html"]
@@ -346,7 +499,7 @@ func foreign(r *http.Request) bool {
 func (s *Server) page(good, code int, title, text string) *servedFile {
 	body := fmt.Sprintf(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>%s</title></head><body><h1>%s</h1><p>%s</p><p><a href="/">Overview</a></p></body></html>`,
 		html.EscapeString(title), html.EscapeString(title), html.EscapeString(text))
-	data, _ := livePage([]byte(body), good)
+	data, _ := livePage([]byte(body), 0) // version 0: the site has no such page (see pageVersion)
 	return &servedFile{data: data, ctype: "text/html; charset=utf-8", csp: defaultCSP, code: code}
 }
 

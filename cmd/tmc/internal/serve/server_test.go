@@ -243,3 +243,122 @@ func TestCloseEndsStreams(t *testing.T) {
 		t.Errorf("%d streams left", n)
 	}
 }
+
+// readEvent reads one server-sent event: its name and data.
+func readEvent(t *testing.T, r *bufio.Reader) (string, string) {
+	t.Helper()
+	var name, data string
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		line = strings.TrimRight(line, "\n")
+		switch {
+		case line == "" && name != "":
+			return name, data
+		case strings.HasPrefix(line, "event: "):
+			name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data += strings.TrimPrefix(line, "data: ")
+		}
+	}
+}
+
+// A page keeps its bytes and its version while a build does not change
+// it; the reload event lists the pages that changed, came or went, and
+// says "all" when a style sheet changed; hello gives the version of the
+// page that listens.
+func TestPageVersions(t *testing.T) {
+	s, url := testServer(t)
+	page := func(p string) string { return readAll(t, mustGet(t, url+p)) }
+	a1 := page("/element/a.html")
+	if !strings.Contains(a1, `data-build="1"`) {
+		t.Fatalf("page a: %s", a1)
+	}
+	resp := mustGet(t, url+eventsPath+"?page="+"/element/a.html")
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if name, data := readEvent(t, r); name != "hello" || !strings.Contains(data, `"page":1`) {
+		t.Fatalf("%s %s: want hello with page 1", name, data)
+	}
+	s.Publish(&Build{Seq: 2, Files: []File{
+		{Path: "index.html", Data: []byte(`<html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body>home, changed</body></html>`)},
+		{Path: "assets/site.css", Data: []byte("body{}")},
+		{Path: "element/a.html", Data: []byte("<html><body>element a</body></html>")},
+		{Path: "element/b.html", Data: []byte("<html><body>element b</body></html>")},
+		{Path: "model.json", Data: []byte(`{"changed":true}`)},
+	}})
+	if name, data := readEvent(t, r); name != "reload" || data != `{"build":2,"pages":["element/b.html","element/index.html","index.html"],"all":false}` {
+		t.Fatalf("%s %s", name, data)
+	}
+	if a2 := page("/element/a.html"); a2 != a1 {
+		t.Fatalf("unchanged page a was served changed:\n%s\n%s", a1, a2)
+	}
+	if b := page("/element/b.html"); !strings.Contains(b, `data-build="2"`) {
+		t.Fatalf("new page b: %s", b)
+	}
+	resp2 := mustGet(t, url+eventsPath+"?page="+"/")
+	defer resp2.Body.Close()
+	if name, data := readEvent(t, bufio.NewReader(resp2.Body)); name != "hello" || !strings.Contains(data, `"page":2`) {
+		t.Fatalf("%s %s: want hello with page 2 for the changed index", name, data)
+	}
+	s.Publish(&Build{Seq: 3, Files: []File{
+		{Path: "index.html", Data: []byte(`<html><body>home</body></html>`)},
+		{Path: "assets/site.css", Data: []byte("body{color:red}")},
+	}})
+	if name, data := readEvent(t, r); name != "reload" || !strings.Contains(data, `"all":true`) {
+		t.Fatalf("%s %s: a changed style sheet reloads every page", name, data)
+	}
+}
+
+// PublishEarly serves the pages browsers show at once and makes every
+// other request wait for the rest of the build; a build that then fails
+// takes the early pages back.
+func TestPublishEarly(t *testing.T) {
+	s, url := testServer(t)
+	resp := mustGet(t, url+eventsPath+"?page=/element/a.html")
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	readEvent(t, r) // hello
+	if got := s.Shown(); len(got) != 1 || got[0] != "element/a.html" {
+		t.Fatalf("Shown = %q", got)
+	}
+	s.PublishEarly(2, []File{{Path: "element/a.html", Data: []byte("<html><body>element a, new</body></html>")}})
+	if name, data := readEvent(t, r); name != "reload" || data != `{"build":2,"pages":["element/a.html"],"all":false,"partial":true}` {
+		t.Fatalf("%s %s", name, data)
+	}
+	if a := readAll(t, mustGet(t, url+"/element/a.html")); !strings.Contains(a, "element a, new") || !strings.Contains(a, `data-build="2"`) {
+		t.Fatalf("early page: %s", a)
+	}
+	got := make(chan string, 1)
+	go func() { got <- readAll(t, mustGet(t, url+"/index.html")) }()
+	select {
+	case body := <-got:
+		t.Fatalf("another page was served before the rest of the build: %s", body)
+	case <-time.After(200 * time.Millisecond):
+	}
+	s.Publish(&Build{Seq: 2, Files: []File{
+		{Path: "index.html", Data: []byte(`<html><body>home, new</body></html>`)},
+		{Path: "element/a.html", Data: []byte("<html><body>element a, new</body></html>")},
+	}})
+	select {
+	case body := <-got:
+		if !strings.Contains(body, "home, new") {
+			t.Fatalf("the waiting request got %s", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting request did not go on after Publish")
+	}
+	// The early page is not listed again: its bytes are those served.
+	if name, data := readEvent(t, r); name != "reload" || data != `{"build":2,"pages":["element/index.html","index.html"],"all":false}` {
+		t.Fatalf("%s %s", name, data)
+	}
+
+	// Early, then a failure: the early page goes back.
+	s.PublishEarly(3, []File{{Path: "element/a.html", Data: []byte("<html><body>element a, newer</body></html>")}})
+	s.Publish(&Build{Seq: 3, Problems: []Problem{{Severity: "error", Message: "site not built"}}})
+	if a := readAll(t, mustGet(t, url+"/element/a.html")); !strings.Contains(a, "element a, new<") {
+		t.Fatalf("after a failed build, the early page stayed: %s", a)
+	}
+}
