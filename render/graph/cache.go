@@ -73,3 +73,15 @@ func putPlacement(k [32]byte, p *placed) {
 // sceneKey hashes everything a scene holds (render/internal/deephash);
 // false when it cannot (never for a scene built by this package).
 func sceneKey(sc *scene) ([32]byte, bool) { return deephash.Sum(sc) }
+
+// ForgetPlacements drops every cached placement: the next render of each
+// view places and routes it from scratch. Tests that render twice to
+// check the output is deterministic call it between the two renders, so
+// that the second render does the whole work instead of reusing the
+// first's.
+func ForgetPlacements() {
+	placements.Lock()
+	defer placements.Unlock()
+	placements.order.Init()
+	clear(placements.items)
+}

@@ -72,6 +72,7 @@ func TestScaleGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			ForgetPlacements() // the second render places and routes again
 			again, err := DFD(context.Background(), m, v, testOpts)
 			if err != nil {
 				t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/dsl/diag"
+	"github.com/tmc-dev/tmc/render/graph"
 )
 
 // A tag is a start tag of an HTML page and its attributes, values
@@ -340,6 +341,10 @@ func checkLinks(t *testing.T, m *ir.Model, files []File) {
 func TestDeterminism(t *testing.T) {
 	in := inputFor(t, checkoutDir)
 	a := build(t, in, Options{SourceURL: "https://example.com/{path}"})
+	// The second build makes every page and diagram again, not from the
+	// caches tmc serve keeps between rebuilds.
+	pageCache.clear()
+	graph.ForgetPlacements()
 	b := build(t, in, Options{SourceURL: "https://example.com/{path}"})
 	sameFiles(t, a, b)
 
