@@ -17,6 +17,7 @@ package engine
 
 import (
 	"crypto/sha256"
+	"path/filepath"
 	"sort"
 	"sync"
 
@@ -81,56 +82,118 @@ func (e *Engine) ClearOverlay(name string) {
 func (e *Engine) Update() (*compiler.Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	opts := e.opts
-	if opts.Now.IsZero() {
-		now, err := compiler.Today()
-		if err != nil {
-			return nil, &compiler.UsageError{Err: err}
-		}
-		opts.Now = now
+	opts, err := e.options()
+	if err != nil {
+		return nil, err
 	}
 	names := make([]string, 0, len(e.overlay))
 	for n := range e.overlay {
 		names = append(names, n)
 	}
 	sort.Strings(names) // map order
-	var (
-		mu    sync.Mutex // parses run in parallel
-		next  = map[string]*parsed{}
-		stats Stats
-	)
+	p := e.newPass()
 	src, err := compiler.LoadWith(e.path, compiler.LoadOptions{
 		Overlay: func(name string) ([]byte, bool) {
 			data, ok := e.overlay[name]
 			return data, ok
 		},
 		OverlayNames: names,
-		Parse: func(name string, text []byte) (*dsl.File, diag.Diagnostics) {
-			sum := sha256.Sum256(text)
-			mu.Lock()
-			p := e.parsed[name]
-			mu.Unlock()
-			if p != nil && p.sum == sum {
-				mu.Lock()
-				next[name] = p
-				stats.Reused++
-				mu.Unlock()
-				return p.file, p.diags
-			}
-			f, ds := dsl.Parse(name, text)
-			mu.Lock()
-			next[name] = &parsed{sum: sum, file: f, diags: ds}
-			stats.Parsed++
-			mu.Unlock()
-			return f, ds
-		},
+		Parse:        p.parse,
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.parsed = next // files gone from the model are forgotten
-	e.stats = stats
+	p.finish()
 	return compiler.CompileSource(src, opts), nil
+}
+
+// Compile compiles the model from files, the text of every .tm file of
+// the model by root-relative name with /, for a tool that holds the texts
+// itself (the language server: the files on disk and the editor's unsaved
+// buffers). The engine's path must be the model's folder. As Update, it
+// parses only the texts that changed since the last Update or Compile,
+// and the model's project root is found as Load finds it. The error is
+// non-nil only for usage problems (a bad SOURCE_DATE_EPOCH, a --root
+// that does not hold the model).
+func (e *Engine) Compile(files map[string][]byte) (*compiler.Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	opts, err := e.options()
+	if err != nil {
+		return nil, err
+	}
+	root, err := filepath.Abs(e.path)
+	if err != nil {
+		return nil, &compiler.UsageError{Err: err}
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names) // map order; Load gives files in path order
+	p := e.newPass()
+	src := &compiler.Source{Root: root, Project: compiler.FindProject(root)}
+	for _, name := range names {
+		f, ds := p.parse(name, files[name])
+		if f != nil {
+			src.Files = append(src.Files, f)
+		}
+		src.Diags = append(src.Diags, ds...)
+	}
+	p.finish()
+	return compiler.CompileSource(src, opts), nil
+}
+
+// options returns the compile options of one update: today's date looked
+// up now when the engine was given none.
+func (e *Engine) options() (compiler.Options, error) {
+	opts := e.opts
+	if opts.Now.IsZero() {
+		now, err := compiler.Today()
+		if err != nil {
+			return opts, &compiler.UsageError{Err: err}
+		}
+		opts.Now = now
+	}
+	return opts, nil
+}
+
+// A pass is one Update or Compile: the parses it used, which replace the
+// engine's when it finishes (files gone from the model are forgotten).
+type pass struct {
+	e     *Engine
+	mu    sync.Mutex // parses run in parallel
+	next  map[string]*parsed
+	stats Stats
+}
+
+func (e *Engine) newPass() *pass { return &pass{e: e, next: map[string]*parsed{}} }
+
+// parse returns the parse of text as the file name: the last one when the
+// text did not change, else a new one.
+func (p *pass) parse(name string, text []byte) (*dsl.File, diag.Diagnostics) {
+	sum := sha256.Sum256(text)
+	p.mu.Lock()
+	old := p.e.parsed[name]
+	p.mu.Unlock()
+	if old != nil && old.sum == sum {
+		p.mu.Lock()
+		p.next[name] = old
+		p.stats.Reused++
+		p.mu.Unlock()
+		return old.file, old.diags
+	}
+	f, ds := dsl.Parse(name, text)
+	p.mu.Lock()
+	p.next[name] = &parsed{sum: sum, file: f, diags: ds}
+	p.stats.Parsed++
+	p.mu.Unlock()
+	return f, ds
+}
+
+func (p *pass) finish() {
+	p.e.parsed = p.next
+	p.e.stats = p.stats
 }
 
 // Stats returns the counts of the last Update.

@@ -213,3 +213,90 @@ func FuzzEngine(f *testing.F) {
 		}
 	})
 }
+
+// TestCompileMatchesCompile is TestEngineMatchesCompile for Compile, the
+// entry point of tools that hold the texts themselves (tmc lsp): after
+// each random edit of a text held in memory, the result shows the same IR
+// and diagnostics as a fresh compiler.Compile of the same files on disk,
+// and only the changed text was parsed again.
+func TestCompileMatchesCompile(t *testing.T) {
+	dir := copyModel(t)
+	file := filepath.Join(dir, "services/orders/orders.tm")
+	files, ds := compiler.ReadFiles(dir)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	orig := string(files["services/orders/orders.tm"])
+	opts := compiler.Options{Now: now}
+	e := New(dir, opts)
+	if _, err := e.Compile(files); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.Stats(); st.Reused != 0 || st.Parsed != len(files) {
+		t.Fatalf("first compile: %+v, want every file parsed", st)
+	}
+	r := rand.New(rand.NewPCG(23, 5))
+	text := orig
+	for i := range 40 {
+		if r.IntN(4) == 0 {
+			text = orig
+		} else {
+			text = edits[r.IntN(len(edits))](r, text)
+		}
+		files["services/orders/orders.tm"] = []byte(text)
+		got, err := e.Compile(files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want, err := compiler.Compile(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := fingerprint(t, got), fingerprint(t, want); g != w {
+			t.Fatalf("edit %d: Compile's result differs from a fresh compile\nengine:\n%.3000s\ncompile:\n%.3000s", i, g, w)
+		}
+		if st := e.Stats(); st.Parsed > 1 || st.Parsed+st.Reused != len(files) {
+			t.Fatalf("edit %d: %+v: want at most the changed text parsed", i, st)
+		}
+	}
+}
+
+// TestCompileProject: Compile finds the project root as Load does, so a
+// decision record above the model folder, inside the repository, is
+// found rather than reported as outside the model (TM503).
+func TestCompileProject(t *testing.T) {
+	proj := t.TempDir()
+	for _, d := range []string{".git", "docs/adr", "threat-model"} {
+		if err := os.MkdirAll(filepath.Join(proj, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(proj, "docs/adr/0001-x.md"), []byte("# Use X\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(proj, "threat-model")
+	model := "system api \"API\"\n\ndecision d1 \"Use X\" {\n  status accepted\n  file \"../docs/adr/0001-x.md\"\n  affects api\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "model.tm"), []byte(model), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := compiler.Options{Now: now}
+	got, err := New(dir, opts).Compile(map[string][]byte{"model.tm": []byte(model)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := compiler.Compile(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := fingerprint(t, got), fingerprint(t, want); g != w {
+		t.Fatalf("Compile differs from a fresh compile\nengine:\n%s\ncompile:\n%s", g, w)
+	}
+	for _, d := range got.Diags {
+		if d.Code == "TM502" || d.Code == "TM503" {
+			t.Errorf("the record above the model folder is not found: %s %s", d.Code, d.Summary)
+		}
+	}
+}
