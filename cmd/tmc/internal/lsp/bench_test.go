@@ -48,7 +48,7 @@ func BenchmarkDiagnosticsAfterEdit(b *testing.B) {
 func benchEdits(b *testing.B, dir, path string) {
 	b.Setenv("SOURCE_DATE_EPOCH", "1795478400")
 	s := New()
-	eng := newParseEngine()
+	eng := newSharedEngine()
 	s.newEngine = func() modelEngine { return eng }
 	c := startServer(b, s)
 	c.result("initialize", map[string]any{"capabilities": map[string]any{}}, nil)
@@ -125,7 +125,7 @@ func BenchmarkRecompile(b *testing.B) {
 	orig := tm[edited]
 	i := strings.IndexByte(string(orig), '"') + 1
 	changed := append(append(append([]byte{}, orig[:i]...), 'x'), orig[i:]...)
-	eng := newParseEngine()
+	eng := newSharedEngine()
 	root := b.TempDir()
 	eng.Update(root, tm)
 	b.ReportAllocs()

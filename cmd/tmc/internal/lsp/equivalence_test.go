@@ -18,7 +18,7 @@ func TestDiagnosticsMatchCheck(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1795478400")
 	dir := copyTree(t, "../../../../examples/checkout")
 	s := New()
-	eng := newParseEngine()
+	eng := newSharedEngine()
 	s.newEngine = func() modelEngine { return eng }
 	c := startServer(t, s)
 	c.result("initialize", map[string]any{"capabilities": map[string]any{}}, nil)

@@ -55,7 +55,7 @@ func New() *Server {
 	return &Server{
 		Debounce:  30 * time.Millisecond,
 		Format:    dsl.Format,
-		newEngine: func() modelEngine { return newParseEngine() },
+		newEngine: func() modelEngine { return newSharedEngine() },
 		docs:      map[string]*document{},
 		models:    map[string]*model{},
 		tick:      make(chan struct{}, 1),
