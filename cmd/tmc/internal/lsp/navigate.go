@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tmc-dev/tmc/dsl"
 	"github.com/tmc-dev/tmc/dsl/diag"
 )
 
@@ -134,6 +135,10 @@ func (s *Server) rename(params json.RawMessage) (any, *rpcError) {
 	for _, r := range m.index().refs[dc.path] {
 		add(r.Range)
 	}
+	for _, e := range fingerprintEdits(m, dc.path, newPath) {
+		uri := m.uri(e.file)
+		edits[uri] = append(edits[uri], e.edit)
+	}
 	for _, es := range edits {
 		sort.Slice(es, func(i, j int) bool {
 			a, b := es[i].Range.Start, es[j].Range.Start
@@ -162,4 +167,84 @@ func firstBareUse(m *model, path string) *diag.Range {
 
 func relPos(r diag.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.File, r.Start.Line, r.Start.Col)
+}
+
+// A fileEdit is an edit of one file of the model.
+type fileEdit struct {
+	file string
+	edit textEdit
+}
+
+// fingerprintEdits renames the declaration at path old to new inside the
+// fingerprints that claims, accept and dismiss name (RULE@TARGET, the
+// target written with full paths: an element, a flow id, FROM->TO, or a
+// pattern such as shop.*), so that a rename does not leave them naming
+// nothing (TM602).
+func fingerprintEdits(m *model, old, new string) []fileEdit {
+	names := make([]string, 0, len(m.files))
+	for name := range m.files {
+		names = append(names, name)
+	}
+	sort.Strings(names) // map order
+	var out []fileEdit
+	for _, name := range names {
+		toks := dsl.Tokens(m.files[name])
+		for i, tk := range toks {
+			if tk.Kind != dsl.TokenString || !fingerprintList(toks, i) {
+				continue
+			}
+			raw := tk.Value
+			if len(raw) < 2 || raw[0] != '"' || strings.HasPrefix(raw, `"""`) || strings.ContainsRune(raw, '\\') {
+				continue
+			}
+			rule, target, ok := strings.Cut(raw[1:len(raw)-1], "@")
+			if !ok {
+				continue
+			}
+			renamed, changed := renameTarget(target, old, new)
+			if !changed {
+				continue
+			}
+			r := diag.Range{File: name, Start: tk.Start, End: tk.End}
+			out = append(out, fileEdit{name, textEdit{Range: m.textOf(name).rangeToLSP(r), NewText: `"` + rule + "@" + renamed + `"`}})
+		}
+	}
+	return out
+}
+
+// fingerprintList reports whether the string token at i is in the list
+// of a claims, accept or dismiss statement: before it, only strings and
+// commas back to that keyword.
+func fingerprintList(toks []dsl.Token, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch t := toks[j]; {
+		case t.Kind == dsl.TokenComment:
+		case t.Kind == dsl.TokenString && j < i:
+		case t.Kind == dsl.TokenPunct && t.Value == ",":
+		case t.Kind == dsl.TokenIdent:
+			return t.Value == "claims" || t.Value == "accept" || t.Value == "dismiss"
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// renameTarget renames the path old to new in a fingerprint's target:
+// in each end of FROM->TO, a path equal to old or below it (old.x).
+func renameTarget(target, old, new string) (string, bool) {
+	parts := strings.Split(target, "->")
+	changed := false
+	for k, p := range parts {
+		switch {
+		case p == old:
+			parts[k] = new
+		case strings.HasPrefix(p, old+"."):
+			parts[k] = new + p[len(old):]
+		default:
+			continue
+		}
+		changed = true
+	}
+	return strings.Join(parts, "->"), changed
 }
