@@ -299,16 +299,25 @@ func (s *Server) registerWatchers() {
 // doc returns the open document of a URI, compiling its model first if
 // an edit is pending.
 func (s *Server) doc(uri string) (*document, *rpcError) {
-	p, ok := uriToPath(uri)
-	if !ok {
+	if _, ok := uriToPath(uri); !ok {
 		return nil, &rpcError{Code: codeInvalidParams, Message: "not a file: URI: " + uri}
 	}
-	d := s.docs[p]
+	d := s.openDoc(uri)
 	if d == nil {
 		return nil, &rpcError{Code: codeRequestFailed, Message: "the document is not open: " + uri}
 	}
 	s.ensure(d.model)
 	return d, nil
+}
+
+// openDoc returns the open document of a URI, or nil: not a file: URI,
+// or not open.
+func (s *Server) openDoc(uri string) *document {
+	p, ok := uriToPath(uri)
+	if !ok {
+		return nil
+	}
+	return s.docs[p]
 }
 
 func (s *Server) didOpen(params json.RawMessage) *rpcError {
@@ -350,11 +359,7 @@ func (s *Server) didChange(params json.RawMessage) *rpcError {
 	if err := decode(params, &p); err != nil {
 		return err
 	}
-	path, ok := uriToPath(p.TextDocument.URI)
-	if !ok {
-		return nil
-	}
-	d := s.docs[path]
+	d := s.openDoc(p.TextDocument.URI)
 	if d == nil {
 		return nil
 	}
@@ -371,15 +376,11 @@ func (s *Server) didClose(params json.RawMessage) *rpcError {
 	if err := decode(params, &p); err != nil {
 		return err
 	}
-	path, ok := uriToPath(p.TextDocument.URI)
-	if !ok {
-		return nil
-	}
-	d := s.docs[path]
+	d := s.openDoc(p.TextDocument.URI)
 	if d == nil {
 		return nil
 	}
-	delete(s.docs, path)
+	delete(s.docs, d.path)
 	delete(d.model.openURIs, d.name)
 	// The buffer may have held unsaved text: the file is what disk says.
 	s.reread(d.model, d.name)
