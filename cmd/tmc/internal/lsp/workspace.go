@@ -93,7 +93,7 @@ func within(root, p string) bool {
 }
 
 func isProjectRoot(dir string) bool {
-	for _, name := range []string{".git", "tmc.toml"} {
+	for _, name := range compiler.ProjectMarkers {
 		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
 			return true
 		}
@@ -108,7 +108,7 @@ func holdsTM(dir string) bool {
 	}
 	for _, e := range entries {
 		n := e.Name()
-		if strings.HasSuffix(n, ".tm") && !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") && !strings.HasPrefix(n, "#") && !e.IsDir() {
+		if strings.HasSuffix(n, ".tm") && !compiler.SkipFile(n) && !e.IsDir() {
 			return true
 		}
 	}
