@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tmc-dev/tmc/compiler"
+	"github.com/tmc-dev/tmc/compiler/engine"
 	"github.com/tmc-dev/tmc/compiler/ir"
 	"github.com/tmc-dev/tmc/compiler/testresults"
 )
@@ -86,6 +88,29 @@ func compileWith(flags *modelFlags) func(string) (*compiler.Result, error) {
 			return nil, err
 		}
 		return compiler.Compile(path, opts)
+	}
+}
+
+// compileIncremental is compileWith for the commands that compile one
+// model again and again (serve, watch): one incremental engine
+// (compiler/engine) for the life of the command, so a rebuild parses only
+// the files that changed since the last.
+func compileIncremental(flags *modelFlags) func(string) (*compiler.Result, error) {
+	var (
+		mu sync.Mutex
+		e  *engine.Engine
+	)
+	return func(path string) (*compiler.Result, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if e == nil {
+			opts, err := flags.options()
+			if err != nil {
+				return nil, err
+			}
+			e = engine.New(path, opts)
+		}
+		return e.Update()
 	}
 }
 

@@ -90,7 +90,7 @@ site, and tells browsers not to hand any file to a page of another origin.`,
 			srv := serve.NewServer(serve.ServerOptions{AllowRemote: allowRemote})
 			loop := serve.NewLoop(serve.Config{
 				Path:     path,
-				Compile:  compileWith(&mflags),
+				Compile:  compileIncremental(&mflags),
 				Site:     siteBuilder(site.Options{SourceURL: sourceURL}),
 				Blocking: blocking,
 				Printer:  printer,
@@ -163,7 +163,7 @@ leave the last good site in place. Ctrl-C stops it.`,
 			defer stop()
 			loop := serve.NewLoop(serve.Config{
 				Path:     path,
-				Compile:  compileWith(&mflags),
+				Compile:  compileIncremental(&mflags),
 				Site:     siteBuilder(site.Options{SourceURL: sourceURL}),
 				Blocking: blocking,
 				Printer:  printer,

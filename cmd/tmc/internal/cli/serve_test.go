@@ -332,3 +332,41 @@ func TestWatch(t *testing.T) {
 		t.Errorf("foreign folder: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestServeCompilesIncrementally: tmc serve and tmc watch compile through
+// one incremental engine, so a rebuild after a save parses only the saved
+// file and keeps the parse of the others (the same *dsl.File), with the
+// --root the command was given.
+func TestServeCompilesIncrementally(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../../../examples/checkout", dir)
+	compile := compileIncremental(&modelFlags{root: dir})
+	first, err := compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := filepath.Join(dir, "services/orders/orders.tm")
+	text, err := os.ReadFile(orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(orders, append(text, "\n# saved again\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second, err := compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Source.Files) != len(second.Source.Files) || len(first.Source.Files) < 2 {
+		t.Fatalf("%d files, then %d", len(first.Source.Files), len(second.Source.Files))
+	}
+	for i, f := range second.Source.Files {
+		same := f == first.Source.Files[i]
+		if saved := f.Name == "services/orders/orders.tm"; same == saved {
+			t.Errorf("%s: parse reused %v, want %v", f.Name, same, !saved)
+		}
+	}
+	if second.Source.Project != dir {
+		t.Errorf("project root %q, want the --root %q", second.Source.Project, dir)
+	}
+}
