@@ -85,7 +85,7 @@ func (c *Confined) Resolve(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !within(c.realRoot, real) {
+	if !Within(c.realRoot, real) {
 		return "", &EscapeError{Path: p, Resolved: leadsOut(c.realRoot, p, real)}
 	}
 	if rel, err := filepath.Rel(c.realRoot, real); err == nil && inGitDir(filepath.ToSlash(rel)) {
@@ -122,7 +122,7 @@ func leadsOut(realRoot, p, real string) string {
 			continue
 		}
 		next := filepath.Join(cur, part)
-		if !within(realRoot, next) {
+		if !Within(realRoot, next) {
 			return filepath.Join(append([]string{next}, parts...)...)
 		}
 		info, err := os.Lstat(next)
@@ -144,7 +144,7 @@ func leadsOut(realRoot, p, real string) string {
 			target = filepath.Join(cur, target)
 		}
 		target = filepath.Clean(target)
-		if !within(realRoot, target) {
+		if !Within(realRoot, target) {
 			return filepath.Join(append([]string{target}, parts...)...)
 		}
 		rel, err := filepath.Rel(realRoot, target)
@@ -157,8 +157,9 @@ func leadsOut(realRoot, p, real string) string {
 	return real
 }
 
-// within reports whether path is dir or below it; both are clean.
-func within(dir, path string) bool {
+// Within reports whether path is dir or below it; both are clean
+// absolute paths. The watcher and the language server use it too.
+func Within(dir, path string) bool {
 	if path == dir {
 		return true
 	}

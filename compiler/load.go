@@ -351,7 +351,7 @@ func (s *Source) walk() []string {
 					continue
 				}
 				typ = info.Mode().Type()
-				if !within(realRoot, target) {
+				if !Within(realRoot, target) {
 					target = leadsOut(realRoot, r, target)
 					switch {
 					case typ.IsDir() && !skipDirName(name):

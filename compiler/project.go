@@ -50,7 +50,7 @@ func (s *Source) SetProject(dir string) error {
 	if !info.IsDir() {
 		return &UsageError{fmt.Errorf("--root %s is not a folder", dir)}
 	}
-	if !within(abs, s.Root) && !within(realPath(abs), realPath(s.Root)) {
+	if !Within(abs, s.Root) && !Within(realPath(abs), realPath(s.Root)) {
 		return &UsageError{fmt.Errorf("--root %s does not hold the model folder %s; give a folder at or above it", dir, s.Root)}
 	}
 	s.Project = abs

@@ -71,7 +71,7 @@ func pathToURI(p string) string {
 func findRoot(path, workspace string) string {
 	dir := filepath.Dir(path)
 	root := dir
-	inWorkspace := workspace != "" && within(workspace, dir)
+	inWorkspace := workspace != "" && compiler.Within(workspace, dir)
 	for {
 		if isProjectRoot(dir) || inWorkspace && dir == workspace {
 			return root
@@ -85,11 +85,6 @@ func findRoot(path, workspace string) string {
 			root = dir
 		}
 	}
-}
-
-func within(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func isProjectRoot(dir string) bool {
@@ -117,7 +112,7 @@ func holdsTM(dir string) bool {
 
 // relName is path relative to root with /, or "" when it is not under root.
 func relName(root, path string) string {
-	if !within(root, path) {
+	if !compiler.Within(root, path) {
 		return ""
 	}
 	rel, _ := filepath.Rel(root, path)

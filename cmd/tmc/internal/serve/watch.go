@@ -191,7 +191,7 @@ func (w *Watcher) SetProject(dir string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.project = filepath.Clean(dir)
-	if dir == "" || !within(w.project, w.root) {
+	if dir == "" || !compiler.Within(w.project, w.root) {
 		w.project = ""
 	}
 }
@@ -217,7 +217,7 @@ func (w *Watcher) SetRefs(paths []string) {
 	w.refs = map[string]bool{}
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		if within(w.refRoot(), p) {
+		if compiler.Within(w.refRoot(), p) {
 			w.refs[p] = true
 		}
 	}
@@ -374,7 +374,7 @@ func (w *Watcher) dirCreated(dir, base string) bool {
 // refUnder reports whether a referenced file lies below dir.
 func (w *Watcher) refUnder(dir string) bool {
 	for r := range w.refs {
-		if within(dir, r) && r != dir {
+		if compiler.Within(dir, r) && r != dir {
 			return true
 		}
 	}
@@ -429,7 +429,7 @@ func (w *Watcher) addTree(dir string) (hasModelFiles bool) {
 // a .tm file. The caller holds w.mu.
 func (w *Watcher) hasModelFiles(dir string) bool {
 	for d := range w.model {
-		if !within(dir, d) {
+		if !compiler.Within(dir, d) {
 			continue
 		}
 		entries, _ := os.ReadDir(d)
@@ -471,7 +471,7 @@ func (w *Watcher) addDir(dir string, set map[string]bool) bool {
 func (w *Watcher) dropTree(dir string) {
 	for _, set := range []map[string]bool{w.model, w.extra} {
 		for d := range set {
-			if within(dir, d) {
+			if compiler.Within(dir, d) {
 				delete(set, d)
 				if w.fsw != nil {
 					_ = w.fsw.Remove(d) // gone already for a removed folder
@@ -501,13 +501,13 @@ func (w *Watcher) syncRefsOnce() (added bool) {
 	need := map[string]bool{}
 	for r := range w.refs {
 		d := filepath.Dir(r)
-		for within(w.refRoot(), d) {
+		for compiler.Within(w.refRoot(), d) {
 			if info, err := os.Stat(d); err == nil && info.IsDir() {
 				break
 			}
 			d = filepath.Dir(d)
 		}
-		if !within(w.refRoot(), d) || w.model[d] {
+		if !compiler.Within(w.refRoot(), d) || w.model[d] {
 			continue
 		}
 		need[d] = true
@@ -705,17 +705,6 @@ func (w *Watcher) snapshot() uint64 {
 	}
 	walk(w.root)
 	return h.Sum64()
-}
-
-// within reports whether p is dir or lies below it (both clean, absolute).
-func within(dir, p string) bool {
-	if p == dir {
-		return true
-	}
-	if !strings.HasSuffix(dir, string(filepath.Separator)) {
-		dir += string(filepath.Separator)
-	}
-	return strings.HasPrefix(p, dir)
 }
 
 // entryType returns the type of a folder entry, following a symbolic link
